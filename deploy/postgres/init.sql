@@ -1,0 +1,3 @@
+-- One database per service that owns data.
+CREATE DATABASE registry;
+CREATE DATABASE billing;

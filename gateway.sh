@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# Runs the whole Visca AI Gateway on this machine: Kafka and PostgreSQL (embedded, unless their URLs are given)
+# and the four services. Needs only a JDK 17+; the Maven wrapper fetches everything else.
+#
+#   ./gateway.sh up       build if needed, start everything, wait until every service is ready, print the URLs
+#   ./gateway.sh down     stop everything this script started
+#   ./gateway.sh status   what runs, and whether it is ready
+#   ./gateway.sh logs S   follow the log of S (router, registry, health-monitor, billing, infra)
+#
+# Environment (all optional):
+#   KAFKA_BOOTSTRAP_SERVERS          use this broker instead of the embedded one
+#   REGISTRY_DB_URL, BILLING_DB_URL  use these databases (postgresql://host:port/db) instead of the embedded server;
+#   DB_USER, DB_PASSWORD             their credentials
+#   GATEWAY_ADMIN_TOKEN              admin API token (default: generated once into .gateway/admin-token)
+#   GATEWAY_SERVICE_TOKEN            service-to-service token (default: generated once into .gateway/service-token)
+#   PROVIDERS_DIR                    provider configs (*.json) loaded into the registry at start (default ./providers)
+#   GATEWAY_KAFKA_PORT, GATEWAY_POSTGRES_PORT   ports of the embedded broker and server (9092, 5432)
+#   ROUTER_PORT, REGISTRY_PORT, HEALTH_MONITOR_PORT, BILLING_PORT   (8080, 8081, 8082, 8083)
+#   GATEWAY_STATE_DIR                pids, logs, data, tokens (default ./.gateway)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+STATE=${GATEWAY_STATE_DIR:-$ROOT/.gateway}
+mkdir -p "$STATE"
+STATE=$(cd "$STATE" && pwd)
+PIDS=$STATE/pids
+LOGS=$STATE/logs
+KAFKA_PORT=${GATEWAY_KAFKA_PORT:-9092}
+PG_PORT=${GATEWAY_POSTGRES_PORT:-5432}
+SERVICES=(registry router health-monitor billing)
+
+module_of() {
+  case $1 in
+    registry) echo provider-registry-service ;;
+    router) echo router-service ;;
+    health-monitor) echo health-monitor-service ;;
+    billing) echo billing-service ;;
+  esac
+}
+port_of() {
+  case $1 in
+    router) echo "${ROUTER_PORT:-8080}" ;;
+    registry) echo "${REGISTRY_PORT:-8081}" ;;
+    health-monitor) echo "${HEALTH_MONITOR_PORT:-8082}" ;;
+    billing) echo "${BILLING_PORT:-8083}" ;;
+  esac
+}
+
+say() { printf '%s\n' "$*"; }
+die() { printf 'gateway.sh: %s\n' "$*" >&2; exit 1; }
+
+pid_alive() { [ -f "$PIDS/$1.pid" ] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; }
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+ready() { curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$(port_of "$1")/q/health/ready"; }
+
+token() { # token NAME FILE: the variable's value, or one generated once and kept in FILE (mode 600)
+  local value=${!1:-}
+  if [ -z "$value" ]; then
+    if [ ! -s "$2" ]; then
+      (umask 077 && head -c 32 /dev/urandom | base64 | tr -d '=+/\n' > "$2")
+    fi
+    value=$(cat "$2")
+  fi
+  printf '%s' "$value"
+}
+
+build() {
+  local stale=0 m jar
+  for s in "${SERVICES[@]}"; do
+    jar=$ROOT/$(module_of "$s")/target/quarkus-app/quarkus-run.jar
+    if [ ! -f "$jar" ] || [ -n "$(find "$ROOT" -path "$ROOT/.gateway" -prune -o \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$jar" -print -quit)" ]; then
+      stale=1
+    fi
+  done
+  [ -f "$ROOT/gateway-infra/target/lib/kafka_2.13-"*.jar ] 2>/dev/null || stale=1
+  if [ $stale = 1 ]; then
+    say "Building (./mvnw package -DskipTests): the first build downloads dependencies and takes a few minutes..."
+    (cd "$ROOT" && ./mvnw -q -B package -DskipTests) > "$LOGS/build.log" 2>&1 \
+      || { tail -n 40 "$LOGS/build.log" >&2; die "the build failed (full log: $LOGS/build.log)"; }
+  fi
+}
+
+wait_for() { # wait_for NAME SECONDS CHECK...
+  local name=$1 seconds=$2; shift 2
+  local deadline=$((SECONDS + seconds))
+  until "$@"; do
+    if ! pid_alive "$name"; then
+      tail -n 40 "$LOGS/$name.log" >&2 || true
+      die "$name exited during start (log: $LOGS/$name.log)"
+    fi
+    [ $SECONDS -lt $deadline ] || { tail -n 40 "$LOGS/$name.log" >&2; die "$name not ready after ${seconds}s (log: $LOGS/$name.log)"; }
+    sleep 0.5
+  done
+}
+
+start_infra() {
+  local args=(--state-dir "$STATE/data") need=0
+  if [ -n "${KAFKA_BOOTSTRAP_SERVERS:-}" ]; then args+=(--no-kafka); else
+    port_busy "$KAFKA_PORT" && die "port $KAFKA_PORT is taken: set GATEWAY_KAFKA_PORT, or KAFKA_BOOTSTRAP_SERVERS to use that broker"
+    args+=(--kafka-port "$KAFKA_PORT"); need=1
+  fi
+  if [ -n "${REGISTRY_DB_URL:-}" ] && [ -n "${BILLING_DB_URL:-}" ]; then args+=(--no-postgres); else
+    port_busy "$PG_PORT" && die "port $PG_PORT is taken: set GATEWAY_POSTGRES_PORT, or REGISTRY_DB_URL and BILLING_DB_URL to use that server"
+    args+=(--postgres-port "$PG_PORT"); need=1
+  fi
+  [ $need = 1 ] || return 0
+  say "Starting embedded infrastructure (Kafka KRaft broker, PostgreSQL)..."
+  nohup java -Xmx512m -XX:+UseParallelGC \
+    -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    -cp "$ROOT/gateway-infra/target/classes:$ROOT/gateway-infra/target/lib/*" \
+    io.visca.gateway.infra.LocalInfraMain "${args[@]}" > "$LOGS/infra.log" 2>&1 &
+  echo $! > "$PIDS/infra.pid"
+  wait_for infra 120 grep -q '^READY' "$LOGS/infra.log"
+  say "  $(grep '^READY' "$LOGS/infra.log")"
+}
+
+start_service() {
+  local s=$1 port module
+  port=$(port_of "$s"); module=$(module_of "$s")
+  port_busy "$port" && die "port $port for $s is taken (set $(echo "$s" | tr 'a-z-' 'A-Z_')_PORT)"
+  local kafka=${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:$KAFKA_PORT}
+  local db=
+  case $s in
+    registry) db=${REGISTRY_DB_URL:-postgresql://127.0.0.1:$PG_PORT/registry} ;;
+    billing) db=${BILLING_DB_URL:-postgresql://127.0.0.1:$PG_PORT/billing} ;;
+  esac
+  (
+    export KAFKA_BOOTSTRAP_SERVERS=$kafka DB_URL=$db DB_USER=${DB_USER:-postgres} DB_PASSWORD=${DB_PASSWORD:-postgres}
+    export GATEWAY_ADMIN_TOKEN=$ADMIN_TOKEN GATEWAY_SERVICE_TOKEN=$SERVICE_TOKEN PROVIDERS_DIR=$PROVIDERS
+    export REGISTRY_URL=http://127.0.0.1:$(port_of registry) HEALTH_MONITOR_URL=http://127.0.0.1:$(port_of health-monitor)
+    export BILLING_URL=http://127.0.0.1:$(port_of billing) ROUTER_URL=http://127.0.0.1:$(port_of router)
+    cd "$STATE"
+    exec nohup java -XX:+UseParallelGC -Xmx256m -Dquarkus.http.port="$port" \
+      -jar "$ROOT/$module/target/quarkus-app/quarkus-run.jar"
+  ) > "$LOGS/$s.log" 2>&1 &
+  echo $! > "$PIDS/$s.pid"
+}
+
+cmd_up() {
+  command -v java >/dev/null || die "java (JDK 17 or newer) is not on the PATH"
+  command -v curl >/dev/null || die "curl is needed to check readiness"
+  mkdir -p "$PIDS" "$LOGS"
+  for s in infra "${SERVICES[@]}"; do
+    pid_alive "$s" && die "already running ($s, pid $(cat "$PIDS/$s.pid")): ./gateway.sh status, or ./gateway.sh down first"
+  done
+  ADMIN_TOKEN=$(token GATEWAY_ADMIN_TOKEN "$STATE/admin-token")
+  SERVICE_TOKEN=$(token GATEWAY_SERVICE_TOKEN "$STATE/service-token")
+  PROVIDERS=${PROVIDERS_DIR:-$ROOT/providers}
+  [ -d "$PROVIDERS" ] || die "PROVIDERS_DIR $PROVIDERS is not a folder"
+  PROVIDERS=$(cd "$PROVIDERS" && pwd)
+  build
+  start_infra
+  say "Starting the services..."
+  start_service registry
+  wait_for registry 120 ready registry
+  for s in router health-monitor billing; do start_service "$s"; done
+  for s in router health-monitor billing; do wait_for "$s" 120 ready "$s"; done
+  say ""
+  say "Visca AI Gateway is up."
+  say "  router (OpenAI-compatible /v1)  http://127.0.0.1:$(port_of router)/v1"
+  say "  provider registry (admin API)   http://127.0.0.1:$(port_of registry)/api   (Swagger UI: /q/swagger-ui)"
+  say "  health monitor                  http://127.0.0.1:$(port_of health-monitor)"
+  say "  billing (finance API)           http://127.0.0.1:$(port_of billing)"
+  say "  provider configs loaded from    $PROVIDERS"
+  say "  admin token                     export GATEWAY_ADMIN_TOKEN=\$(cat $STATE/admin-token)"
+  [ -z "${GATEWAY_ADMIN_TOKEN:-}" ] || say "                                  (the GATEWAY_ADMIN_TOKEN you set)"
+  say "  logs                            $LOGS   (./gateway.sh logs router)"
+  say "Stop it with ./gateway.sh down"
+}
+
+stop_one() {
+  local s=$1 pid
+  pid_alive "$s" || { rm -f "$PIDS/$s.pid"; return 0; }
+  pid=$(cat "$PIDS/$s.pid")
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+  if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
+  rm -f "$PIDS/$s.pid"
+  say "stopped $s"
+}
+
+cmd_down() {
+  # services before the broker: a broker that goes first leaves stale consumer-group members behind
+  for s in router health-monitor billing registry; do stop_one "$s"; done
+  stop_one infra
+}
+
+cmd_status() {
+  local state
+  for s in infra "${SERVICES[@]}"; do
+    if pid_alive "$s"; then
+      state="running (pid $(cat "$PIDS/$s.pid"))"
+      if [ "$s" != infra ]; then
+        if ready "$s"; then state="$state, ready on http://127.0.0.1:$(port_of "$s")"; else state="$state, NOT ready"; fi
+      fi
+    else
+      state="stopped"
+    fi
+    printf '%-15s %s\n' "$s" "$state"
+  done
+}
+
+case ${1:-} in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  logs) [ -n "${2:-}" ] || die "usage: ./gateway.sh logs router|registry|health-monitor|billing|infra"; tail -n 200 -f "$LOGS/$2.log" ;;
+  *) say "usage: ./gateway.sh up|down|status|logs SERVICE"; exit 2 ;;
+esac
