@@ -1,0 +1,109 @@
+package io.visca.gateway.infra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * docker-compose.yml cannot run here (no Docker engine), so this checks what can be checked without one: each
+ * service is built from an existing Dockerfile of its module, and the port it publishes, the Dockerfile's EXPOSE and
+ * health check, and the service's {@code quarkus.http.port} agree; every environment variable a service needs
+ * (a {@code ${NAME}} without default in its application.properties) is set; and every variable compose sets is read
+ * by that service.
+ */
+class DockerComposeConsistencyTests {
+
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Pattern REQUIRED_ENV = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)}");
+    private static final Pattern ANY_ENV = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)(:[^}]*)?}");
+    /** Read by name at call time when a provider config references them, not through Quarkus config. */
+    private static final Set<String> PROVIDER_SECRETS = Set.of("OPENAI_API_KEY", "ANTHROPIC_API_KEY",
+            "LLAMA_API_KEY", "TGI_TOKEN", "LEGACY_USER", "LEGACY_PASSWORD", "CORP_CLIENT_ID", "CORP_CLIENT_SECRET");
+
+    @ParameterizedTest
+    @CsvSource({ "provider-registry,provider-registry-service", "router,router-service",
+            "health-monitor,health-monitor-service", "billing,billing-service" })
+    void serviceIsBuiltFromItsModuleAndPublishesItsPort(String service, String module) throws IOException {
+        Map<String, Object> spec = service(service);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> build = (Map<String, Object>) spec.get("build");
+        Path dockerfile = ROOT.resolve((String) build.get("dockerfile"));
+        assertEquals(ROOT.resolve(module + "/src/main/docker/Dockerfile"), dockerfile);
+        assertTrue(Files.isRegularFile(dockerfile), dockerfile + " is missing");
+        String docker = Files.readString(dockerfile);
+        assertTrue(docker.contains("-pl " + module + " "), "the Dockerfile builds another module");
+
+        String port = properties(module).getProperty("quarkus.http.port");
+        @SuppressWarnings("unchecked")
+        List<String> ports = (List<String>) spec.get("ports");
+        assertEquals(List.of(port + ":" + port), ports, "published port");
+        assertTrue(docker.contains("EXPOSE " + port + "\n"), "EXPOSE " + port);
+        assertTrue(docker.contains("http://127.0.0.1:" + port + "/q/health/ready"), "health check port");
+        assertTrue(String.valueOf(spec.get("depends_on")).contains("condition=service_healthy"),
+                "depends_on waits for health");
+    }
+
+    @ParameterizedTest
+    @CsvSource({ "provider-registry,provider-registry-service", "router,router-service",
+            "health-monitor,health-monitor-service", "billing,billing-service" })
+    void environmentMatchesWhatTheServiceReads(String service, String module) throws IOException {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> env = (Map<String, Object>) service(service).get("environment");
+        String config = Files.readString(ROOT.resolve(module + "/src/main/resources/application.properties"));
+
+        List<String> missing = new ArrayList<>();
+        Matcher required = REQUIRED_ENV.matcher(config);
+        while (required.find()) {
+            if (!env.containsKey(required.group(1))) {
+                missing.add(required.group(1));
+            }
+        }
+        assertEquals(List.of(), missing, "variables " + service + " needs but compose does not set");
+
+        Set<String> read = new java.util.HashSet<>();
+        Matcher any = ANY_ENV.matcher(config);
+        while (any.find()) {
+            read.add(any.group(1));
+        }
+        List<String> unread = env.keySet().stream().filter(k -> !read.contains(k) && !PROVIDER_SECRETS.contains(k))
+                .sorted().toList();
+        assertEquals(List.of(), unread, "variables compose sets for " + service + " that it never reads");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> service(String name) throws IOException {
+        try (Reader r = Files.newBufferedReader(ROOT.resolve("docker-compose.yml"))) {
+            LoaderOptions options = new LoaderOptions();
+            options.setMaxAliasesForCollections(100);
+            Map<String, Object> compose = new Yaml(options).load(r);
+            Map<String, Object> services = (Map<String, Object>) compose.get("services");
+            assertTrue(services.containsKey(name), "compose has no service " + name);
+            return (Map<String, Object>) services.get(name);
+        }
+    }
+
+    private static Properties properties(String module) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(ROOT.resolve(module + "/src/main/resources/application.properties"))) {
+            p.load(r);
+        }
+        return p;
+    }
+
+}
