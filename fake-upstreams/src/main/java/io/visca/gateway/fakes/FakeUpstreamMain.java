@@ -6,7 +6,7 @@ import java.util.concurrent.CountDownLatch;
  * Runs a fake OpenAI-compatible upstream from the command line, for trying the gateway by hand and for benchmarks:
  *
  * <pre>
- * java -cp fake-upstreams/target/classes:... io.visca.gateway.fakes.FakeUpstreamMain --port 18000 \
+ * java -cp "fake-upstreams/target/classes:fake-upstreams/target/lib/*" io.visca.gateway.fakes.FakeUpstreamMain --port 18000 \
  *      [--api-key sk-test] [--models m1,m2] [--quiet]
  * </pre>
  */
