@@ -80,7 +80,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             props.store(w, "embedded Kafka");
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int rc = StorageTool.execute(new String[] { "format", "-t", randomClusterId(), "-c", config.toString(),
+        int rc = StorageTool.execute(new String[] { "format", "-t", clusterId(dir), "-c", config.toString(),
                 "--ignore-formatted" }, new PrintStream(out, true, StandardCharsets.UTF_8));
         if (rc != 0) {
             throw new IOException("formatting the Kafka log dir failed (" + rc + "): " + out);
@@ -88,6 +88,17 @@ public final class EmbeddedKafka implements AutoCloseable {
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
         server.startup();
         return server;
+    }
+
+    /** The id the log dir was formatted with: kept next to it, since a kept log dir only serves its own cluster. */
+    private static String clusterId(Path dir) throws IOException {
+        Path file = dir.resolve("cluster.id");
+        if (Files.exists(file)) {
+            return Files.readString(file, StandardCharsets.UTF_8).trim();
+        }
+        String id = randomClusterId();
+        Files.writeString(file, id, StandardCharsets.UTF_8);
+        return id;
     }
 
     private static String randomClusterId() {

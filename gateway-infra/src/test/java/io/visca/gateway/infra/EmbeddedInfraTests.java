@@ -64,6 +64,34 @@ class EmbeddedInfraTests {
     }
 
     @Test
+    void brokerRestartsOnItsKeptLogDirWithItsRecords(@TempDir Path dir) throws Exception {
+        Properties p = new Properties();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(0, dir)) {
+            p.put("bootstrap.servers", kafka.bootstrapServers());
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
+                    new StringSerializer())) {
+                producer.send(new ProducerRecord<>("kept", "k", "v1")).get();
+            }
+        }
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(0, dir)) {
+            Properties c = new Properties();
+            c.put("bootstrap.servers", kafka.bootstrapServers());
+            c.put("group.id", "after-restart");
+            c.put("auto.offset.reset", "earliest");
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
+                    new StringDeserializer())) {
+                consumer.subscribe(List.of("kept"));
+                List<String> values = new java.util.ArrayList<>();
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (values.isEmpty() && System.nanoTime() < deadline) {
+                    consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+                }
+                assertEquals(List.of("v1"), values);
+            }
+        }
+    }
+
+    @Test
     void postgresCreatesDatabasesAndKeepsDataAcrossRestarts(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("pg");
         try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(0, data, List.of("registry", "billing"))) {

@@ -1,0 +1,20 @@
+package io.visca.gateway.registry.apikey.repository;
+
+import java.util.List;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+@ApplicationScoped
+public class ApiKeyRepository implements PanacheRepositoryBase<ApiKeyEntity, String> {
+
+    public Uni<List<ApiKeyEntity>> listActive() {
+        return list("revokedAt is null", Sort.by("createdAt").and("id"));
+    }
+
+    public Uni<ApiKeyEntity> findActive(String id) {
+        return find("id = ?1 and revokedAt is null", id).firstResult();
+    }
+}

@@ -1,0 +1,179 @@
+package io.visca.gateway.registry.provider.client;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.smallrye.mutiny.Uni;
+import io.visca.gateway.contracts.provider.EndpointConfig;
+import io.visca.gateway.contracts.provider.ModelConfig;
+import io.visca.gateway.contracts.provider.ProviderConfig;
+import io.visca.gateway.registry.config.RegistryConfig;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.ext.web.client.HttpRequest;
+import io.vertx.mutiny.ext.web.client.HttpResponse;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * "Test Connection": calls every endpoint of a provider for real, in parallel, with the provider's auth (secrets
+ * resolved from this service's environment at call time): the type's model listing (or a reachability request),
+ * then a one-token chat to the first chat model. Non-blocking; each call is timed out. The report holds neither a
+ * secret nor an upstream body.
+ */
+@ApplicationScoped
+public class ConnectionTester {
+
+    private final UpstreamWebClient http;
+    private final UpstreamAuth auth;
+    private final SecretResolver secrets;
+    private final ObjectMapper json;
+    private final RegistryConfig config;
+
+    ConnectionTester(UpstreamWebClient http, UpstreamAuth auth, SecretResolver secrets, ObjectMapper json,
+            RegistryConfig config) {
+        this.http = http;
+        this.auth = auth;
+        this.secrets = secrets;
+        this.json = json;
+        this.config = config;
+    }
+
+    public Uni<ConnectionTestReport> test(ProviderConfig provider) {
+        CallTimeouts timeouts = CallTimeouts.of(provider.timeouts(), config.testConnection().timeout(),
+                config.testConnection().connectTimeout());
+        TypeProbe probe = TypeProbe.forType(provider.type());
+        List<Uni<EndpointTestResult>> results = provider.endpoints().stream()
+                .map(endpoint -> testEndpoint(provider, endpoint, probe, timeouts)).toList();
+        return Uni.join().all(results).andFailFast()
+                .map(list -> new ConnectionTestReport(provider.name(), provider.type(),
+                        list.stream().allMatch(EndpointTestResult::ok), Instant.now(), list));
+    }
+
+    private Uni<EndpointTestResult> testEndpoint(ProviderConfig provider, EndpointConfig endpoint, TypeProbe probe,
+            CallTimeouts timeouts) {
+        EndpointProgress progress = new EndpointProgress(endpoint, probe);
+        return auth.headers(provider.auth(), timeouts)
+                .chain(headers -> first(provider, endpoint, probe, headers, timeouts, progress)
+                        .chain(() -> chat(provider, endpoint, probe, headers, timeouts, progress)))
+                .map(ignored -> progress.result())
+                .onFailure().recoverWithItem(failure -> progress.failed(
+                        FailureClassifier.classify(failure, "authentication")));
+    }
+
+    private Uni<Void> first(ProviderConfig provider, EndpointConfig endpoint, TypeProbe probe,
+            Map<String, String> headers, CallTimeouts timeouts, EndpointProgress progress) {
+        TypeProbe.Call call = probe.first(provider);
+        if (call == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return send(endpoint, call, headers, timeouts)
+                .invoke(answer -> {
+                    progress.answered(answer.status(), answer.latencyMs());
+                    if (answer.status() < 200 || answer.status() > 299) {
+                        progress.fail(FailureClassifier.forStatus(answer.status(), call.describe()));
+                    } else if (probe.lists()) {
+                        try {
+                            progress.models(probe.modelIds(parse(answer.body())));
+                        } catch (IllegalArgumentException e) {
+                            progress.fail(FailureClassifier.unexpectedBody(answer.status(), call.describe(),
+                                    e.getMessage()));
+                        }
+                    }
+                })
+                .onFailure().invoke(failure -> progress.fail(FailureClassifier.classify(failure, call.describe())))
+                .replaceWithVoid()
+                .onFailure().recoverWithNull();
+    }
+
+    private Uni<Void> chat(ProviderConfig provider, EndpointConfig endpoint, TypeProbe probe,
+            Map<String, String> headers, CallTimeouts timeouts, EndpointProgress progress) {
+        if (progress.stopped()) {
+            return Uni.createFrom().voidItem();
+        }
+        ModelConfig model = chatModel(provider);
+        if (model == null) {
+            progress.chatNote("not attempted: no chat or completion model is configured");
+            return Uni.createFrom().voidItem();
+        }
+        TypeProbe.Call call;
+        try {
+            call = probe.chat(provider, model);
+        } catch (ProbeFailure failure) {
+            progress.chat(model.id(), null, null, failure);
+            return Uni.createFrom().voidItem();
+        }
+        if (call == null) {
+            progress.chatNote(probe.chatNote());
+            return Uni.createFrom().voidItem();
+        }
+        return send(endpoint, call, headers, timeouts)
+                .invoke(answer -> {
+                    ProbeFailure failure = null;
+                    if (answer.status() < 200 || answer.status() > 299) {
+                        failure = FailureClassifier.forStatus(answer.status(), call.describe());
+                    } else {
+                        String problem;
+                        try {
+                            problem = probe.checkChat(provider, parse(answer.body()));
+                        } catch (IllegalArgumentException e) {
+                            problem = e.getMessage();
+                        }
+                        if (problem != null) {
+                            failure = FailureClassifier.unexpectedBody(answer.status(), call.describe(), problem);
+                        }
+                    }
+                    progress.chat(model.id(), answer.status(), answer.latencyMs(), failure);
+                })
+                .onFailure().invoke(failure -> progress.chat(model.id(), null, null,
+                        FailureClassifier.classify(failure, call.describe())))
+                .replaceWithVoid()
+                .onFailure().recoverWithNull();
+    }
+
+    private Uni<Answer> send(EndpointConfig endpoint, TypeProbe.Call call, Map<String, String> authHeaders,
+            CallTimeouts timeouts) {
+        Map<String, String> headers = new HashMap<>();
+        call.headers().forEach((name, value) -> headers.put(name, secrets.resolve(value, "request.headers." + name)));
+        headers.putAll(authHeaders);
+        HttpRequest<Buffer> request = timeouts.apply(http.get()
+                .requestAbs(HttpMethod.valueOf(call.method()), endpoint.baseUrl() + call.path()))
+                .putHeader("Accept", "application/json");
+        headers.forEach(request::putHeader);
+        long start = System.nanoTime();
+        Uni<HttpResponse<Buffer>> sent;
+        if (call.body() == null) {
+            sent = request.send();
+        } else {
+            sent = request.putHeader("Content-Type", "application/json")
+                    .sendBuffer(Buffer.buffer(call.body().toString()));
+        }
+        return sent.ifNoItem().after(timeouts.total()).fail()
+                .map(response -> new Answer(response.statusCode(), (System.nanoTime() - start) / 1_000_000,
+                        response.bodyAsString()));
+    }
+
+    private JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            throw new IllegalArgumentException("empty body");
+        }
+        try {
+            return json.readTree(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("the body is not JSON");
+        }
+    }
+
+    static ModelConfig chatModel(ProviderConfig provider) {
+        return provider.models().stream().filter(m -> ModelConfig.CHAT.equals(m.mode())).findFirst()
+                .or(() -> provider.models().stream().filter(m -> ModelConfig.COMPLETION.equals(m.mode())).findFirst())
+                .orElse(null);
+    }
+
+    private record Answer(int status, long latencyMs, String body) {
+    }
+}

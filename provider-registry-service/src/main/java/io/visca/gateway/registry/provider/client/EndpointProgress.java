@@ -1,0 +1,85 @@
+package io.visca.gateway.registry.provider.client;
+
+import java.util.List;
+
+import io.visca.gateway.contracts.provider.EndpointConfig;
+
+/** What is known so far about one endpoint under test; becomes its {@link EndpointTestResult}. */
+final class EndpointProgress {
+
+    private final EndpointConfig endpoint;
+    private final TypeProbe probe;
+    private boolean reachable;
+    private Integer httpStatus;
+    private Long latencyMs;
+    private List<String> models;
+    private ChatCheckResult chat;
+    private String chatNote;
+    private ProbeFailure failure;
+
+    EndpointProgress(EndpointConfig endpoint, TypeProbe probe) {
+        this.endpoint = endpoint;
+        this.probe = probe;
+    }
+
+    void answered(int status, long latency) {
+        reachable = true;
+        if (httpStatus == null) {
+            httpStatus = status;
+            latencyMs = latency;
+        }
+    }
+
+    void models(List<String> ids) {
+        models = List.copyOf(ids);
+    }
+
+    void fail(ProbeFailure cause) {
+        if (failure == null) {
+            failure = cause;
+        }
+    }
+
+    /** After no answer at all, or rejected credentials, a chat would tell nothing more. */
+    boolean stopped() {
+        if (failure == null) {
+            return false;
+        }
+        if (!reachable) {
+            chatNote = "not attempted: the endpoint did not answer";
+            return true;
+        }
+        if (ProbeFailure.AUTH.equals(failure.reason())) {
+            chatNote = "not attempted: the endpoint rejected the credentials";
+            return true;
+        }
+        return false;
+    }
+
+    void chatNote(String note) {
+        chatNote = note;
+    }
+
+    void chat(String model, Integer status, Long latency, ProbeFailure cause) {
+        if (status != null) {
+            answered(status, latency);
+        }
+        chat = new ChatCheckResult(cause == null, model, status, latency, cause == null ? null : cause.reason(),
+                cause == null ? null : cause.detail());
+        fail(cause);
+    }
+
+    /** The endpoint could not be tried at all (e.g. a secret is missing). */
+    EndpointTestResult failed(ProbeFailure cause) {
+        fail(cause);
+        chatNote = chatNote == null ? "not attempted" : chatNote;
+        return result();
+    }
+
+    EndpointTestResult result() {
+        boolean ok = reachable && failure == null;
+        return new EndpointTestResult(endpoint.id(), endpoint.baseUrl(), ok, reachable, httpStatus, latencyMs,
+                models, probe.lists() ? null : probe.modelsNote(), chat, chatNote,
+                failure == null ? null : failure.reason(), failure == null ? null : failure.detail());
+    }
+}

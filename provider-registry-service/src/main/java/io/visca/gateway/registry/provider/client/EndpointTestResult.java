@@ -1,0 +1,23 @@
+package io.visca.gateway.registry.provider.client;
+
+import java.util.List;
+
+/**
+ * How one endpoint answered. Never contains a secret nor an upstream body.
+ *
+ * @param ok reachable, and neither the model listing nor the chat check failed
+ * @param reachable the endpoint answered HTTP (any status) to at least one request
+ * @param httpStatus status of the first request (model listing, or the reachability request)
+ * @param latencyMs time to the response of the first request
+ * @param models the model ids the endpoint reports; null when the type has no listing or it failed
+ * @param modelsNote why there is no listing, when the type has none
+ * @param chat the one-token chat check; null when it was not attempted (see {@code chatNote})
+ * @param reason on failure: {@code dns}, {@code refused}, {@code tls}, {@code auth}, {@code timeout},
+ *        {@code unexpected_body}, {@code http_error}, {@code network}, or {@code missing_secret} (a
+ *        {@code ${NAME}} not set in this service's environment)
+ * @param detail a sentence for humans about the failure
+ */
+public record EndpointTestResult(String id, String baseUrl, boolean ok, boolean reachable, Integer httpStatus,
+        Long latencyMs, List<String> models, String modelsNote, ChatCheckResult chat, String chatNote, String reason,
+        String detail) {
+}

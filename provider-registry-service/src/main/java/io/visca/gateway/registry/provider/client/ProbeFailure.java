@@ -1,0 +1,42 @@
+package io.visca.gateway.registry.provider.client;
+
+/**
+ * A classified failure of one upstream call. Its detail is written by the registry, never copied from an upstream
+ * body, so it holds no secret.
+ *
+ * @see FailureClassifier
+ */
+public final class ProbeFailure extends RuntimeException {
+
+    public static final String DNS = "dns";
+    public static final String REFUSED = "refused";
+    public static final String TLS = "tls";
+    public static final String AUTH = "auth";
+    public static final String TIMEOUT = "timeout";
+    public static final String UNEXPECTED_BODY = "unexpected_body";
+    public static final String HTTP_ERROR = "http_error";
+    public static final String NETWORK = "network";
+    public static final String MISSING_SECRET = "missing_secret";
+
+    private final String reason;
+    private final Integer httpStatus;
+
+    public ProbeFailure(String reason, Integer httpStatus, String detail) {
+        super(detail, null, false, false);
+        this.reason = reason;
+        this.httpStatus = httpStatus;
+    }
+
+    public String reason() {
+        return reason;
+    }
+
+    /** The status when the endpoint answered HTTP, null when it did not answer. */
+    public Integer httpStatus() {
+        return httpStatus;
+    }
+
+    public String detail() {
+        return getMessage();
+    }
+}

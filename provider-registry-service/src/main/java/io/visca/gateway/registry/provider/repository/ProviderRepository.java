@@ -1,0 +1,16 @@
+package io.visca.gateway.registry.provider.repository;
+
+import java.util.List;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+@ApplicationScoped
+public class ProviderRepository implements PanacheRepositoryBase<ProviderEntity, String> {
+
+    public Uni<List<ProviderEntity>> listByName() {
+        return listAll(Sort.by("name"));
+    }
+}

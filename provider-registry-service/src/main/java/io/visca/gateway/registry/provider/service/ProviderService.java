@@ -1,0 +1,142 @@
+package io.visca.gateway.registry.provider.service;
+
+import java.time.Instant;
+import java.util.List;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.visca.gateway.contracts.provider.ProviderConfig;
+import io.visca.gateway.registry.error.ApiException;
+import io.visca.gateway.registry.json.Violations;
+import io.visca.gateway.registry.outbox.ChangeLog;
+import io.visca.gateway.registry.outbox.OutboxRelay;
+import io.visca.gateway.registry.provider.mapping.ProviderDocument;
+import io.visca.gateway.registry.provider.mapping.ProviderMapper;
+import io.visca.gateway.registry.provider.mapping.SecretRedactor;
+import io.visca.gateway.registry.provider.repository.ProviderEntity;
+import io.visca.gateway.registry.provider.repository.ProviderRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Provider configs: each change runs in one transaction that locks the registry revision, writes the provider row
+ * and the {@code provider-changed} outbox row; the relay is triggered once it committed. Reads through
+ * {@link #get} and {@link #list} are redacted; {@link #getWithSecrets} is for the service's own use.
+ */
+@ApplicationScoped
+public class ProviderService {
+
+    private final ProviderRepository providers;
+    private final ProviderMapper mapper;
+    private final ChangeLog changes;
+    private final OutboxRelay relay;
+
+    ProviderService(ProviderRepository providers, ProviderMapper mapper, ChangeLog changes, OutboxRelay relay) {
+        this.providers = providers;
+        this.mapper = mapper;
+        this.changes = changes;
+        this.relay = relay;
+    }
+
+    public Uni<List<ProviderConfig>> list() {
+        return Panache.withSession(() -> providers.listByName())
+                .map(entities -> entities.stream().map(mapper::toApiModel).toList());
+    }
+
+    public Uni<ProviderConfig> get(String name) {
+        return getWithSecrets(name).map(SecretRedactor::redact);
+    }
+
+    /** The stored document with its secrets: never for an admin API response. */
+    public Uni<ProviderConfig> getWithSecrets(String name) {
+        return Panache.withSession(() -> providers.findById(name)).map(entity -> mapper.toConfig(existing(entity,
+                name)));
+    }
+
+    /** @throws ApiException 409 when the name is taken */
+    public Uni<ProviderConfig> create(ProviderDocument document) {
+        ProviderConfig config = restore(document.config(), null);
+        return afterCommit(Panache.withTransaction(() -> changes.begin()
+                .chain(revision -> providers.findById(config.name()).chain(found -> {
+                    if (found != null) {
+                        throw ApiException.conflict("provider_exists", "name", "provider '" + config.name()
+                                + "' already exists; PUT /api/providers/" + config.name() + " replaces it");
+                    }
+                    return providers.persist(mapper.toEntity(config, revision, Instant.now()))
+                            .call(() -> changes.record(config.name(), ChangeLog.CREATED, revision));
+                }))))
+                .replaceWith(SecretRedactor.redact(config));
+    }
+
+    /**
+     * Creates the provider unless one of that name exists, which is left untouched.
+     *
+     * @return whether it was created
+     */
+    public Uni<Boolean> createIfAbsent(ProviderDocument document) {
+        return create(document).replaceWith(true)
+                .onFailure(e -> e instanceof ApiException api && api.status() == 409).recoverWithItem(false);
+    }
+
+    /** Full replace; a body without {@code enabled} keeps the current state. */
+    public Uni<ProviderConfig> replace(String name, ProviderDocument document) {
+        if (document.config().name() != null && !document.config().name().equals(name)) {
+            throw ApiException.invalid("name", "must match the provider in the URL ('" + name + "'); renaming is "
+                    + "not supported: create the new provider and delete the old one");
+        }
+        return afterCommit(Panache.withTransaction(() -> changes.begin()
+                .chain(revision -> providers.findById(name).chain(entity -> {
+                    ProviderConfig stored = mapper.toConfig(existing(entity, name));
+                    ProviderConfig incoming = restore(document.config(), stored);
+                    if (!document.enabledGiven()) {
+                        incoming = incoming.withEnabled(stored.enabled());
+                    }
+                    if (incoming.equals(stored)) {
+                        return Uni.createFrom().item(stored);
+                    }
+                    ProviderConfig updated = incoming;
+                    mapper.update(entity, updated, revision, Instant.now());
+                    return changes.record(name, ChangeLog.UPDATED, revision).replaceWith(updated);
+                }))))
+                .map(SecretRedactor::redact);
+    }
+
+    public Uni<ProviderConfig> setEnabled(String name, boolean enabled) {
+        return afterCommit(Panache.withTransaction(() -> changes.begin()
+                .chain(revision -> providers.findById(name).chain(entity -> {
+                    ProviderConfig stored = mapper.toConfig(existing(entity, name));
+                    if (stored.enabled() == enabled) {
+                        return Uni.createFrom().item(stored);
+                    }
+                    ProviderConfig updated = stored.withEnabled(enabled);
+                    mapper.update(entity, updated, revision, Instant.now());
+                    return changes.record(name, enabled ? ChangeLog.ENABLED : ChangeLog.DISABLED, revision)
+                            .replaceWith(updated);
+                }))))
+                .map(SecretRedactor::redact);
+    }
+
+    public Uni<Void> delete(String name) {
+        return afterCommit(Panache.withTransaction(() -> changes.begin()
+                .chain(revision -> providers.findById(name).chain(entity -> providers.delete(existing(entity, name))
+                        .call(() -> changes.record(name, ChangeLog.DELETED, revision))))));
+    }
+
+    /** Triggers the relay once the transaction committed (a no-op change records no event and no revision). */
+    private <T> Uni<T> afterCommit(Uni<T> transaction) {
+        return transaction.invoke(relay::trigger);
+    }
+
+    private static ProviderConfig restore(ProviderConfig incoming, ProviderConfig stored) {
+        Violations violations = new Violations();
+        ProviderConfig restored = SecretRedactor.restore(incoming, stored, violations);
+        violations.throwIfAny();
+        return restored;
+    }
+
+    private static ProviderEntity existing(ProviderEntity entity, String name) {
+        if (entity == null) {
+            throw ApiException.notFound("provider_not_found", "no provider named '" + name + "'");
+        }
+        return entity;
+    }
+}

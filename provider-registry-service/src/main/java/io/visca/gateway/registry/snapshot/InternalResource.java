@@ -1,0 +1,62 @@
+package io.visca.gateway.registry.snapshot;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestPath;
+
+import io.smallrye.mutiny.Uni;
+import io.visca.gateway.contracts.provider.ProviderConfig;
+import io.visca.gateway.contracts.provider.RegistrySnapshot;
+import io.visca.gateway.registry.config.OpenApiDefinition;
+import io.visca.gateway.registry.error.ApiError;
+import io.visca.gateway.registry.provider.service.ProviderService;
+import io.visca.gateway.registry.security.ServiceAuthenticated;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/**
+ * Service-to-service reads for the router and the health monitor. These carry provider secrets as stored (the
+ * router needs literal keys to call upstreams), so they take the service token, never the admin token.
+ */
+@Path("/internal")
+@Produces(MediaType.APPLICATION_JSON)
+@ServiceAuthenticated
+@Tag(name = "internal")
+@SecurityRequirement(name = OpenApiDefinition.SERVICE)
+@APIResponse(responseCode = "401", description = "Missing or wrong service token",
+        content = @Content(schema = @Schema(implementation = ApiError.class)))
+public class InternalResource {
+
+    private final SnapshotService snapshots;
+    private final ProviderService providers;
+
+    InternalResource(SnapshotService snapshots, ProviderService providers) {
+        this.snapshots = snapshots;
+        this.providers = providers;
+    }
+
+    @GET
+    @Path("/snapshot")
+    @Operation(summary = "The whole registry, consistent at one revision",
+            description = "Every provider, enabled or not, with secrets as stored; the hashes of active keys.")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = RegistrySnapshot.class)))
+    public Uni<RegistrySnapshot> snapshot() {
+        return snapshots.snapshot();
+    }
+
+    @GET
+    @Path("/providers/{name}")
+    @Operation(summary = "One provider with secrets as stored")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ProviderConfig.class)))
+    @APIResponse(responseCode = "404", description = "No such provider",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public Uni<ProviderConfig> provider(@RestPath String name) {
+        return providers.getWithSecrets(name);
+    }
+}

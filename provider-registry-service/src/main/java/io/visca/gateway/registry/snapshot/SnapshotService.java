@@ -1,0 +1,47 @@
+package io.visca.gateway.registry.snapshot;
+
+import java.time.Instant;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.visca.gateway.contracts.provider.RegistrySnapshot;
+import io.visca.gateway.registry.apikey.mapping.ApiKeyMapper;
+import io.visca.gateway.registry.apikey.repository.ApiKeyRepository;
+import io.visca.gateway.registry.outbox.OutboxRepository;
+import io.visca.gateway.registry.provider.mapping.ProviderMapper;
+import io.visca.gateway.registry.provider.repository.ProviderRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * The whole registry as the other services start from it: revision, every provider (secrets as stored) and the
+ * active keys' hashes, read in one read-only REPEATABLE READ transaction, so the three agree with each other.
+ */
+@ApplicationScoped
+public class SnapshotService {
+
+    private final OutboxRepository state;
+    private final ProviderRepository providers;
+    private final ApiKeyRepository keys;
+    private final ProviderMapper mapper;
+
+    SnapshotService(OutboxRepository state, ProviderRepository providers, ApiKeyRepository keys,
+            ProviderMapper mapper) {
+        this.state = state;
+        this.providers = providers;
+        this.keys = keys;
+        this.mapper = mapper;
+    }
+
+    public Uni<RegistrySnapshot> snapshot() {
+        return Panache.withTransaction(() -> Panache.getSession()
+                .chain(session -> session
+                        .createNativeQuery("set transaction isolation level repeatable read, read only")
+                        .executeUpdate())
+                .chain(() -> state.currentRevision())
+                .chain(revision -> providers.listByName()
+                        .chain(providerRows -> keys.listActive()
+                                .map(keyRows -> new RegistrySnapshot(revision, Instant.now(),
+                                        providerRows.stream().map(mapper::toConfig).toList(),
+                                        keyRows.stream().map(ApiKeyMapper::toGatewayKey).toList())))));
+    }
+}

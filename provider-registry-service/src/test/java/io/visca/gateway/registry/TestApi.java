@@ -1,0 +1,51 @@
+package io.visca.gateway.registry;
+
+import static io.restassured.RestAssured.given;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+
+/** Requests as the admin, as a service, and small provider documents for the tests. */
+public final class TestApi {
+
+    public static final String ADMIN_TOKEN = "test-admin-token";
+    public static final String SERVICE_TOKEN = "test-service-token";
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    private static final String RUN = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
+
+    private TestApi() {
+    }
+
+    public static RequestSpecification admin() {
+        return given().header("Authorization", "Bearer " + ADMIN_TOKEN).contentType(ContentType.JSON)
+                .accept(ContentType.JSON);
+    }
+
+    public static RequestSpecification service() {
+        return given().header("Authorization", "Bearer " + SERVICE_TOKEN).accept(ContentType.JSON);
+    }
+
+    /** A provider name no other test uses (the database lives as long as the test JVM). */
+    public static String uniqueName(String prefix) {
+        return prefix + "-" + RUN + "-" + SEQUENCE.incrementAndGet();
+    }
+
+    /** Single quotes to double quotes, so JSON reads well inside Java strings. */
+    public static String json(String singleQuoted) {
+        return singleQuoted.replace('\'', '"');
+    }
+
+    /** A minimal valid openai-compatible provider. */
+    public static String openAiProvider(String name, String apiKey) {
+        return json("{'name':'" + name + "','type':'openai-compatible','base_url':'https://api.example.com/v1',"
+                + "'api_key':'" + apiKey + "','models':[{'id':'gpt-4o-mini','cost_per_1k_input':0.00015,"
+                + "'cost_per_1k_output':0.0006}]}");
+    }
+
+    /** Creates a provider from {@code body}, asserting the 201. */
+    public static void create(String body) {
+        admin().body(body).post("/api/providers").then().statusCode(201);
+    }
+}
