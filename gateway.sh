@@ -51,7 +51,7 @@ die() { printf 'gateway.sh: %s\n' "$*" >&2; exit 1; }
 
 pid_alive() { [ -f "$PIDS/$1.pid" ] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; }
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-ready() { curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$(port_of "$1")/q/health/ready"; }
+ready() { curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$(port_of "$1")/q/health/ready"; }
 
 token() { # token NAME FILE: the variable's value, or one generated once and kept in FILE (mode 600)
   local value=${!1:-}

@@ -49,12 +49,16 @@ public final class JsonBodies {
         }
     }
 
+    /** Jackson's "(start marker at [Source: ...; line: 1, column: 1])": parser internals, not for the client. */
+    private static final Pattern START_MARKER = Pattern.compile("\\s*\\(start marker at .*$");
+
     /** "malformed JSON at line 3, column 14: ..." without echoing any part of the body. */
     public static String describe(JsonProcessingException e) {
         JsonLocation at = e.getLocation();
         String reason = e.getOriginalMessage() == null ? "invalid JSON" : e.getOriginalMessage();
         int newline = reason.indexOf('\n');
         reason = QUOTED_TOKEN.matcher(newline < 0 ? reason : reason.substring(0, newline)).replaceAll("token");
+        reason = START_MARKER.matcher(reason).replaceAll("");
         if (at == null || at.getLineNr() < 0) {
             return "malformed JSON: " + reason;
         }

@@ -198,6 +198,9 @@ class ProviderResourceTests {
                 .body("error.code", equalTo("malformed_json"))
                 .body("error.message", containsString("line 3, column"))
                 .body("error.message", not(containsString("openai")));
+        admin().body("{\"name\": \"x\"").post("/api/providers").then().statusCode(400)
+                .body("error.message", containsString("line 1, column"))
+                .body("error.message", not(containsString("Source")));
         admin().body("").post("/api/providers").then().statusCode(400).body("error.code", equalTo("malformed_json"));
         admin().body("{\"name\":\"a\"} trailing").post("/api/providers").then().statusCode(400)
                 .body("error.code", equalTo("malformed_json"));
