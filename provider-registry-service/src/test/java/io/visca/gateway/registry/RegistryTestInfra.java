@@ -8,8 +8,7 @@ import io.visca.gateway.infra.test.GatewayInfraResource;
  * The real Kafka broker and PostgreSQL database every test of this module runs against. Declared once here: test
  * resources are global, so all test classes share one application start.
  */
-@QuarkusTestResource(value = GatewayInfraResource.class,
-        initArgs = @ResourceArg(name = "database", value = "registry"))
+@QuarkusTestResource(value = GatewayInfraResource.class, initArgs = @ResourceArg(name = "database", value = "registry"))
 public final class RegistryTestInfra {
 
     private RegistryTestInfra() {

@@ -1,10 +1,11 @@
 package io.visca.gateway.registry.config;
 
+import jakarta.inject.Singleton;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.jackson.ObjectMapperCustomizer;
-import jakarta.inject.Singleton;
 
 /** Prices are {@code BigDecimal}s: write them as plain decimals ({@code 0.0000001}), never {@code 1E-7}. */
 @Singleton

@@ -25,8 +25,9 @@ public class ApiException extends RuntimeException {
     }
 
     public static ApiException invalid(List<Violation> violations) {
-        StringBuilder message = new StringBuilder(violations.size() == 1 ? "1 problem: " : violations.size()
-                + " problems: ");
+        StringBuilder message = new StringBuilder(violations.size() == 1 ? "1 problem: "
+                : violations.size()
+                        + " problems: ");
         for (int i = 0; i < violations.size(); i++) {
             Violation v = violations.get(i);
             message.append(i == 0 ? "" : "; ").append(v.field().isEmpty() ? "" : v.field() + ": ").append(v.message());

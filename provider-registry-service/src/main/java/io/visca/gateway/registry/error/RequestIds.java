@@ -3,9 +3,10 @@ package io.visca.gateway.registry.error;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-import io.quarkus.vertx.http.runtime.filters.Filters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+
+import io.quarkus.vertx.http.runtime.filters.Filters;
 
 /**
  * Gives every request an id: the client's {@code x-request-id} when it is sane, a generated one otherwise. The id is

@@ -1,12 +1,13 @@
 package io.visca.gateway.registry.outbox;
 
+import jakarta.enterprise.context.ApplicationScoped;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
 import io.visca.gateway.contracts.event.ProviderChanged;
 import io.visca.gateway.contracts.event.Topics;
-import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Records a change inside the caller's transaction: takes the next registry revision (locking the state row) and

@@ -2,13 +2,14 @@ package io.visca.gateway.registry.outbox;
 
 import java.util.List;
 
+import jakarta.enterprise.context.ApplicationScoped;
+
 import org.hibernate.LockMode;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
 
 @ApplicationScoped
 public class OutboxRepository implements PanacheRepositoryBase<OutboxEntity, Long> {

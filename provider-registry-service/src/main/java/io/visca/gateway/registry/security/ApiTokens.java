@@ -4,9 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
+import jakarta.enterprise.context.ApplicationScoped;
+
 import io.quarkus.runtime.Startup;
 import io.visca.gateway.registry.config.RegistryConfig;
-import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * The admin and service bearer tokens, held as SHA-256 digests and compared with {@link MessageDigest#isEqual}, so

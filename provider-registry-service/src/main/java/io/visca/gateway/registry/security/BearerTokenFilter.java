@@ -1,15 +1,16 @@
 package io.visca.gateway.registry.security;
 
-import org.jboss.resteasy.reactive.server.ServerRequestFilter;
-import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
-
-import io.visca.gateway.registry.error.ApiException;
-import io.visca.gateway.registry.error.RequestIds;
-import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
+
+import io.vertx.core.http.HttpServerRequest;
+import io.visca.gateway.registry.error.ApiException;
+import io.visca.gateway.registry.error.RequestIds;
 
 /**
  * Every REST resource needs a bearer token: {@code GATEWAY_SERVICE_TOKEN} for classes marked

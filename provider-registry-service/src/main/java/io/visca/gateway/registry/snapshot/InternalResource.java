@@ -1,5 +1,10 @@
 package io.visca.gateway.registry.snapshot;
 
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -15,10 +20,6 @@ import io.visca.gateway.registry.config.OpenApiDefinition;
 import io.visca.gateway.registry.error.ApiError;
 import io.visca.gateway.registry.provider.service.ProviderService;
 import io.visca.gateway.registry.security.ServiceAuthenticated;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.MediaType;
 
 /**
  * Service-to-service reads for the router and the health monitor. These carry provider secrets as stored (the
@@ -29,8 +30,7 @@ import jakarta.ws.rs.core.MediaType;
 @ServiceAuthenticated
 @Tag(name = "internal")
 @SecurityRequirement(name = OpenApiDefinition.SERVICE)
-@APIResponse(responseCode = "401", description = "Missing or wrong service token",
-        content = @Content(schema = @Schema(implementation = ApiError.class)))
+@APIResponse(responseCode = "401", description = "Missing or wrong service token", content = @Content(schema = @Schema(implementation = ApiError.class)))
 public class InternalResource {
 
     private final SnapshotService snapshots;
@@ -43,8 +43,7 @@ public class InternalResource {
 
     @GET
     @Path("/snapshot")
-    @Operation(summary = "The whole registry, consistent at one revision",
-            description = "Every provider, enabled or not, with secrets as stored; the hashes of active keys.")
+    @Operation(summary = "The whole registry, consistent at one revision", description = "Every provider, enabled or not, with secrets as stored; the hashes of active keys.")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = RegistrySnapshot.class)))
     public Uni<RegistrySnapshot> snapshot() {
         return snapshots.snapshot();
@@ -54,8 +53,7 @@ public class InternalResource {
     @Path("/providers/{name}")
     @Operation(summary = "One provider with secrets as stored")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ProviderConfig.class)))
-    @APIResponse(responseCode = "404", description = "No such provider",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", description = "No such provider", content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Uni<ProviderConfig> provider(@RestPath String name) {
         return providers.getWithSecrets(name);
     }

@@ -2,6 +2,8 @@ package io.visca.gateway.registry.snapshot;
 
 import java.time.Instant;
 
+import jakarta.enterprise.context.ApplicationScoped;
+
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.visca.gateway.contracts.provider.RegistrySnapshot;
@@ -10,7 +12,6 @@ import io.visca.gateway.registry.apikey.repository.ApiKeyRepository;
 import io.visca.gateway.registry.outbox.OutboxRepository;
 import io.visca.gateway.registry.provider.mapping.ProviderMapper;
 import io.visca.gateway.registry.provider.repository.ProviderRepository;
-import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * The whole registry as the other services start from it: revision, every provider (secrets as stored) and the

@@ -2,10 +2,11 @@ package io.visca.gateway.registry.apikey.repository;
 
 import java.util.List;
 
+import jakarta.enterprise.context.ApplicationScoped;
+
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
 
 @ApplicationScoped
 public class ApiKeyRepository implements PanacheRepositoryBase<ApiKeyEntity, String> {

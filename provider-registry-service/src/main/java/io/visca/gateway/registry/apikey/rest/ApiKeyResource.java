@@ -4,6 +4,14 @@ import java.net.URI;
 import java.util.List;
 import java.util.Set;
 
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -24,21 +32,13 @@ import io.visca.gateway.registry.error.ApiError;
 import io.visca.gateway.registry.json.JsonBodies;
 import io.visca.gateway.registry.json.JsonFields;
 import io.visca.gateway.registry.json.Violations;
-import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.MediaType;
 
 /** Gateway API keys for clients. The key is in the 201 of its creation and nowhere else, ever. */
 @Path("/api/keys")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "api-keys")
 @SecurityRequirement(name = OpenApiDefinition.ADMIN)
-@APIResponse(responseCode = "401", description = "Missing or wrong admin token",
-        content = @Content(schema = @Schema(implementation = ApiError.class)))
+@APIResponse(responseCode = "401", description = "Missing or wrong admin token", content = @Content(schema = @Schema(implementation = ApiError.class)))
 public class ApiKeyResource {
 
     private static final Set<String> FIELDS = Set.of("name");
@@ -66,8 +66,7 @@ public class ApiKeyResource {
     @GET
     @Operation(summary = "List active keys", description = "Id, name, the first 8 characters and the creation "
             + "time of each active key; never a key or its hash.")
-    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(type = SchemaType.ARRAY,
-            implementation = ApiKeyView.class)))
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = ApiKeyView.class)))
     public Uni<List<ApiKeyView>> list() {
         return service.listActive();
     }
@@ -76,8 +75,7 @@ public class ApiKeyResource {
     @Path("/{id}")
     @Operation(summary = "Revoke a key", description = "The router stops accepting it at its next snapshot.")
     @APIResponse(responseCode = "204", description = "Revoked")
-    @APIResponse(responseCode = "404", description = "No active key with that id",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", description = "No active key with that id", content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Uni<RestResponse<Void>> revoke(@RestPath String id) {
         return service.revoke(id).map(ignored -> RestResponse.noContent());
     }

@@ -11,6 +11,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 
+import jakarta.enterprise.context.ApplicationScoped;
+
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.visca.gateway.contracts.event.ProviderChanged;
@@ -22,7 +24,6 @@ import io.visca.gateway.registry.apikey.repository.ApiKeyRepository;
 import io.visca.gateway.registry.error.ApiException;
 import io.visca.gateway.registry.outbox.ChangeLog;
 import io.visca.gateway.registry.outbox.OutboxRelay;
-import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Gateway API keys of clients: {@code vsk_} + 32 bytes of {@link SecureRandom} in base64url, shown once; only the

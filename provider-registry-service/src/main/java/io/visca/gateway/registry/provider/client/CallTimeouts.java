@@ -2,8 +2,8 @@ package io.visca.gateway.registry.provider.client;
 
 import java.time.Duration;
 
-import io.visca.gateway.contracts.provider.TimeoutsConfig;
 import io.vertx.mutiny.ext.web.client.HttpRequest;
+import io.visca.gateway.contracts.provider.TimeoutsConfig;
 
 /**
  * Timeouts of each Test Connection call: the provider's own connect and first-byte timeouts, each capped by the

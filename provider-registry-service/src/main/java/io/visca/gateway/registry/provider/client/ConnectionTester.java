@@ -5,19 +5,20 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.enterprise.context.ApplicationScoped;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
-import io.visca.gateway.contracts.provider.EndpointConfig;
-import io.visca.gateway.contracts.provider.ModelConfig;
-import io.visca.gateway.contracts.provider.ProviderConfig;
-import io.visca.gateway.registry.config.RegistryConfig;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.ext.web.client.HttpRequest;
 import io.vertx.mutiny.ext.web.client.HttpResponse;
-import jakarta.enterprise.context.ApplicationScoped;
+import io.visca.gateway.contracts.provider.EndpointConfig;
+import io.visca.gateway.contracts.provider.ModelConfig;
+import io.visca.gateway.contracts.provider.ProviderConfig;
+import io.visca.gateway.registry.config.RegistryConfig;
 
 /**
  * "Test Connection": calls every endpoint of a provider for real, in parallel, with the provider's auth (secrets

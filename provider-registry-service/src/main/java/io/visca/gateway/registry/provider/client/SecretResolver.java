@@ -2,8 +2,9 @@ package io.visca.gateway.registry.provider.client;
 
 import java.util.function.UnaryOperator;
 
-import io.visca.gateway.registry.provider.mapping.SecretValues;
 import jakarta.enterprise.context.ApplicationScoped;
+
+import io.visca.gateway.registry.provider.mapping.SecretValues;
 
 /**
  * Resolves {@code ${NAME}} references from this service's environment at call time; literals pass through. The

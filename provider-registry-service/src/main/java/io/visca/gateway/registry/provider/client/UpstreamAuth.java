@@ -4,13 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 
+import jakarta.enterprise.context.ApplicationScoped;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
-import io.visca.gateway.contracts.provider.AuthConfig;
 import io.vertx.mutiny.core.MultiMap;
-import jakarta.enterprise.context.ApplicationScoped;
+import io.visca.gateway.contracts.provider.AuthConfig;
 
 /**
  * The headers that authenticate a call to a provider: bearer, a named header, Basic, or an OAuth2

@@ -1,11 +1,12 @@
 package io.visca.gateway.registry.provider.client;
 
-import io.visca.gateway.registry.config.RegistryConfig;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.ext.web.client.WebClient;
-import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import io.visca.gateway.registry.config.RegistryConfig;
 
 /** The one non-blocking HTTP client the registry calls upstreams with (Test Connection, OAuth2 tokens). */
 @ApplicationScoped

@@ -2,12 +2,13 @@ package io.visca.gateway.registry.provider.mapping;
 
 import java.time.Instant;
 
+import jakarta.enterprise.context.ApplicationScoped;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.visca.gateway.contracts.provider.ProviderConfig;
 import io.visca.gateway.registry.provider.repository.ProviderEntity;
-import jakarta.enterprise.context.ApplicationScoped;
 
 /** Between the stored {@link ProviderEntity} and the {@link ProviderConfig} API model. */
 @ApplicationScoped

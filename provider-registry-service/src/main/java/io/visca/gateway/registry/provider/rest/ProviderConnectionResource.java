@@ -1,5 +1,10 @@
 package io.visca.gateway.registry.provider.rest;
 
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -14,10 +19,6 @@ import io.visca.gateway.registry.error.ApiError;
 import io.visca.gateway.registry.provider.client.ConnectionTestReport;
 import io.visca.gateway.registry.provider.client.ConnectionTester;
 import io.visca.gateway.registry.provider.service.ProviderService;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.MediaType;
 
 /** "Test Connection" of the admin UI: calls a stored provider's endpoints for real and reports how each answered. */
 @Path("/api/providers/{name}/test")
@@ -40,10 +41,8 @@ public class ProviderConnectionResource {
             + "chat model. Always 200 when the provider exists: failures are per endpoint, with a reason (dns, "
             + "refused, tls, auth, timeout, unexpected_body, http_error, network, missing_secret).")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ConnectionTestReport.class)))
-    @APIResponse(responseCode = "401", description = "Missing or wrong admin token",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "404", description = "No such provider",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "401", description = "Missing or wrong admin token", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", description = "No such provider", content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Uni<ConnectionTestReport> test(@RestPath String name) {
         return providers.getWithSecrets(name).chain(tester::test);
     }

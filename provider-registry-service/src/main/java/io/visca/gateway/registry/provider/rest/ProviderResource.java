@@ -4,6 +4,16 @@ import java.net.URI;
 import java.util.List;
 import java.util.Set;
 
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -27,15 +37,6 @@ import io.visca.gateway.registry.json.JsonFields;
 import io.visca.gateway.registry.json.Violations;
 import io.visca.gateway.registry.provider.mapping.ProviderDocumentParser;
 import io.visca.gateway.registry.provider.service.ProviderService;
-import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.PATCH;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.PUT;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.MediaType;
 
 /**
  * The admin API of provider configs. Bodies are read as JSON trees by {@link ProviderDocumentParser}, so every
@@ -47,8 +48,7 @@ import jakarta.ws.rs.core.MediaType;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "providers")
 @SecurityRequirement(name = OpenApiDefinition.ADMIN)
-@APIResponse(responseCode = "401", description = "Missing or wrong admin token",
-        content = @Content(schema = @Schema(implementation = ApiError.class)))
+@APIResponse(responseCode = "401", description = "Missing or wrong admin token", content = @Content(schema = @Schema(implementation = ApiError.class)))
 public class ProviderResource {
 
     private static final Set<String> PATCH_FIELDS = Set.of("enabled");
@@ -62,8 +62,7 @@ public class ProviderResource {
 
     @GET
     @Operation(summary = "List every provider, enabled or not, secrets redacted")
-    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(type = SchemaType.ARRAY,
-            implementation = ProviderConfig.class)))
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = ProviderConfig.class)))
     public Uni<List<ProviderConfig>> list() {
         return service.list();
     }
@@ -72,8 +71,7 @@ public class ProviderResource {
     @Path("/{name}")
     @Operation(summary = "Get one provider, secrets redacted")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ProviderConfig.class)))
-    @APIResponse(responseCode = "404", description = "No such provider",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", description = "No such provider", content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Uni<ProviderConfig> get(@RestPath String name) {
         return service.get(name);
     }
@@ -83,12 +81,9 @@ public class ProviderResource {
     @Operation(summary = "Create a provider", description = "Accepts the shorthands base_url (one endpoint of weight "
             + "1) and a top-level api_key (bearer auth). Unknown fields are errors.")
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = ProviderConfig.class)))
-    @APIResponse(responseCode = "201", description = "Created; Location names the new provider",
-            content = @Content(schema = @Schema(implementation = ProviderConfig.class)))
-    @APIResponse(responseCode = "400", description = "Malformed JSON or every violation by field path",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "409", description = "A provider of that name exists",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "201", description = "Created; Location names the new provider", content = @Content(schema = @Schema(implementation = ProviderConfig.class)))
+    @APIResponse(responseCode = "400", description = "Malformed JSON or every violation by field path", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "409", description = "A provider of that name exists", content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Uni<RestResponse<ProviderConfig>> create(String body) {
         return Uni.createFrom().item(() -> parser.parse(body))
                 .chain(service::create)
@@ -103,10 +98,8 @@ public class ProviderResource {
             + "absent; without enabled the current state is kept; \"********\" keeps the stored secret.")
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = ProviderConfig.class)))
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ProviderConfig.class)))
-    @APIResponse(responseCode = "400", description = "Malformed JSON or every violation by field path",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "404", description = "No such provider",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "400", description = "Malformed JSON or every violation by field path", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", description = "No such provider", content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Uni<ProviderConfig> replace(@RestPath String name, String body) {
         return Uni.createFrom().item(() -> {
             JsonNode tree = JsonBodies.parse(body);
@@ -124,8 +117,7 @@ public class ProviderResource {
             + "provider keeps its config but gets no traffic.")
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = EnabledPatch.class)))
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ProviderConfig.class)))
-    @APIResponse(responseCode = "404", description = "No such provider",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", description = "No such provider", content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Uni<ProviderConfig> patch(@RestPath String name, String body) {
         return Uni.createFrom().item(() -> {
             Violations violations = new Violations();
@@ -146,8 +138,7 @@ public class ProviderResource {
     @Path("/{name}")
     @Operation(summary = "Delete a provider")
     @APIResponse(responseCode = "204", description = "Deleted")
-    @APIResponse(responseCode = "404", description = "No such provider",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", description = "No such provider", content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Uni<RestResponse<Void>> delete(@RestPath String name) {
         return service.delete(name).map(ignored -> RestResponse.noContent());
     }

@@ -3,6 +3,8 @@ package io.visca.gateway.registry.provider.service;
 import java.time.Instant;
 import java.util.List;
 
+import jakarta.enterprise.context.ApplicationScoped;
+
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.visca.gateway.contracts.provider.ProviderConfig;
@@ -15,7 +17,6 @@ import io.visca.gateway.registry.provider.mapping.ProviderMapper;
 import io.visca.gateway.registry.provider.mapping.SecretRedactor;
 import io.visca.gateway.registry.provider.repository.ProviderEntity;
 import io.visca.gateway.registry.provider.repository.ProviderRepository;
-import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Provider configs: each change runs in one transaction that locks the registry revision, writes the provider row

@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
@@ -17,8 +20,6 @@ import io.visca.gateway.registry.config.RegistryConfig;
 import io.visca.gateway.registry.error.ApiException;
 import io.visca.gateway.registry.provider.mapping.ProviderDocument;
 import io.visca.gateway.registry.provider.mapping.ProviderDocumentParser;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
 /**
  * Seeds the registry from {@code PROVIDERS_DIR} at start: each {@code *.json} file whose provider does not exist yet

@@ -221,7 +221,8 @@ class ProviderResourceTests {
     @Test
     void readsBackWhatItStoredForAFullDocument() throws IOException {
         String name = uniqueName("full");
-        ObjectNode doc = (ObjectNode) JSON.readTree(Files.readString(Path.of("src/test/resources/examples/llama-cluster.json")));
+        ObjectNode doc = (ObjectNode) JSON
+                .readTree(Files.readString(Path.of("src/test/resources/examples/llama-cluster.json")));
         doc.put("name", name);
         doc.put("enabled", false);
         admin().body(doc.toString()).post("/api/providers").then().statusCode(201);

@@ -16,12 +16,13 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.visca.gateway.registry.TestApi;
-import jakarta.inject.Inject;
 
 /**
  * PROVIDERS_DIR: the test profile points it at src/test/resources/providers-dir, loaded when the application
