@@ -26,12 +26,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path logDir;
     private final boolean deleteOnClose;
     private final int port;
+    private final int controllerPort;
     private KafkaRaftServer server;
 
-    private EmbeddedKafka(Path logDir, boolean deleteOnClose, int port) {
+    private EmbeddedKafka(Path logDir, boolean deleteOnClose, int port, int controllerPort) {
         this.logDir = logDir;
         this.deleteOnClose = deleteOnClose;
         this.port = port;
+        this.controllerPort = controllerPort;
     }
 
     /**
@@ -53,9 +55,25 @@ public final class EmbeddedKafka implements AutoCloseable {
         Files.createDirectories(dir);
         int clientPort = port == 0 ? Ports.free() : port;
         int controllerPort = Ports.free();
-        EmbeddedKafka kafka = new EmbeddedKafka(dir, temporary, clientPort);
+        EmbeddedKafka kafka = new EmbeddedKafka(dir, temporary, clientPort, controllerPort);
         kafka.server = startServer(dir, clientPort, controllerPort);
         return kafka;
+    }
+
+    /** Stops the broker but keeps its log: for outage tests, which {@link #restart()} it on the same port. */
+    public synchronized void stop() {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+            server = null;
+        }
+    }
+
+    /** Starts a {@link #stop() stopped} broker again on the same ports and log, with every record it had. */
+    public synchronized void restart() throws IOException {
+        if (server == null) {
+            server = startServer(logDir, port, controllerPort);
+        }
     }
 
     private static KafkaRaftServer startServer(Path dir, int clientPort, int controllerPort) throws IOException {
@@ -114,11 +132,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     @Override
     public void close() {
-        if (server != null) {
-            server.shutdown();
-            server.awaitShutdown();
-            server = null;
-        }
+        stop();
         if (deleteOnClose) {
             deleteRecursively(logDir);
         }

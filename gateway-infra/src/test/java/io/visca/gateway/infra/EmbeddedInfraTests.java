@@ -65,29 +65,50 @@ class EmbeddedInfraTests {
 
     @Test
     void brokerRestartsOnItsKeptLogDirWithItsRecords(@TempDir Path dir) throws Exception {
-        Properties p = new Properties();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(0, dir)) {
-            p.put("bootstrap.servers", kafka.bootstrapServers());
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
-                    new StringSerializer())) {
-                producer.send(new ProducerRecord<>("kept", "k", "v1")).get();
-            }
+            send(kafka, "kept", "v1");
         }
         try (EmbeddedKafka kafka = EmbeddedKafka.start(0, dir)) {
-            Properties c = new Properties();
-            c.put("bootstrap.servers", kafka.bootstrapServers());
-            c.put("group.id", "after-restart");
-            c.put("auto.offset.reset", "earliest");
-            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
-                    new StringDeserializer())) {
-                consumer.subscribe(List.of("kept"));
-                List<String> values = new java.util.ArrayList<>();
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (values.isEmpty() && System.nanoTime() < deadline) {
-                    consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
-                }
-                assertEquals(List.of("v1"), values);
+            assertEquals(List.of("v1"), consume(kafka, "kept", 1));
+        }
+    }
+
+    @Test
+    void stoppedBrokerComesBackAtTheSameAddressWithItsRecords() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(0, null)) {
+            String address = kafka.bootstrapServers();
+            send(kafka, "outage", "before");
+            kafka.stop();
+            kafka.restart();
+            assertEquals(address, kafka.bootstrapServers());
+            send(kafka, "outage", "after");
+            assertEquals(List.of("before", "after"), consume(kafka, "outage", 2));
+        }
+    }
+
+    private static void send(EmbeddedKafka kafka, String topic, String value) throws Exception {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", kafka.bootstrapServers());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
+                new StringSerializer())) {
+            producer.send(new ProducerRecord<>(topic, "k", value)).get();
+        }
+    }
+
+    private static List<String> consume(EmbeddedKafka kafka, String topic, int count) {
+        Properties c = new Properties();
+        c.put("bootstrap.servers", kafka.bootstrapServers());
+        c.put("group.id", "reader-" + System.nanoTime());
+        c.put("auto.offset.reset", "earliest");
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
+                new StringDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            List<String> values = new java.util.ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (values.size() < count && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
             }
+            return values;
         }
     }
 

@@ -78,6 +78,37 @@ public class GatewayInfraResource implements QuarkusTestResourceLifecycleManager
         // shared by every test class of this JVM; stopped when the JVM exits
     }
 
+    /** Whether this test JVM runs the embedded broker, which outage tests can stop and start. */
+    public static boolean kafkaIsEmbedded() {
+        synchronized (Shared.class) {
+            return Shared.kafka != null;
+        }
+    }
+
+    /** Stops the embedded broker (its records are kept): everything that talks to Kafka now sees it down. */
+    public static void stopKafka() {
+        embeddedKafka().stop();
+    }
+
+    /** Starts the embedded broker again at the same address, with the records it had. */
+    public static void startKafka() {
+        try {
+            embeddedKafka().restart();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("restarting the embedded Kafka broker failed", e);
+        }
+    }
+
+    private static EmbeddedKafka embeddedKafka() {
+        synchronized (Shared.class) {
+            if (Shared.kafka == null) {
+                throw new IllegalStateException("Kafka is not embedded in this test run (an external broker or Dev "
+                        + "Services): outage tests need the embedded one; skip them with kafkaIsEmbedded()");
+            }
+            return Shared.kafka;
+        }
+    }
+
     /** One broker and one server per test JVM, stopped (and their folders removed) when it exits. */
     static final class Shared {
         private static EmbeddedKafka kafka;

@@ -4,6 +4,7 @@ import static io.visca.gateway.registry.TestApi.admin;
 import static io.visca.gateway.registry.TestApi.uniqueName;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.util.List;
@@ -26,6 +27,7 @@ import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.visca.gateway.contracts.event.ProviderChanged;
 import io.visca.gateway.contracts.event.Topics;
+import io.visca.gateway.infra.test.GatewayInfraResource;
 import io.visca.gateway.registry.TestApi;
 
 /** Every change reaches the real broker as a provider-changed event, keyed by provider, in revision order. */
@@ -57,7 +59,12 @@ class ProviderChangedEventTests {
 
     /** Waits until the events keyed {@code key} with a revision above {@code after} number {@code count}. */
     private static List<JsonNode> awaitEvents(ConsumerTask<String, String> task, String key, long after, int count) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        return awaitEvents(task, key, after, count, Duration.ofSeconds(15));
+    }
+
+    private static List<JsonNode> awaitEvents(ConsumerTask<String, String> task, String key, long after, int count,
+            Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
         List<JsonNode> mine = List.of();
         while (System.nanoTime() < deadline) {
             mine = task.getRecords().stream().filter(r -> key.equals(r.key())).map(r -> read(r.value()))
@@ -107,6 +114,26 @@ class ProviderChangedEventTests {
             JsonNode event = awaitEvents(events, name, 1).get(0);
             assertEquals(after, event.path("revision").asLong());
             assertEquals("created", event.path("change").asText());
+        }
+    }
+
+    @Test
+    void changesMadeWhileKafkaIsDownArePublishedInOrderOnceItIsBack() {
+        assumeTrue(GatewayInfraResource.kafkaIsEmbedded(), "needs the embedded broker to stop it");
+        String name = uniqueName("outage");
+        GatewayInfraResource.stopKafka();
+        try {
+            TestApi.create(TestApi.openAiProvider(name, "${K}"));
+            admin().body("{\"enabled\":false}").patch("/api/providers/" + name).then().statusCode(200);
+            sleepMillis(1_500);
+            assertTrue(OutboxProbe.pending() >= 2, "the outbox keeps the changes while Kafka is down");
+        } finally {
+            GatewayInfraResource.startKafka();
+        }
+        try (ConsumerTask<String, String> events = consume()) {
+            List<JsonNode> received = awaitEvents(events, name, 0, 2, Duration.ofSeconds(60));
+            assertEquals(List.of("created", "disabled"), received.stream().map(e -> e.path("change").asText())
+                    .toList());
         }
     }
 
@@ -166,8 +193,12 @@ class ProviderChangedEventTests {
     }
 
     private static void sleep() {
+        sleepMillis(50);
+    }
+
+    private static void sleepMillis(long millis) {
         try {
-            Thread.sleep(50);
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
