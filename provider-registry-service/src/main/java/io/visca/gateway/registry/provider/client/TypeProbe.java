@@ -78,15 +78,17 @@ abstract class TypeProbe {
         return body;
     }
 
-    static List<String> texts(JsonNode array, String field) {
-        List<String> ids = new ArrayList<>();
-        if (array.isArray()) {
-            array.forEach(item -> {
-                if (item.path(field).isTextual()) {
-                    ids.add(item.path(field).textValue());
-                }
-            });
+    /** The {@code field} of each item of the body's {@code array}; a body without that array is not a listing. */
+    static List<String> listed(JsonNode body, String array, String field) {
+        if (!body.path(array).isArray()) {
+            throw new IllegalArgumentException("no " + array + " array");
         }
+        List<String> ids = new ArrayList<>();
+        body.path(array).forEach(item -> {
+            if (item.path(field).isTextual()) {
+                ids.add(item.path(field).textValue());
+            }
+        });
         return ids;
     }
 
@@ -96,10 +98,7 @@ abstract class TypeProbe {
         }
 
         List<String> modelIds(JsonNode body) {
-            if (!body.path("data").isArray()) {
-                throw new IllegalArgumentException("no data array");
-            }
-            return texts(body.path("data"), "id");
+            return listed(body, "data", "id");
         }
 
         Call chat(ProviderConfig provider, ModelConfig model) {
@@ -120,10 +119,7 @@ abstract class TypeProbe {
         }
 
         List<String> modelIds(JsonNode body) {
-            if (!body.path("data").isArray()) {
-                throw new IllegalArgumentException("no data array");
-            }
-            return texts(body.path("data"), "id");
+            return listed(body, "data", "id");
         }
 
         Call chat(ProviderConfig provider, ModelConfig model) {
@@ -141,10 +137,7 @@ abstract class TypeProbe {
         }
 
         List<String> modelIds(JsonNode body) {
-            if (!body.path("models").isArray()) {
-                throw new IllegalArgumentException("no models array");
-            }
-            return texts(body.path("models"), "name");
+            return listed(body, "models", "name");
         }
 
         Call chat(ProviderConfig provider, ModelConfig model) {
