@@ -3,9 +3,14 @@ package io.visca.gateway.fakes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.vertx.core.http.HttpServerResponse;
+import io.visca.gateway.fakes.FakeUpstream.Generation;
+import io.visca.gateway.fakes.FakeUpstream.ToolCall;
 
-/** OpenAI's chat completion stream: one {@code chat.completion.chunk} per word, then usage if asked, then [DONE]. */
+/**
+ * OpenAI's chat completion stream: a first chunk with the role, one {@code chat.completion.chunk} per token (or per
+ * fragment of a tool call's arguments), a last chunk with the finish reason, then the usage chunk if asked, then
+ * {@code data: [DONE]}.
+ */
 final class ChatStream {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -13,43 +18,83 @@ final class ChatStream {
     private ChatStream() {
     }
 
-    static void write(HttpServerResponse res, String id, String model, String text, long promptTokens,
-            long completionTokens, boolean includeUsage) {
-        res.setStatusCode(200).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache")
-                .setChunked(true);
-        long created = System.currentTimeMillis() / 1000;
-        ObjectNode first = chunk(id, model, created);
-        first.withArray("choices").addObject().put("index", 0).putNull("finish_reason").putObject("delta")
-                .put("role", "assistant").put("content", "");
-        send(res, first, includeUsage);
-        String[] words = text.trim().isEmpty() ? new String[0] : text.trim().split("\\s+");
-        for (int i = 0; i < words.length; i++) {
-            ObjectNode c = chunk(id, model, created);
-            c.withArray("choices").addObject().put("index", 0).putNull("finish_reason").putObject("delta")
-                    .put("content", i == 0 ? words[i] : " " + words[i]);
-            send(res, c, includeUsage);
+    /**
+     * @param usage the usage to send in a last chunk ({@code stream_options.include_usage}), or null
+     */
+    static void write(EventStream out, String id, String model, Generation gen, ToolCall call, ObjectNode usage) {
+        Writer w = new Writer(out, id, model, System.currentTimeMillis() / 1000, usage != null);
+        ObjectNode first = w.delta().put("role", "assistant");
+        if (call != null) {
+            first.putNull("content");
+            ObjectNode tc = first.putArray("tool_calls").addObject().put("index", 0)
+                    .put("id", "call_" + Integer.toHexString(id.hashCode()))
+                    .put("type", "function");
+            tc.putObject("function").put("name", call.name()).put("arguments", "");
+            first.putNull("refusal");
+            w.send(null);
+            for (String fragment : FakeUpstream.fragments(call.argumentsJson(), 8)) {
+                w.delta().putArray("tool_calls").addObject().put("index", 0).putObject("function")
+                        .put("arguments", fragment);
+                w.send(null);
+            }
+            w.delta();
+            w.send("tool_calls");
+        } else {
+            first.put("content", "").putNull("refusal");
+            w.send(null);
+            for (String piece : gen.pieces()) {
+                w.delta().put("content", piece);
+                w.send(null);
+            }
+            w.delta();
+            w.send(FakeOpenAiServer.finishReason(gen));
         }
-        ObjectNode last = chunk(id, model, created);
-        last.withArray("choices").addObject().put("index", 0).put("finish_reason", "stop").putObject("delta");
-        send(res, last, includeUsage);
-        if (includeUsage) {
-            ObjectNode usage = chunk(id, model, created);
-            usage.putArray("choices");
-            FakeOpenAiServer.usage(usage, promptTokens, completionTokens);
-            res.write("data: " + usage + "\n\n");
+        if (usage != null) {
+            ObjectNode last = w.chunk();
+            last.putArray("choices");
+            last.set("usage", usage);
+            out.send(EventStream.sse(last.toString()));
         }
-        res.end("data: [DONE]\n\n");
+        out.end(EventStream.sse("[DONE]"));
     }
 
-    private static ObjectNode chunk(String id, String model, long created) {
-        return JSON.createObjectNode().put("id", id).put("object", "chat.completion.chunk").put("created", created)
-                .put("model", model).put("system_fingerprint", "fp_fake");
-    }
+    /** Builds the chunks of one stream. */
+    private static final class Writer {
+        private final EventStream out;
+        private final String id;
+        private final String model;
+        private final long created;
+        private final boolean nullUsage;
+        private ObjectNode chunk;
+        private ObjectNode choice;
 
-    private static void send(HttpServerResponse res, ObjectNode chunk, boolean includeUsage) {
-        if (includeUsage) {
-            chunk.putNull("usage");
+        Writer(EventStream out, String id, String model, long created, boolean nullUsage) {
+            this.out = out;
+            this.id = id;
+            this.model = model;
+            this.created = created;
+            this.nullUsage = nullUsage;
         }
-        res.write("data: " + chunk + "\n\n");
+
+        ObjectNode chunk() {
+            return JSON.createObjectNode().put("id", id).put("object", "chat.completion.chunk").put("created", created)
+                    .put("model", model).put("system_fingerprint", "fp_fake");
+        }
+
+        /** Starts a chunk; returns its delta to fill. */
+        ObjectNode delta() {
+            chunk = chunk();
+            choice = chunk.putArray("choices").addObject().put("index", 0);
+            return choice.putObject("delta");
+        }
+
+        void send(String finishReason) {
+            choice.putNull("logprobs");
+            choice.put("finish_reason", finishReason);
+            if (nullUsage) {
+                chunk.putNull("usage");
+            }
+            out.send(EventStream.sse(chunk.toString()));
+        }
     }
 }

@@ -1,271 +1,249 @@
 package io.visca.gateway.fakes;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
  * A fake OpenAI-compatible model server (as OpenAI, vLLM, TGI's /v1, LocalAI, LM Studio speak it), in-process on a
- * free loopback port. Answers with OpenAI's real JSON, SSE framing ({@code data: ...\n\n}, {@code data: [DONE]})
- * and error bodies. Deterministic: the reply to a chat is {@link #reply(String)}, and usage counts words.
+ * free loopback port: {@code GET /v1/models}, {@code GET /v1/models/{id}}, {@code POST /v1/chat/completions}
+ * (streaming as SSE {@code data: ...} chunks ending with {@code data: [DONE]}, usage when
+ * {@code stream_options.include_usage}, tool calls as {@code tool_calls}), {@code POST /v1/completions},
+ * {@code POST /v1/embeddings}, {@code GET /health}, and OpenAI's error bodies
+ * ({@code {"error":{"message","type","param","code"}}}). Deterministic: the reply to a chat is
+ * {@link #reply(String)}, and usage counts words.
  */
-public final class FakeOpenAiServer implements AutoCloseable {
+public final class FakeOpenAiServer extends FakeUpstream<FakeOpenAiServer> {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private volatile boolean rejectStreamOptions;
 
-    private final Vertx vertx;
-    private final boolean ownsVertx;
-    private final HttpServer server;
-    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
-    private final AtomicLong ids = new AtomicLong();
-    private volatile String requiredKey;
-    private volatile List<String> models = List.of("gpt-4o-mini");
-    private volatile String reply = "Hello from the fake upstream.";
-    private volatile int failStatus;
-    private volatile String failBody;
-    private volatile long delayMs;
-    private volatile boolean recording = true;
-
-    private FakeOpenAiServer(Vertx vertx, boolean ownsVertx, int port) {
-        this.vertx = vertx;
-        this.ownsVertx = ownsVertx;
-        this.server = vertx.createHttpServer().requestHandler(this::handle);
-        await(server.listen(port, "127.0.0.1"));
+    private FakeOpenAiServer() {
+        super("gpt-4o-mini");
     }
 
     /** Starts on a free loopback port with its own Vert.x instance. */
     public static FakeOpenAiServer start() {
-        return new FakeOpenAiServer(Vertx.vertx(), true, 0);
+        return start(0);
     }
 
     /** Starts on the given port (0 for a free one). */
     public static FakeOpenAiServer start(int port) {
-        return new FakeOpenAiServer(Vertx.vertx(), true, port);
+        return new FakeOpenAiServer().listen(port);
     }
 
-    /** Only this bearer key is accepted; any other gets OpenAI's 401 {@code invalid_api_key}. */
+    /**
+     * Only this bearer key is accepted ({@code Authorization: Bearer key}); any other gets OpenAI's 401
+     * {@code invalid_api_key}. Null accepts any.
+     */
+    @Override
     public FakeOpenAiServer requireApiKey(String key) {
-        this.requiredKey = key;
-        return this;
+        return super.requireApiKey(key);
     }
 
-    public FakeOpenAiServer models(String... ids) {
-        this.models = List.of(ids);
+    /**
+     * When true, a request that carries {@code stream_options} gets a 400 OpenAI error, as some OpenAI-compatible
+     * servers answer it.
+     */
+    public FakeOpenAiServer rejectStreamOptions(boolean value) {
+        this.rejectStreamOptions = value;
         return this;
-    }
-
-    public FakeOpenAiServer reply(String text) {
-        this.reply = text;
-        return this;
-    }
-
-    /** Every following model call fails with this status and OpenAI-shaped body (null body: a default one). */
-    public FakeOpenAiServer failWith(int status, String body) {
-        this.failBody = body;
-        this.failStatus = status;
-        return this;
-    }
-
-    public FakeOpenAiServer healthy() {
-        this.failStatus = 0;
-        return this;
-    }
-
-    /** Delay before the response head, in milliseconds. */
-    public FakeOpenAiServer delay(long millis) {
-        this.delayMs = millis;
-        return this;
-    }
-
-    /** Turns request recording off (benchmarks). */
-    public FakeOpenAiServer recording(boolean value) {
-        this.recording = value;
-        return this;
-    }
-
-    public int port() {
-        return server.actualPort();
     }
 
     /** The base URL a provider config names, with the {@code /v1} prefix. */
+    @Override
     public String baseUrl() {
-        return "http://127.0.0.1:" + port() + "/v1";
-    }
-
-    public List<RecordedRequest> requests() {
-        return new ArrayList<>(requests);
-    }
-
-    public void clearRequests() {
-        requests.clear();
+        return root() + "/v1";
     }
 
     @Override
-    public void close() {
-        await(server.close());
-        if (ownsVertx) {
-            await(vertx.close());
+    protected boolean isProbe(String method, String path) {
+        return "/health".equals(path) || "/v1/health".equals(path);
+    }
+
+    @Override
+    protected boolean failureApplies(String method, String path) {
+        return path.startsWith("/v1/") && !"/v1/models".equals(path);
+    }
+
+    @Override
+    protected void unauthorized(HttpServerResponse res, String header, String value) {
+        if (value == null && "authorization".equals(header)) {
+            error(res, 401, errorBody("You didn't provide an API key. You need to provide your API key in an "
+                    + "Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY), or as the "
+                    + "password field (with blank username) if you're accessing the API from your browser and are "
+                    + "prompted for a username and password. You can obtain an API key from "
+                    + "https://platform.openai.com/account/api-keys.", "invalid_request_error", null));
+        } else {
+            error(res, 401, errorBody("Incorrect API key provided. You can find your API key at "
+                    + "https://platform.openai.com/account/api-keys.", "invalid_request_error", "invalid_api_key"));
         }
     }
 
-    private void handle(HttpServerRequest req) {
-        req.body().onSuccess(body -> {
-            String text = body.toString();
-            if (recording) {
-                Map<String, String> headers = new HashMap<>();
-                req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
-                requests.add(new RecordedRequest(req.method().name(), req.path(), Map.copyOf(headers), text));
-            }
-            if (delayMs > 0) {
-                vertx.setTimer(delayMs, t -> route(req, text));
-            } else {
-                route(req, text);
-            }
-        });
+    @Override
+    protected String defaultErrorBody(int status) {
+        return switch (status) {
+            case 400 -> errorBody("Invalid request.", "invalid_request_error", null);
+            case 401 -> errorBody("Incorrect API key provided.", "invalid_request_error", "invalid_api_key");
+            case 403 -> errorBody("You are not allowed to sample from this model", "invalid_request_error", null);
+            case 404 -> errorBody("The model does not exist or you do not have access to it.",
+                    "invalid_request_error", "model_not_found");
+            case 429 -> errorBody("Rate limit reached for requests. Please try again in 1s.", "requests",
+                    "rate_limit_exceeded");
+            case 503 -> errorBody("The engine is currently overloaded, please try again later", "server_error",
+                    null);
+            default -> errorBody("The server had an error while processing your request. Sorry about that!",
+                    "server_error", null);
+        };
     }
 
-    private void route(HttpServerRequest req, String body) {
+    @Override
+    protected void badJson(HttpServerResponse res) {
+        error(res, 400, errorBody("We could not parse the JSON body of your request. (HINT: This likely means you "
+                + "aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent "
+                + "was not valid JSON.)", "invalid_request_error", null));
+    }
+
+    @Override
+    protected void route(HttpServerRequest req, String body) throws JsonProcessingException {
         HttpServerResponse res = req.response();
         String path = req.path();
-        if ("/health".equals(path) || "/v1/health".equals(path)) {
-            res.setStatusCode(failStatus == 0 ? 200 : 503).end();
+        if (isProbe(req.method().name(), path)) {
+            res.setStatusCode(failing() ? 503 : 200).end();
             return;
         }
-        if (!authorized(req)) {
-            error(res, 401, "Incorrect API key provided. You can find your API key at "
-                    + "https://platform.openai.com/account/api-keys.", "invalid_request_error", "invalid_api_key");
-            return;
-        }
-        if (failStatus != 0 && path.startsWith("/v1/") && !"/v1/models".equals(path)) {
-            String failure = failBody != null ? failBody
-                    : errorBody("The server had an error while processing your request.", "server_error", null);
-            res.setStatusCode(failStatus).putHeader("content-type", "application/json").end(failure);
-            return;
-        }
-        try {
-            switch (req.method().name() + " " + path) {
-                case "GET /v1/models" -> listModels(res);
-                case "POST /v1/chat/completions" -> chat(res, JSON.readTree(body.isEmpty() ? "{}" : body));
-                case "POST /v1/completions" -> completion(res, JSON.readTree(body.isEmpty() ? "{}" : body));
-                case "POST /v1/embeddings" -> embeddings(res, JSON.readTree(body.isEmpty() ? "{}" : body));
-                default -> {
-                    if (path.startsWith("/v1/models/")) {
-                        model(res, path.substring("/v1/models/".length()));
-                    } else {
-                        error(res, 404, "Invalid URL (" + req.method() + " " + path + ")", "invalid_request_error",
-                                null);
-                    }
+        switch (req.method().name() + " " + path) {
+            case "GET /v1/models" -> listModels(res);
+            case "POST /v1/chat/completions" -> chat(req, parse(body));
+            case "POST /v1/completions" -> completion(res, parse(body));
+            case "POST /v1/embeddings" -> embeddings(res, parse(body));
+            default -> {
+                if ("GET".equals(req.method().name()) && path.startsWith("/v1/models/")) {
+                    model(res, path.substring("/v1/models/".length()));
+                } else {
+                    error(res, 404, errorBody("Invalid URL (" + req.method() + " " + path + ")",
+                            "invalid_request_error", null));
                 }
             }
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            error(res, 400, "We could not parse the JSON body of your request.", "invalid_request_error", null);
         }
-    }
-
-    private boolean authorized(HttpServerRequest req) {
-        String key = requiredKey;
-        return key == null || ("Bearer " + key).equals(req.getHeader("authorization"));
     }
 
     private void listModels(HttpServerResponse res) {
         ObjectNode out = JSON.createObjectNode().put("object", "list");
         ArrayNode data = out.putArray("data");
-        for (String id : models) {
+        for (String id : models()) {
             data.add(modelNode(id));
         }
         json(res, 200, out);
     }
 
     private void model(HttpServerResponse res, String id) {
-        if (models.contains(id)) {
+        if (models().contains(id)) {
             json(res, 200, modelNode(id));
         } else {
-            error(res, 404, "The model '" + id + "' does not exist", "invalid_request_error", "model_not_found");
+            error(res, 404, errorBody("The model '" + id + "' does not exist", "invalid_request_error",
+                    "model_not_found"));
         }
     }
 
-    private ObjectNode modelNode(String id) {
+    private static ObjectNode modelNode(String id) {
         return JSON.createObjectNode().put("id", id).put("object", "model").put("created", 1_700_000_000L)
                 .put("owned_by", "fake");
     }
 
-    private void chat(HttpServerResponse res, JsonNode request) {
+    private void chat(HttpServerRequest req, JsonNode request) {
+        HttpServerResponse res = req.response();
         String model = request.path("model").asText("");
-        if (model.isEmpty() || request.path("messages").size() == 0) {
-            error(res, 400, model.isEmpty() ? "you must provide a model parameter"
-                    : "[] is too short - 'messages'", "invalid_request_error", null);
+        if (model.isEmpty() || request.path("messages").isEmpty()) {
+            error(res, 400, errorBody(model.isEmpty() ? "you must provide a model parameter"
+                    : "[] is too short - 'messages'", "invalid_request_error", null));
             return;
         }
-        if (!models.contains(model)) {
-            error(res, 404, "The model `" + model + "` does not exist or you do not have access to it.",
-                    "invalid_request_error", "model_not_found");
+        if (rejectStreamOptions && request.has("stream_options")) {
+            error(res, 400, errorBody("Unrecognized request argument supplied: stream_options",
+                    "invalid_request_error", null));
             return;
         }
-        long promptTokens = countPromptTokens(request.path("messages"));
-        String text = truncate(reply, request.path("max_tokens"));
-        long completionTokens = words(text);
-        String id = "chatcmpl-fake" + ids.incrementAndGet();
+        if (!models().contains(model)) {
+            error(res, 404, errorBody("The model `" + model + "` does not exist or you do not have access to it.",
+                    "invalid_request_error", "model_not_found"));
+            return;
+        }
+        long promptTokens = 0;
+        for (JsonNode m : request.path("messages")) {
+            promptTokens += words(text(m.path("content"))) + 3;
+        }
+        Generation gen = generate(maxTokens(request), strings(request.path("stop")), false);
+        ToolCall call = toolCallFor(request);
+        long completionTokens = call != null ? call.tokens() : gen.tokens();
+        ObjectNode usage = usage(promptTokens, completionTokens);
+        String id = "chatcmpl-fake" + nextId();
         if (request.path("stream").asBoolean(false)) {
             boolean includeUsage = request.path("stream_options").path("include_usage").asBoolean(false);
-            ChatStream.write(res, id, model, text, promptTokens, completionTokens, includeUsage);
+            ChatStream.write(stream(req, "text/event-stream"), id, model, gen, call, includeUsage ? usage : null);
             return;
         }
         ObjectNode out = JSON.createObjectNode().put("id", id).put("object", "chat.completion")
                 .put("created", System.currentTimeMillis() / 1000).put("model", model);
         ObjectNode choice = out.putArray("choices").addObject().put("index", 0);
-        choice.putObject("message").put("role", "assistant").put("content", text);
+        ObjectNode message = choice.putObject("message").put("role", "assistant");
+        if (call != null) {
+            message.putNull("content");
+            message.putArray("tool_calls").add(toolCallNode(call, "call_fake" + nextId()));
+        } else {
+            message.put("content", gen.text());
+        }
+        message.putNull("refusal");
         choice.putNull("logprobs");
-        choice.put("finish_reason", text.equals(reply) ? "stop" : "length");
-        usage(out, promptTokens, completionTokens);
+        choice.put("finish_reason", call != null ? "tool_calls" : finishReason(gen));
+        out.set("usage", usage);
+        out.put("system_fingerprint", "fp_fake");
         json(res, 200, out);
+    }
+
+    static ObjectNode toolCallNode(ToolCall call, String id) {
+        ObjectNode node = JSON.createObjectNode().put("id", id).put("type", "function");
+        node.putObject("function").put("name", call.name()).put("arguments", call.argumentsJson());
+        return node;
+    }
+
+    static String finishReason(Generation gen) {
+        return gen.finish() == Finish.LENGTH ? "length" : "stop";
+    }
+
+    private static long maxTokens(JsonNode request) {
+        JsonNode max = request.has("max_completion_tokens") ? request.path("max_completion_tokens")
+                : request.path("max_tokens");
+        return max.canConvertToLong() ? max.asLong() : 0;
     }
 
     private void completion(HttpServerResponse res, JsonNode request) {
         String model = request.path("model").asText("");
-        String text = truncate(reply, request.path("max_tokens"));
-        ObjectNode out = JSON.createObjectNode().put("id", "cmpl-fake" + ids.incrementAndGet())
+        Generation gen = generate(maxTokens(request), strings(request.path("stop")), false);
+        ObjectNode out = JSON.createObjectNode().put("id", "cmpl-fake" + nextId())
                 .put("object", "text_completion").put("created", System.currentTimeMillis() / 1000)
                 .put("model", model);
-        out.putArray("choices").addObject().put("text", text).put("index", 0).putNull("logprobs")
-                .put("finish_reason", "stop");
-        usage(out, words(request.path("prompt").asText("")), words(text));
+        out.putArray("choices").addObject().put("text", gen.text()).put("index", 0).putNull("logprobs")
+                .put("finish_reason", finishReason(gen));
+        out.set("usage", usage(words(text(request.path("prompt"))), gen.tokens()));
         json(res, 200, out);
     }
 
     private void embeddings(HttpServerResponse res, JsonNode request) {
         JsonNode input = request.path("input");
-        List<String> inputs = new ArrayList<>();
-        if (input.isArray()) {
-            input.forEach(i -> inputs.add(i.asText()));
-        } else {
-            inputs.add(input.asText());
-        }
+        List<String> inputs = input.isArray() ? strings(input) : new ArrayList<>(List.of(input.asText()));
         ObjectNode out = JSON.createObjectNode().put("object", "list");
         ArrayNode data = out.putArray("data");
         long tokens = 0;
         for (int i = 0; i < inputs.size(); i++) {
             ObjectNode item = data.addObject().put("object", "embedding").put("index", i);
-            ArrayNode vector = item.putArray("embedding");
-            int hash = inputs.get(i).hashCode();
-            for (int d = 0; d < 8; d++) {
-                vector.add(((hash >> d) & 0xff) / 255.0);
-            }
+            embed(item.putArray("embedding"), inputs.get(i));
             tokens += words(inputs.get(i));
         }
         out.put("model", request.path("model").asText(""));
@@ -273,52 +251,19 @@ public final class FakeOpenAiServer implements AutoCloseable {
         json(res, 200, out);
     }
 
-    static void usage(ObjectNode out, long prompt, long completion) {
-        out.putObject("usage").put("prompt_tokens", prompt).put("completion_tokens", completion)
+    /** OpenAI's usage object; with {@code prompt_tokens_details.cached_tokens} when cached tokens are set. */
+    private ObjectNode usage(long prompt, long completion) {
+        ObjectNode usage = JSON.createObjectNode().put("prompt_tokens", prompt).put("completion_tokens", completion)
                 .put("total_tokens", prompt + completion);
-    }
-
-    private static long countPromptTokens(JsonNode messages) {
-        long count = 0;
-        for (JsonNode m : messages) {
-            count += words(m.path("content").asText("")) + 3;
+        if (cachedTokens() > 0) {
+            usage.putObject("prompt_tokens_details").put("cached_tokens", cachedTokens());
         }
-        return count;
-    }
-
-    /** The fake's tokenizer: one token per whitespace-separated word. */
-    public static long words(String text) {
-        String trimmed = text.trim();
-        return trimmed.isEmpty() ? 0 : trimmed.split("\\s+").length;
-    }
-
-    private static String truncate(String text, JsonNode maxTokens) {
-        if (!maxTokens.canConvertToInt() || maxTokens.asInt() <= 0) {
-            return text;
-        }
-        String[] parts = text.trim().split("\\s+");
-        return parts.length <= maxTokens.asInt() ? text : String.join(" ", List.of(parts).subList(0, maxTokens.asInt()));
-    }
-
-    static void json(HttpServerResponse res, int status, JsonNode body) {
-        res.setStatusCode(status).putHeader("content-type", "application/json").end(Buffer.buffer(body.toString()));
+        return usage;
     }
 
     static String errorBody(String message, String type, String code) {
         ObjectNode error = JSON.createObjectNode();
         error.putObject("error").put("message", message).put("type", type).putNull("param").put("code", code);
         return error.toString();
-    }
-
-    private static void error(HttpServerResponse res, int status, String message, String type, String code) {
-        res.setStatusCode(status).putHeader("content-type", "application/json").end(errorBody(message, type, code));
-    }
-
-    private static <T> T await(io.vertx.core.Future<T> future) {
-        try {
-            return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("fake upstream: " + e.getMessage(), e);
-        }
     }
 }

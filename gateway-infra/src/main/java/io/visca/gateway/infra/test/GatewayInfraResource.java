@@ -78,6 +78,31 @@ public class GatewayInfraResource implements QuarkusTestResourceLifecycleManager
         // shared by every test class of this JVM; stopped when the JVM exits
     }
 
+    /**
+     * The broker for a process a test starts itself (e.g. another service): {@code KAFKA_BOOTSTRAP_SERVERS}, else
+     * this JVM's embedded broker (Dev Services brokers are not reachable from outside Quarkus's own config).
+     */
+    public static String kafkaBootstrapServers() {
+        String fromEnv = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
+        return fromEnv != null && !fromEnv.isBlank() ? fromEnv : Shared.kafka().bootstrapServers();
+    }
+
+    /**
+     * A database for a process a test starts itself: {@code DB_URL} (with {@code DB_USER} / {@code DB_PASSWORD}),
+     * else database {@code name} on this JVM's embedded server.
+     *
+     * @return {@code url} ({@code postgresql://host:port/db}), {@code user} and {@code password}
+     */
+    public static Map<String, String> database(String name) {
+        String fromEnv = System.getenv("DB_URL");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return Map.of("url", fromEnv, "user", System.getenv().getOrDefault("DB_USER", EmbeddedPostgresServer.USER),
+                    "password", System.getenv().getOrDefault("DB_PASSWORD", EmbeddedPostgresServer.PASSWORD));
+        }
+        return Map.of("url", Shared.postgres(name), "user", EmbeddedPostgresServer.USER, "password",
+                EmbeddedPostgresServer.PASSWORD);
+    }
+
     /** Whether this test JVM runs the embedded broker, which outage tests can stop and start. */
     public static boolean kafkaIsEmbedded() {
         synchronized (Shared.class) {
