@@ -1,0 +1,347 @@
+package io.visca.gateway.router.adapter;
+
+import java.util.Locale;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.visca.gateway.contracts.provider.CustomRequestConfig;
+import io.visca.gateway.contracts.provider.ProviderConfig;
+import io.visca.gateway.contracts.provider.ProviderTypes;
+import io.visca.gateway.contracts.provider.TransformConfig;
+import io.visca.gateway.router.auth.Secrets;
+import io.visca.gateway.router.proxy.GatewayError;
+import net.thisptr.jackson.jq.BuiltinFunctionLoader;
+import net.thisptr.jackson.jq.JsonQuery;
+import net.thisptr.jackson.jq.Scope;
+import net.thisptr.jackson.jq.Version;
+import net.thisptr.jackson.jq.Versions;
+import net.thisptr.jackson.jq.exception.JsonQueryException;
+
+/**
+ * {@code custom}: any HTTP model API, described by the provider config. Serves chat.
+ * <p>
+ * The request goes to {@code request.method} {@code request.path} (under the endpoint's base URL) with
+ * {@code request.headers} ({@code ${NAME}} values resolved from the router's environment) and the provider's
+ * credentials; its body is the jq program {@code transform.request} applied to the client's OpenAI request (with
+ * {@code model} set to the upstream model id; no body for {@code GET}). The jq program {@code transform.response}
+ * maps the upstream's JSON answer to {@code {content, prompt_tokens, completion_tokens, finish_reason}}, which becomes
+ * a {@code chat.completion} (missing token counts are estimated; a missing finish reason is {@code stop}, and common
+ * spellings such as {@code max_tokens} or {@code eos} are mapped to OpenAI's). Both programs are compiled once per
+ * snapshot in {@link #prepare} (jq 1.6 semantics, as the registry checks them) and only the first output is used.
+ * <p>
+ * The upstream is never asked to stream: for {@code stream: true} the adapter reads the whole answer, applies the
+ * response transform (so a failing transform is still a plain 502), and the core feeds the result to the stream
+ * mapper, which sends it as one OpenAI stream.
+ */
+@ApplicationScoped
+public class CustomAdapter implements ProviderAdapter {
+
+    private static final Version JQ = Versions.JQ_1_6;
+    private static final Scope ROOT = rootScope();
+    private static final Secrets SECRETS = Secrets.fromEnvironment();
+
+    /** What {@link #prepare} makes of a custom provider's config. */
+    record Prepared(HttpMethod method, String path, Map<String, String> headers, JsonQuery request,
+            JsonQuery response) {
+    }
+
+    /** The response transform's result, checked. */
+    record Answer(String content, long promptTokens, long completionTokens, String finishReason) {
+
+        ObjectNode toJson() {
+            return Json.object().put("content", content).put("prompt_tokens", promptTokens)
+                    .put("completion_tokens", completionTokens).put("finish_reason", finishReason);
+        }
+    }
+
+    @Override
+    public String type() {
+        return ProviderTypes.CUSTOM;
+    }
+
+    @Override
+    public boolean supports(Operation operation) {
+        return operation == Operation.CHAT;
+    }
+
+    @Override
+    public Object prepare(ProviderConfig config) {
+        CustomRequestConfig request = config.request();
+        TransformConfig transform = config.transform();
+        if (request == null || request.path() == null) {
+            throw new IllegalArgumentException("a custom provider needs request.path (and request.method)");
+        }
+        if (transform == null || transform.response() == null || transform.response().isBlank()) {
+            throw new IllegalArgumentException("a custom provider needs transform.response (a jq program)");
+        }
+        if (transform.language() != null && !"jq".equalsIgnoreCase(transform.language())) {
+            throw new IllegalArgumentException("transform.language must be jq, not '" + transform.language() + "'");
+        }
+        HttpMethod method = HttpMethod.valueOf(
+                request.method() == null || request.method().isBlank() ? "POST"
+                        : request.method().trim().toUpperCase(Locale.ROOT));
+        JsonQuery requestProgram = null;
+        if (!HttpMethod.GET.equals(method)) {
+            if (transform.request() == null || transform.request().isBlank()) {
+                throw new IllegalArgumentException("a custom provider with request.method " + method.name()
+                        + " needs transform.request (a jq program)");
+            }
+            requestProgram = compile("transform.request", transform.request());
+        }
+        return new Prepared(method, request.path(), request.headers(), requestProgram,
+                compile("transform.response", transform.response()));
+    }
+
+    private static JsonQuery compile(String field, String program) {
+        try {
+            return JsonQuery.compile(program, JQ);
+        } catch (JsonQueryException | RuntimeException e) {
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            int newline = message.indexOf('\n');
+            message = newline < 0 ? message : message.substring(0, newline);
+            throw new IllegalArgumentException(field + " is not a valid jq program: "
+                    + (message.length() > 300 ? message.substring(0, 300) + "..." : message), e);
+        }
+    }
+
+    @Override
+    public Future<UpstreamResponse> send(UpstreamCall call) {
+        Prepared prepared = call.provider().prepared();
+        Buffer body;
+        MultiMap headers;
+        try {
+            body = prepared.request() == null ? null : Json.write(requestBody(call, prepared));
+            headers = headers(call, prepared);
+        } catch (GatewayError e) {
+            return Future.failedFuture(e);
+        }
+        Future<UpstreamResponse> sent = call.send(new UpstreamRequest(prepared.method(), call.url(prepared.path()),
+                headers, body));
+        if (!call.stream()) {
+            return sent;
+        }
+        // a streaming client: read the whole answer, map it now (a failure is still an HTTP error), stream it later
+        return sent.compose(response -> {
+            if (!response.ok()) {
+                return Future.succeededFuture(response);
+            }
+            Future<Buffer> read = response.live() == null ? Future.succeededFuture(response.body())
+                    : response.live().body();
+            return read.compose(upstreamBody -> {
+                try {
+                    Answer answer = answer(call, prepared, upstreamBody);
+                    return Future.succeededFuture(UpstreamResponse.read(response.status(), response.headers(),
+                            Json.write(answer.toJson())));
+                } catch (GatewayError e) {
+                    return Future.failedFuture(e);
+                }
+            });
+        });
+    }
+
+    /** The request transform applied to the client's request (its {@code model} the upstream model id). */
+    static ObjectNode requestBody(UpstreamCall call, Prepared prepared) {
+        ObjectNode input = call.request();
+        String upstreamModel = call.model().upstreamId();
+        if (!upstreamModel.equals(input.path("model").asText())) {
+            input = input.deepCopy();
+            input.put("model", upstreamModel);
+        }
+        JsonNode body = run(call, prepared.request(), input, "request");
+        if (!body.isObject()) {
+            throw UpstreamErrors.malformed(call,
+                    "the jq request transform did not produce an object (it gave " + kind(body) + ")");
+        }
+        return (ObjectNode) body;
+    }
+
+    private static MultiMap headers(UpstreamCall call, Prepared prepared) {
+        MultiMap headers = call.jsonHeaders().set("accept", "application/json");
+        if (prepared.request() == null) {
+            headers.remove("content-type");
+        }
+        prepared.headers().forEach((name, value) -> headers.set(name,
+                SECRETS.resolve(call.provider().name(), "request.headers." + name, value)));
+        return headers;
+    }
+
+    /** The response transform applied to the upstream's JSON, checked. */
+    static Answer answer(UpstreamCall call, Prepared prepared, Buffer upstreamBody) {
+        JsonNode upstream = Json.readUpstream(call, upstreamBody);
+        JsonNode out = run(call, prepared.response(), upstream, "response");
+        if (!out.isObject()) {
+            throw UpstreamErrors.malformed(call,
+                    "the jq response transform did not produce an object (it gave " + kind(out) + ")");
+        }
+        JsonNode content = out.path("content");
+        if (!content.isTextual() && !content.isNumber() && !content.isBoolean()) {
+            throw UpstreamErrors.malformed(call, "the jq response transform gave no string content (it gave "
+                    + kind(content) + ")");
+        }
+        return new Answer(content.asText(), tokens(out.path("prompt_tokens")),
+                tokens(out.path("completion_tokens")), finishReason(out.path("finish_reason")));
+    }
+
+    /**
+     * Runs a compiled program; a runtime error or no output is a 502 naming the transform. jq's own message is left
+     * out: it may quote the data.
+     */
+    private static JsonNode run(UpstreamCall call, JsonQuery program, JsonNode input, String which) {
+        JsonNode[] first = new JsonNode[1];
+        try {
+            program.apply(Scope.newChildScope(ROOT), input, out -> {
+                if (first[0] == null) {
+                    first[0] = out;
+                }
+            });
+        } catch (JsonQueryException | RuntimeException | StackOverflowError e) {
+            throw UpstreamErrors.transformFailed(call, which,
+                    "failed " + (which.equals("request") ? "on this request" : "on the upstream's JSON"));
+        }
+        if (first[0] == null) {
+            throw UpstreamErrors.transformFailed(call, which, "produced no output");
+        }
+        return first[0];
+    }
+
+    private static String kind(JsonNode node) {
+        return node == null || node.isMissingNode() ? "nothing" : node.getNodeType().name().toLowerCase(Locale.ROOT);
+    }
+
+    /** A token count: a number or a numeric string, else -1 (to be estimated). */
+    static long tokens(JsonNode value) {
+        if (value.isNumber()) {
+            return Math.max(0, value.asLong());
+        }
+        if (value.isTextual()) {
+            try {
+                return Math.max(0, Long.parseLong(value.asText().trim()));
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    /** OpenAI's finish reason for common spellings; {@code stop} when none is given, else as given. */
+    static String finishReason(JsonNode value) {
+        String reason = value.isTextual() ? value.asText().trim() : "";
+        return switch (reason.toLowerCase(Locale.ROOT)) {
+            case "", "stop", "eos", "eos_token", "end_turn", "end", "stop_sequence", "complete", "completed",
+                    "finished" ->
+                "stop";
+            case "length", "max_tokens", "max_length", "max_new_tokens", "max_output_tokens" -> "length";
+            default -> reason;
+        };
+    }
+
+    @Override
+    public Buffer response(UpstreamCall call, Buffer upstreamBody) {
+        Answer answer = answer(call, call.provider().prepared(), upstreamBody);
+        fillUsage(call, answer);
+        call.firstToken();
+        return OpenAiResponses.chatCompletion(call, null, null, OpenAiResponses.assistantMessage(answer.content()),
+                answer.finishReason());
+    }
+
+    private static void fillUsage(UpstreamCall call, Answer answer) {
+        if (answer.promptTokens() >= 0) {
+            call.usage().promptTokens = answer.promptTokens();
+        }
+        if (answer.completionTokens() >= 0) {
+            call.usage().completionTokens = answer.completionTokens();
+        }
+    }
+
+    @Override
+    public StreamMapper stream(UpstreamCall call) {
+        return new OneShotStream(call);
+    }
+
+    @Override
+    public GatewayError error(UpstreamCall call, UpstreamResponse response, Buffer body) {
+        return UpstreamErrors.fromStatus(call, response.status(), response.headers(), message(body), false);
+    }
+
+    /** A string {@code message}, {@code error} (or {@code error.message}) or {@code detail} field, if any. */
+    static String message(Buffer body) {
+        try {
+            JsonNode json = Json.read(body);
+            for (String field : new String[] { "message", "error", "detail" }) {
+                if (json.path(field).isTextual()) {
+                    return json.path(field).asText();
+                }
+            }
+            return json.path("error").path("message").isTextual() ? json.path("error").path("message").asText()
+                    : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static Scope rootScope() {
+        Scope scope = Scope.newEmptyScope();
+        BuiltinFunctionLoader.getInstance().loadFunctions(JQ, scope);
+        return scope;
+    }
+
+    /**
+     * Sends an answer {@link #send} already mapped as one OpenAI stream when the upstream's body has ended: role,
+     * content, finish reason, usage chunk if asked, {@code [DONE]}.
+     */
+    static final class OneShotStream implements StreamMapper {
+
+        private final UpstreamCall call;
+        private final Buffer body = Buffer.buffer();
+        private boolean done;
+
+        OneShotStream(UpstreamCall call) {
+            this.call = call;
+        }
+
+        @Override
+        public Buffer data(Buffer chunk) {
+            body.appendBuffer(chunk);
+            return Buffer.buffer();
+        }
+
+        @Override
+        public Buffer end() {
+            if (done) {
+                return Buffer.buffer();
+            }
+            JsonNode mapped;
+            try {
+                mapped = Json.read(body);
+            } catch (Exception e) {
+                return Buffer.buffer();
+            }
+            if (mapped == null || !mapped.path("content").isTextual()) {
+                return Buffer.buffer();
+            }
+            Answer answer = new Answer(mapped.path("content").asText(), mapped.path("prompt_tokens").asLong(-1),
+                    mapped.path("completion_tokens").asLong(-1), mapped.path("finish_reason").asText("stop"));
+            fillUsage(call, answer);
+            OpenAiStream out = new OpenAiStream(call);
+            out.start();
+            out.content(answer.content());
+            call.firstToken();
+            out.end(answer.finishReason());
+            done = true;
+            return out.take();
+        }
+
+        @Override
+        public boolean complete() {
+            return done;
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.visca.gateway.router.adapter;
+
+import java.io.IOException;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.netty.buffer.ByteBufInputStream;
+import io.vertx.core.buffer.Buffer;
+
+/** The hot path's JSON: one plain mapper for trees, reading straight from Vert.x buffers. */
+public final class Json {
+
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private Json() {
+    }
+
+    public static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    /** @throws IOException when {@code buffer} is not JSON */
+    public static JsonNode read(Buffer buffer) throws IOException {
+        try (ByteBufInputStream in = new ByteBufInputStream(buffer.getByteBuf())) {
+            return MAPPER.readTree(in);
+        }
+    }
+
+    public static JsonNode read(String text) throws JsonProcessingException {
+        return MAPPER.readTree(text);
+    }
+
+    public static Buffer write(JsonNode node) {
+        try {
+            return Buffer.buffer(MAPPER.writeValueAsBytes(node));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serializes", e);
+        }
+    }
+
+    /** Reads an upstream body, failing the call with a clear 502 when it is not JSON. */
+    public static JsonNode readUpstream(UpstreamCall call, Buffer body) {
+        try {
+            JsonNode node = read(body);
+            if (node == null || node.isMissingNode()) {
+                throw UpstreamErrors.malformed(call, "an empty body");
+            }
+            return node;
+        } catch (IOException e) {
+            throw UpstreamErrors.malformed(call, "the body is not JSON");
+        }
+    }
+
+    /** The text of OpenAI message content: a string, or the text parts of a parts array. */
+    public static String text(JsonNode content) {
+        if (content == null || content.isNull() || content.isMissingNode()) {
+            return "";
+        }
+        if (content.isTextual()) {
+            return content.asText();
+        }
+        if (content.isArray()) {
+            StringBuilder out = new StringBuilder();
+            for (JsonNode part : content) {
+                if ("text".equals(part.path("type").asText()) || part.has("text")) {
+                    if (out.length() > 0) {
+                        out.append('\n');
+                    }
+                    out.append(part.path("text").asText(""));
+                }
+            }
+            return out.toString();
+        }
+        return content.toString();
+    }
+}

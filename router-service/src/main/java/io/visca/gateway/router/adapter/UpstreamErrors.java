@@ -1,0 +1,147 @@
+package io.visca.gateway.router.adapter;
+
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.TimeoutException;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.VertxException;
+import io.visca.gateway.router.proxy.GatewayError;
+
+/**
+ * The one place that decides what an upstream failure means for the client: which status it gets, and whether
+ * another attempt elsewhere may succeed. Adapters only extract the provider's own message from its error body.
+ */
+public final class UpstreamErrors {
+
+    private UpstreamErrors() {
+    }
+
+    /**
+     * @param status the upstream's HTTP status (outside 2xx)
+     * @param upstreamMessage the provider's own error message, or null
+     * @param overloaded the provider said it is overloaded (Anthropic 529, TGI {@code overloaded}): worth another try,
+     *        but not the client's rate limit
+     */
+    public static GatewayError fromStatus(UpstreamCall call, int status, MultiMap headers, String upstreamMessage,
+            boolean overloaded) {
+        String where = where(call);
+        String detail = upstreamMessage == null || upstreamMessage.isBlank() ? "" : ": " + clip(upstreamMessage);
+        if (overloaded) {
+            return new GatewayError(502, GatewayError.UPSTREAM, "upstream_overloaded", null,
+                    where + " is overloaded (HTTP " + status + ")" + detail, retryAfter(headers), true);
+        }
+        return switch (status) {
+            case 400, 422 -> new GatewayError(400, GatewayError.INVALID_REQUEST, "upstream_rejected_request", null,
+                    where + " rejected the request (HTTP " + status + ")" + detail, 0, false);
+            case 413 -> new GatewayError(413, GatewayError.INVALID_REQUEST, "request_too_large", null,
+                    where + " says the request is too large (HTTP 413)" + detail, 0, false);
+            case 401, 403 -> new GatewayError(502, GatewayError.UPSTREAM, "upstream_auth_failed", null,
+                    where + " rejected the gateway's credentials (HTTP " + status + ")" + detail, 0, false);
+            case 404 -> new GatewayError(502, GatewayError.UPSTREAM, "upstream_not_found", null,
+                    where + " answered HTTP 404 for model '" + call.model().upstreamId() + "'" + detail, 0, false);
+            case 429 -> new GatewayError(429, GatewayError.RATE_LIMIT, "rate_limit_exceeded", null,
+                    where + " is rate limiting the gateway (HTTP 429)" + detail, Math.max(1, retryAfter(headers)),
+                    true);
+            case 408, 504 -> new GatewayError(504, GatewayError.TIMEOUT, "upstream_timeout", null,
+                    where + " timed out (HTTP " + status + ")" + detail, 0, true);
+            default -> new GatewayError(502, GatewayError.UPSTREAM, "upstream_http_" + status, null,
+                    where + " failed with HTTP " + status + detail, 0, status >= 500);
+        };
+    }
+
+    /** A failure to get an answer at all: refused, reset, DNS, timeouts. */
+    public static GatewayError fromException(UpstreamCall call, Throwable failure) {
+        if (failure instanceof GatewayError gatewayError) {
+            return gatewayError;
+        }
+        String where = where(call);
+        if (isTimeout(failure)) {
+            return new GatewayError(504, GatewayError.TIMEOUT, "upstream_timeout", null,
+                    where + " did not answer in time (connect " + call.timeouts().connectMs() + " ms, first byte "
+                            + call.timeouts().firstByteMs() + " ms)",
+                    0, true);
+        }
+        if (failure instanceof UnknownHostException) {
+            return new GatewayError(502, GatewayError.UPSTREAM, "upstream_unreachable", null,
+                    where + " is unreachable: its host name does not resolve", 0, true);
+        }
+        if (failure instanceof ConnectException) {
+            return new GatewayError(502, GatewayError.UPSTREAM, "upstream_unreachable", null,
+                    where + " is unreachable: connection refused", 0, true);
+        }
+        if (failure instanceof javax.net.ssl.SSLException) {
+            return new GatewayError(502, GatewayError.UPSTREAM, "upstream_tls_error", null,
+                    where + " failed the TLS handshake", 0, true);
+        }
+        if (failure instanceof ClosedChannelException || failure instanceof VertxException
+                || failure instanceof java.io.IOException) {
+            return new GatewayError(502, GatewayError.UPSTREAM, "upstream_connection_closed", null,
+                    where + " closed the connection before the answer was complete", 0, true);
+        }
+        return new GatewayError(502, GatewayError.UPSTREAM, "upstream_error", null,
+                where + " failed: " + failure.getClass().getSimpleName(), 0, true);
+    }
+
+    /**
+     * A failure the upstream reported without an HTTP error status: a failed prediction, an error event inside a
+     * stream that started fine. Worth another attempt elsewhere.
+     */
+    public static GatewayError failed(UpstreamCall call, String upstreamMessage, boolean overloaded) {
+        String detail = upstreamMessage == null || upstreamMessage.isBlank() ? "" : ": " + clip(upstreamMessage);
+        return new GatewayError(502, GatewayError.UPSTREAM, overloaded ? "upstream_overloaded" : "upstream_failed",
+                null, where(call) + (overloaded ? " is overloaded" : " failed") + detail, 0, true);
+    }
+
+    /**
+     * A {@code custom} provider's jq transform failed at run time. The message says which one, never the data (jq's
+     * own messages quote it).
+     */
+    public static GatewayError transformFailed(UpstreamCall call, String which, String why) {
+        return new GatewayError(502, GatewayError.UPSTREAM, "transform_failed", null, where(call) + ": its jq "
+                + which + " transform " + why, 0, false);
+    }
+
+    /** An upstream answer this provider type never sends (not JSON, fields missing). */
+    public static GatewayError malformed(UpstreamCall call, String what) {
+        return new GatewayError(502, GatewayError.UPSTREAM, "upstream_bad_response", null,
+                where(call) + " sent a response the gateway cannot read: " + what, 0, true);
+    }
+
+    /** The operation is not one this provider type offers. */
+    public static GatewayError unsupported(String provider, String type, Operation operation) {
+        return GatewayError.badRequest("Provider '" + provider + "' (type " + type + ") does not support "
+                + operation.label() + ".", "model", "unsupported_operation");
+    }
+
+    public static String where(UpstreamCall call) {
+        return "Provider '" + call.provider().name() + "' (endpoint " + call.endpoint().id() + ")";
+    }
+
+    static boolean isTimeout(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException || t.getClass().getSimpleName().contains("Timeout")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long retryAfter(MultiMap headers) {
+        String value = headers == null ? null : headers.get("retry-after");
+        if (value == null) {
+            return 0;
+        }
+        try {
+            return (long) Math.ceil(Double.parseDouble(value.trim()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static String clip(String message) {
+        String oneLine = message.replace('\n', ' ').trim();
+        return oneLine.length() > 500 ? oneLine.substring(0, 500) + "..." : oneLine;
+    }
+}

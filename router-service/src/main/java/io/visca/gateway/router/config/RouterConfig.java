@@ -1,0 +1,75 @@
+package io.visca.gateway.router.config;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The router's settings ({@code router.*} in application.properties). */
+@ConfigMapping(prefix = "router")
+public interface RouterConfig {
+
+    /** Largest request body /v1 accepts; a larger one gets 413. */
+    @WithDefault("8388608")
+    int maxRequestBytes();
+
+    /** Largest non-streaming upstream response the router reads (it needs the whole body for usage). */
+    @WithDefault("67108864")
+    int maxResponseBytes();
+
+    Registry registry();
+
+    Upstream upstream();
+
+    Anthropic anthropic();
+
+    Replicate replicate();
+
+    interface Registry {
+        /** Bearer token of the registry's {@code /internal} API. */
+        String serviceToken();
+
+        /** How often the snapshot is refetched even without a provider-changed event (a safety net). */
+        @WithDefault("PT30S")
+        Duration refreshInterval();
+
+        /** First delay between attempts while the registry does not answer; doubles up to {@link #maxBackoff()}. */
+        @WithDefault("PT0.5S")
+        Duration initialBackoff();
+
+        @WithDefault("PT10S")
+        Duration maxBackoff();
+    }
+
+    interface Upstream {
+        /** Connections kept per endpoint (host and port). */
+        @WithDefault("500")
+        int maxConnectionsPerEndpoint();
+
+        /** Idle pooled connections are closed after this. */
+        @WithDefault("PT60S")
+        Duration keepAliveTimeout();
+
+        /** Upstream error bodies are quoted in errors (debugging only: they may echo the prompt). */
+        @WithDefault("false")
+        boolean includeUpstreamBodies();
+    }
+
+    interface Replicate {
+        /**
+         * How long a prediction may hold the create call ({@code Prefer: wait}) before the router polls it; Replicate
+         * allows up to 60 s.
+         */
+        @WithDefault("PT60S")
+        Duration maxWait();
+    }
+
+    interface Anthropic {
+        /** {@code max_tokens} sent when the client gives none (the Messages API requires it). */
+        @WithDefault("4096")
+        int defaultMaxTokens();
+
+        @WithDefault("2023-06-01")
+        String version();
+    }
+}

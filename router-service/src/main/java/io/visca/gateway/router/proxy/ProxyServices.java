@@ -1,0 +1,55 @@
+package io.visca.gateway.router.proxy;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.vertx.core.Vertx;
+import io.visca.gateway.router.auth.UpstreamCredentials;
+import io.visca.gateway.router.config.RouterConfig;
+import io.visca.gateway.router.registry.SnapshotHolder;
+import io.visca.gateway.router.usage.UsageRecorder;
+
+/** What each {@link ProxyExchange} uses, gathered once. */
+@ApplicationScoped
+public class ProxyServices {
+
+    private final SnapshotHolder snapshots;
+    private final UpstreamClient http;
+    private final UpstreamCredentials credentials;
+    private final UsageRecorder usage;
+    private final RouterConfig config;
+    private final Vertx vertx;
+
+    public ProxyServices(SnapshotHolder snapshots, UpstreamClient http, UpstreamCredentials credentials,
+            UsageRecorder usage, RouterConfig config, Vertx vertx) {
+        this.snapshots = snapshots;
+        this.http = http;
+        this.credentials = credentials;
+        this.usage = usage;
+        this.config = config;
+        this.vertx = vertx;
+    }
+
+    SnapshotHolder snapshots() {
+        return snapshots;
+    }
+
+    UpstreamClient http() {
+        return http;
+    }
+
+    UpstreamCredentials credentials() {
+        return credentials;
+    }
+
+    UsageRecorder usage() {
+        return usage;
+    }
+
+    RouterConfig config() {
+        return config;
+    }
+
+    Vertx vertx() {
+        return vertx;
+    }
+}

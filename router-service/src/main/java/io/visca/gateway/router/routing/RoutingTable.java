@@ -1,0 +1,132 @@
+package io.visca.gateway.router.routing;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.vertx.core.buffer.Buffer;
+import io.visca.gateway.contracts.provider.GatewayKey;
+import io.visca.gateway.contracts.provider.ModelConfig;
+import io.visca.gateway.contracts.provider.ProviderConfig;
+import io.visca.gateway.contracts.provider.RegistrySnapshot;
+import io.visca.gateway.router.adapter.Adapters;
+import io.visca.gateway.router.adapter.Json;
+import io.visca.gateway.router.adapter.ProviderAdapter;
+
+/**
+ * What one registry snapshot means for serving, built once per snapshot and then only read: the routes of each model
+ * id (enabled providers only), client keys by hash, and the {@code /v1/models} bodies.
+ */
+public final class RoutingTable {
+
+    private static final Logger LOG = Logger.getLogger(RoutingTable.class);
+
+    public static final RoutingTable EMPTY = new RoutingTable(-1, Map.of(), Map.of(), Map.of(), List.of());
+
+    private final long revision;
+    private final Map<String, List<ModelRoute>> routes;
+    private final Map<String, GatewayKey> keysByHash;
+    private final Map<String, Buffer> modelBodies;
+    private final Buffer modelList;
+
+    private RoutingTable(long revision, Map<String, List<ModelRoute>> routes, Map<String, GatewayKey> keysByHash,
+            Map<String, Buffer> modelBodies, List<ObjectNode> models) {
+        this.revision = revision;
+        this.routes = routes;
+        this.keysByHash = keysByHash;
+        this.modelBodies = modelBodies;
+        ObjectNode list = Json.object().put("object", "list");
+        ArrayNode data = list.putArray("data");
+        models.forEach(data::add);
+        this.modelList = Json.write(list);
+    }
+
+    public static RoutingTable from(RegistrySnapshot snapshot, Adapters adapters) {
+        Map<String, List<ModelRoute>> routes = new HashMap<>();
+        Map<String, ObjectNode> models = new LinkedHashMap<>();
+        long created = snapshot.generatedAt() == null ? 0 : snapshot.generatedAt().getEpochSecond();
+        for (ProviderConfig provider : snapshot.providers()) {
+            ProviderRuntime runtime = runtime(provider, adapters);
+            if (runtime == null) {
+                continue;
+            }
+            for (ModelConfig model : provider.models()) {
+                routes.computeIfAbsent(model.id(), id -> new ArrayList<>()).add(new ModelRoute(runtime, model));
+                ObjectNode entry = models.computeIfAbsent(model.id(), id -> Json.object().put("id", id)
+                        .put("object", "model").put("created", created).put("owned_by", provider.name()));
+                entry.withArray("/providers").add(provider.name());
+                if (model.name() != null && !entry.has("name")) {
+                    entry.put("name", model.name());
+                }
+                if (model.mode() != null && !entry.has("mode")) {
+                    entry.put("mode", model.mode());
+                }
+                if (model.contextWindow() != null
+                        && entry.path("context_window").asInt(0) < model.contextWindow()) {
+                    entry.put("context_window", model.contextWindow());
+                }
+            }
+        }
+        Map<String, GatewayKey> keys = new HashMap<>();
+        snapshot.apiKeys().forEach(key -> keys.put(key.keyHash(), key));
+        Map<String, Buffer> bodies = new HashMap<>();
+        models.forEach((id, node) -> bodies.put(id, Json.write(node)));
+        routes.replaceAll((id, list) -> List.copyOf(list));
+        return new RoutingTable(snapshot.revision(), Map.copyOf(routes), Map.copyOf(keys), Map.copyOf(bodies),
+                List.copyOf(models.values()));
+    }
+
+    private static ProviderRuntime runtime(ProviderConfig provider, Adapters adapters) {
+        if (!provider.enabled() || provider.endpoints().isEmpty()) {
+            return null;
+        }
+        ProviderAdapter adapter = adapters.forType(provider.type());
+        if (adapter == null) {
+            LOG.warnf("provider '%s' has type '%s', which this router has no adapter for: not served",
+                    provider.name(), provider.type());
+            return null;
+        }
+        try {
+            return new ProviderRuntime(provider, adapter, adapter.prepare(provider));
+        } catch (IllegalArgumentException e) {
+            LOG.warnf("provider '%s' cannot be served: %s", provider.name(), e.getMessage());
+            return null;
+        }
+    }
+
+    public long revision() {
+        return revision;
+    }
+
+    /** The routes of a model id, in snapshot order; empty when no enabled provider serves it. */
+    public List<ModelRoute> routes(String model) {
+        List<ModelRoute> found = routes.get(model);
+        return found == null ? List.of() : found;
+    }
+
+    /** @return the client key with this SHA-256 hex hash, or null */
+    public GatewayKey key(String sha256Hex) {
+        return keysByHash.get(sha256Hex);
+    }
+
+    /** The {@code GET /v1/models} body. */
+    public Buffer modelList() {
+        return modelList;
+    }
+
+    /** The {@code GET /v1/models/{id}} body, or null for an unknown id. */
+    public Buffer model(String id) {
+        return modelBodies.get(id);
+    }
+
+    public int modelCount() {
+        return modelBodies.size();
+    }
+}

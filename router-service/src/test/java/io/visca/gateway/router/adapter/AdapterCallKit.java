@@ -1,0 +1,269 @@
+package io.visca.gateway.router.adapter;
+
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.visca.gateway.contracts.provider.AuthConfig;
+import io.visca.gateway.contracts.provider.CustomRequestConfig;
+import io.visca.gateway.contracts.provider.EndpointConfig;
+import io.visca.gateway.contracts.provider.ModelConfig;
+import io.visca.gateway.contracts.provider.ProviderConfig;
+import io.visca.gateway.contracts.provider.TimeoutsConfig;
+import io.visca.gateway.contracts.provider.TransformConfig;
+import io.visca.gateway.router.config.RouterConfig;
+import io.visca.gateway.router.proxy.UpstreamClient;
+import io.visca.gateway.router.routing.ModelRoute;
+import io.visca.gateway.router.routing.ProviderRuntime;
+
+/**
+ * For the TGI, Replicate and custom adapter tests (plain JUnit, no Quarkus, no network): calls built as the core
+ * builds them (with {@link ProviderAdapter#prepare}), a scripted {@link FakeHttp} in place of the upstream, and
+ * readers for the OpenAI SSE an adapter writes.
+ */
+final class AdapterCallKit {
+
+    static final String REQUEST_ID = "req_kit0001";
+
+    private AdapterCallKit() {
+    }
+
+    /** What differs between the providers of these tests; everything else is fixed. */
+    record Setup(String baseUrl, String upstreamModel, TimeoutsConfig timeouts, CustomRequestConfig request,
+            TransformConfig transform) {
+
+        static Setup of(String baseUrl, String upstreamModel) {
+            return new Setup(baseUrl, upstreamModel, null, null, null);
+        }
+
+        ProviderConfig provider(String type) {
+            return new ProviderConfig("test-" + type, type, true, List.of(endpoint()), AuthConfig.none(),
+                    List.of(model()), null, timeouts, null, null, request, transform);
+        }
+
+        EndpointConfig endpoint() {
+            return new EndpointConfig("ep-1", baseUrl, 1);
+        }
+
+        ModelConfig model() {
+            return new ModelConfig("client-model", null, upstreamModel, null, null, null, null, null);
+        }
+    }
+
+    static ObjectNode json(String text) {
+        try {
+            return (ObjectNode) Json.read(text);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(text, e);
+        }
+    }
+
+    static JsonNode parse(Buffer buffer) {
+        try {
+            return Json.read(buffer);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(buffer.toString(), e);
+        }
+    }
+
+    static UpstreamCall call(ProviderAdapter adapter, Setup setup, Operation operation, String request,
+            MultiMap credentials, UpstreamClient http) {
+        ProviderConfig provider = setup.provider(adapter.type());
+        ObjectNode body = json(request);
+        return new UpstreamCall(REQUEST_ID, operation, body, Json.write(body),
+                new ModelRoute(new ProviderRuntime(provider, adapter, adapter.prepare(provider)), setup.model()),
+                setup.endpoint(), credentials, http);
+    }
+
+    /** Feeds {@code upstream} to the mapper in chunks of the given sizes (cycled), then ends it: all output. */
+    static Buffer feed(StreamMapper mapper, String upstream, int... sizes) {
+        byte[] bytes = upstream.getBytes(StandardCharsets.UTF_8);
+        Buffer out = Buffer.buffer();
+        int at = 0;
+        int k = 0;
+        while (at < bytes.length) {
+            int size = Math.min(sizes[k++ % sizes.length], bytes.length - at);
+            out.appendBuffer(mapper.data(Buffer.buffer(Arrays.copyOfRange(bytes, at, at + size))));
+            at += size;
+        }
+        return out.appendBuffer(mapper.end());
+    }
+
+    /** The {@code data:} payloads of an SSE body, JSON parsed; {@code [DONE]} as the text node "[DONE]". */
+    static List<JsonNode> events(Buffer sse) {
+        List<JsonNode> events = new ArrayList<>();
+        String text = sse.toString(StandardCharsets.UTF_8);
+        if (!text.isEmpty() && !text.endsWith("\n\n")) {
+            throw new AssertionError("the SSE body does not end with a blank line: " + text);
+        }
+        for (String event : text.split("\n\n")) {
+            if (event.isEmpty()) {
+                continue;
+            }
+            if (!event.startsWith("data: ")) {
+                throw new AssertionError("not a data event: " + event);
+            }
+            String data = event.substring(6);
+            try {
+                events.add("[DONE]".equals(data) ? TextNode.valueOf("[DONE]") : Json.read(data));
+            } catch (Exception e) {
+                throw new AssertionError("not JSON: " + data, e);
+            }
+        }
+        return events;
+    }
+
+    /** Chat content deltas (or text completion texts) joined. */
+    static String content(List<JsonNode> events) {
+        StringBuilder out = new StringBuilder();
+        for (JsonNode event : events) {
+            JsonNode choice = event.path("choices").path(0);
+            out.append(choice.has("delta") ? choice.path("delta").path("content").asText("")
+                    : choice.path("text").asText(""));
+        }
+        return out.toString();
+    }
+
+    static List<String> finishReasons(List<JsonNode> events) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode event : events) {
+            JsonNode reason = event.path("choices").path(0).path("finish_reason");
+            if (reason.isTextual()) {
+                out.add(reason.asText());
+            }
+        }
+        return out;
+    }
+
+    static JsonNode last(List<JsonNode> events) {
+        return events.get(events.size() - 1);
+    }
+
+    static MultiMap headers(String... nameValues) {
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+        for (int i = 0; i < nameValues.length; i += 2) {
+            headers.add(nameValues[i], nameValues[i + 1]);
+        }
+        return headers;
+    }
+
+    /** The failure of a future that completed (these tests never leave one pending). */
+    static Throwable failure(Future<?> future) {
+        if (!future.isComplete()) {
+            throw new AssertionError("the future is still pending");
+        }
+        if (future.succeeded()) {
+            throw new AssertionError("expected a failure, got " + future.result());
+        }
+        return future.cause();
+    }
+
+    static <T> T result(Future<T> future) {
+        if (!future.isComplete()) {
+            throw new AssertionError("the future is still pending");
+        }
+        if (future.failed()) {
+            throw new AssertionError("failed", future.cause());
+        }
+        return future.result();
+    }
+
+    /**
+     * An {@link UpstreamClient} that answers from a script, records each request and each {@code sleep}, and sleeps
+     * no time. Everything completes synchronously, so a test reads a future's result right away.
+     */
+    static final class FakeHttp extends UpstreamClient {
+
+        private final Deque<HttpClientResponse> answers = new ArrayDeque<>();
+        final List<UpstreamRequest> requests = new ArrayList<>();
+        final List<Long> sleeps = new ArrayList<>();
+        /** Runs on each sleep, e.g. to abort the call meanwhile. */
+        Consumer<Long> onSleep = millis -> {
+        };
+
+        FakeHttp() {
+            super(stub(Vertx.class, Map.of()), routerConfig());
+        }
+
+        FakeHttp answer(int status, String body, String... headerNameValues) {
+            answers.add(response(status, headers(headerNameValues), Buffer.buffer(body)));
+            return this;
+        }
+
+        @Override
+        public Future<HttpClientResponse> send(UpstreamCall call, UpstreamRequest request) {
+            requests.add(request);
+            if (answers.isEmpty()) {
+                return Future.failedFuture(new AssertionError("no scripted answer for " + request.url()));
+            }
+            return Future.succeededFuture(answers.removeFirst());
+        }
+
+        @Override
+        public Future<Void> sleep(long millis) {
+            sleeps.add(millis);
+            onSleep.accept(millis);
+            return Future.succeededFuture();
+        }
+
+        UpstreamRequest request(int index) {
+            return requests.get(index);
+        }
+
+        private static RouterConfig routerConfig() {
+            RouterConfig.Upstream upstream = stub(RouterConfig.Upstream.class,
+                    Map.of("maxConnectionsPerEndpoint", 10, "keepAliveTimeout", Duration.ofSeconds(60)));
+            return stub(RouterConfig.class, Map.of("upstream", upstream));
+        }
+
+        /** A live upstream response whose whole body is {@code body}. */
+        static HttpClientResponse response(int status, MultiMap headers, Buffer body) {
+            return stub(HttpClientResponse.class,
+                    Map.of("statusCode", status, "headers", headers, "body", Future.succeededFuture(body)));
+        }
+    }
+
+    /**
+     * An interface implementation answering the named no-argument methods with fixed values; Vert.x factories return
+     * further stubs (the fake client never opens a connection).
+     */
+    @SuppressWarnings("unchecked")
+    static <T> T stub(Class<T> type, Map<String, Object> values) {
+        return (T) Proxy.newProxyInstance(AdapterCallKit.class.getClassLoader(), new Class<?>[] { type },
+                (proxy, method, args) -> {
+                    String name = method.getName();
+                    if (values.containsKey(name)) {
+                        return values.get(name);
+                    }
+                    switch (name) {
+                        case "toString":
+                            return "stub " + type.getSimpleName();
+                        case "hashCode":
+                            return System.identityHashCode(proxy);
+                        case "equals":
+                            return proxy == args[0];
+                        case "createHttpClient":
+                            return stub(HttpClient.class, Map.of());
+                        default:
+                            throw new UnsupportedOperationException(type.getSimpleName() + "." + name);
+                    }
+                });
+    }
+}
