@@ -268,15 +268,9 @@ public class AnthropicAdapter implements ProviderAdapter {
         for (int j = 0; j < toolCalls.size(); j++) {
             JsonNode toolCall = toolCalls.get(j);
             JsonNode function = toolCall.path("function");
-            String arguments = function.path("arguments").asText("");
-            JsonNode input;
-            String at = "messages[" + i + "].tool_calls[" + j + "].function.arguments";
-            try {
-                input = arguments.isBlank() ? Json.object() : Json.read(arguments);
-            } catch (Exception e) {
-                input = null;
-            }
-            if (input == null || !input.isObject()) {
+            JsonNode input = Json.toolArguments(function.path("arguments").asText(""));
+            if (input == null) {
+                String at = "messages[" + i + "].tool_calls[" + j + "].function.arguments";
                 throw GatewayError.badRequest(at + " must be a JSON object (provider type anthropic takes tool "
                         + "inputs as objects).", at, "invalid_value");
             }
@@ -450,60 +444,29 @@ public class AnthropicAdapter implements ProviderAdapter {
      * by their position among the message's tool blocks), {@code message_delta} as the finish chunk, and
      * {@code message_stop} as the end. An {@code error} event fails the stream.
      */
-    static final class MessagesStream implements StreamMapper {
+    static final class MessagesStream extends TranslatingStream<OpenAiStream> {
 
-        private final UpstreamCall call;
-        private final OpenAiStream out;
-        private final SseFramer framer = new SseFramer();
-        private final SseFramer.Listener listener = this::event;
         private final Tokens tokens = new Tokens();
         private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
         private String finishReason;
         private long generatedChars;
-        private boolean done;
-        private boolean ending;
 
         MessagesStream(UpstreamCall call) {
-            this.call = call;
-            this.out = new OpenAiStream(call);
+            super(call, new OpenAiStream(call), Framing.SSE);
         }
 
         @Override
-        public Buffer data(Buffer chunk) {
-            framer.feed(chunk, listener);
-            return out.take();
+        protected void upstreamEnded() {
+            estimateUsageIfCutShort(generatedChars);
         }
 
         @Override
-        public Buffer end() {
-            ending = true;
-            framer.finish(listener);
-            if (!out.ended()) {
-                TokenEstimates.complete(call.usage(), call.request(), generatedChars);
-            }
-            return out.take();
-        }
-
-        @Override
-        public boolean complete() {
-            return done;
-        }
-
-        private void event(String name, String data) {
+        protected void event(String name, String data) {
             if (out.ended()) {
                 return;
             }
-            JsonNode event;
-            try {
-                event = Json.read(data);
-            } catch (Exception e) {
-                event = null;
-            }
-            if (event == null || !event.isObject()) {
-                if (!ending) {
-                    out.fail(UpstreamErrors.malformed(call, "a stream event is not JSON"));
-                }
-                // else the last event was cut off: the stream is incomplete, which the core reports
+            JsonNode event = readObject(data, "a stream event");
+            if (event == null) {
                 return;
             }
             String type = event.path("type").asText(name == null ? "" : name);
@@ -601,19 +564,15 @@ public class AnthropicAdapter implements ProviderAdapter {
 
     @Override
     public GatewayError error(UpstreamCall call, UpstreamResponse response, Buffer body) {
+        // a body that is not JSON (a proxy's page) has no provider message
+        JsonNode error = ErrorBodies.json(body).path("error");
         String errorType = null;
         String message = null;
-        try {
-            JsonNode json = Json.read(body);
-            JsonNode error = json == null ? null : json.path("error");
-            if (error != null && error.isObject()) {
-                errorType = error.path("type").asText(null);
-                message = error.path("message").asText(null);
-            } else if (error != null && error.isTextual()) {
-                message = error.asText();
-            }
-        } catch (Exception e) {
-            // not JSON (a proxy's page): no provider message
+        if (error.isObject()) {
+            errorType = error.path("type").asText(null);
+            message = error.path("message").asText(null);
+        } else if (error.isTextual()) {
+            message = error.asText();
         }
         boolean overloaded = response.status() == 529 || "overloaded_error".equals(errorType);
         return UpstreamErrors.fromStatus(call, response.status(), response.headers(), message, overloaded);

@@ -133,9 +133,7 @@ public class CustomAdapter implements ProviderAdapter {
             if (!response.ok()) {
                 return Future.succeededFuture(response);
             }
-            Future<Buffer> read = response.live() == null ? Future.succeededFuture(response.body())
-                    : response.live().body();
-            return read.compose(upstreamBody -> {
+            return response.readBody().compose(upstreamBody -> {
                 try {
                     Answer answer = answer(call, prepared, upstreamBody);
                     return Future.succeededFuture(UpstreamResponse.read(response.status(), response.headers(),
@@ -268,23 +266,9 @@ public class CustomAdapter implements ProviderAdapter {
 
     @Override
     public GatewayError error(UpstreamCall call, UpstreamResponse response, Buffer body) {
-        return UpstreamErrors.fromStatus(call, response.status(), response.headers(), message(body), false);
-    }
-
-    /** A string {@code message}, {@code error} (or {@code error.message}) or {@code detail} field, if any. */
-    static String message(Buffer body) {
-        try {
-            JsonNode json = Json.read(body);
-            for (String field : new String[] { "message", "error", "detail" }) {
-                if (json.path(field).isTextual()) {
-                    return json.path(field).asText();
-                }
-            }
-            return json.path("error").path("message").isTextual() ? json.path("error").path("message").asText()
-                    : null;
-        } catch (Exception e) {
-            return null;
-        }
+        return UpstreamErrors.fromStatus(call, response.status(), response.headers(),
+                ErrorBodies.firstString(ErrorBodies.json(body), "/message", "/error", "/detail", "/error/message"),
+                false);
     }
 
     private static Scope rootScope() {

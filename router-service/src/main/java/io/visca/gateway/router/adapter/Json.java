@@ -54,6 +54,20 @@ public final class Json {
         }
     }
 
+    /**
+     * OpenAI tool call arguments (a JSON string) as the object they encode: an empty object when blank, null when
+     * they are not a JSON object (the adapter says why to the client).
+     */
+    public static JsonNode toolArguments(String arguments) {
+        JsonNode parsed;
+        try {
+            parsed = arguments.isBlank() ? object() : read(arguments);
+        } catch (Exception e) {
+            return null;
+        }
+        return parsed != null && parsed.isObject() ? parsed : null;
+    }
+
     /** The text of OpenAI message content: a string, or the text parts of a parts array. */
     public static String text(JsonNode content) {
         if (content == null || content.isNull() || content.isMissingNode()) {

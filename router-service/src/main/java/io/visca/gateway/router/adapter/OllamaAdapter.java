@@ -5,7 +5,6 @@ import java.nio.ByteOrder;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -141,14 +140,8 @@ public class OllamaAdapter implements ProviderAdapter {
         if (arguments.isObject()) {
             return arguments;
         }
-        String text = arguments.asText("");
-        JsonNode parsed;
-        try {
-            parsed = text.isBlank() ? Json.object() : Json.read(text);
-        } catch (Exception e) {
-            parsed = null;
-        }
-        if (parsed == null || !parsed.isObject()) {
+        JsonNode parsed = Json.toolArguments(arguments.asText(""));
+        if (parsed == null) {
             throw GatewayError.badRequest(at + " must be a JSON object (provider type ollama takes tool arguments "
                     + "as objects).", at, "invalid_value");
         }
@@ -379,122 +372,39 @@ public class OllamaAdapter implements ProviderAdapter {
 
     @Override
     public StreamMapper stream(UpstreamCall call) {
-        return new NdjsonStream(call,
-                call.operation() == Operation.COMPLETIONS ? new TextSink(new OpenAiTextCompletions.Stream(call))
-                        : new ChatSink(new OpenAiStream(call)));
-    }
-
-    /** Where the stream's pieces go: OpenAI's chat chunks or its text completion chunks. */
-    interface Sink {
-        void model(String model);
-
-        void content(String text);
-
-        void toolCall(int index, String id, String name, String arguments);
-
-        void end(String finishReason);
-
-        void fail(GatewayError error);
-
-        boolean ended();
-
-        Buffer take();
-    }
-
-    /** The chat sink: {@link OpenAiStream}. */
-    record ChatSink(OpenAiStream out) implements Sink {
-        @Override
-        public void model(String model) {
-            out.model(model);
-        }
-
-        @Override
-        public void content(String text) {
-            out.content(text);
-        }
-
-        @Override
-        public void toolCall(int index, String id, String name, String arguments) {
-            out.toolCall(index, id, name, arguments);
-        }
-
-        @Override
-        public void end(String finishReason) {
-            out.end(finishReason);
-        }
-
-        @Override
-        public void fail(GatewayError error) {
-            out.fail(error);
-        }
-
-        @Override
-        public boolean ended() {
-            return out.ended();
-        }
-
-        @Override
-        public Buffer take() {
-            return out.take();
-        }
+        return new NdjsonStream(call);
     }
 
     /**
-     * Ollama's NDJSON stream ({@code /api/chat} or {@code /api/generate}): each {@code "done":false} line a delta, the
-     * {@code "done":true} line the finish reason, the usage and the end; an {@code {"error"}} line fails the stream.
+     * Ollama's NDJSON stream ({@code /api/chat} as OpenAI's chat chunks, {@code /api/generate} as its text completion
+     * chunks): each {@code "done":false} line a delta, the {@code "done":true} line the finish reason, the usage and
+     * the end; an {@code {"error"}} line fails the stream. Text completion chunks name the model the gateway sent and
+     * carry no tool calls.
      */
-    static final class NdjsonStream implements StreamMapper {
+    static final class NdjsonStream extends TranslatingStream<OpenAiChunkStream> {
 
-        private final UpstreamCall call;
-        private final Sink out;
-        private final LineFramer lines = new LineFramer();
-        private final Consumer<String> listener = this::line;
+        /** {@link #out} for chat, null for text completions. */
+        private final OpenAiStream chat;
         private int toolCalls;
         private long generatedChars;
-        private boolean done;
-        private boolean ending;
 
-        NdjsonStream(UpstreamCall call, Sink out) {
-            this.call = call;
-            this.out = out;
+        NdjsonStream(UpstreamCall call) {
+            super(call, OpenAiChunkStream.of(call), Framing.NDJSON);
+            this.chat = out instanceof OpenAiStream chatStream ? chatStream : null;
         }
 
         @Override
-        public Buffer data(Buffer chunk) {
-            lines.feed(chunk, listener);
-            return out.take();
+        protected void upstreamEnded() {
+            estimateUsageIfCutShort(generatedChars);
         }
 
         @Override
-        public Buffer end() {
-            ending = true;
-            lines.finish(listener);
-            if (!out.ended()) {
-                TokenEstimates.complete(call.usage(), call.request(), generatedChars);
-            }
-            return out.take();
-        }
-
-        @Override
-        public boolean complete() {
-            return done;
-        }
-
-        private void line(String line) {
+        protected void event(String eventName, String line) {
             if (out.ended() || line.isBlank()) {
                 return;
             }
-            JsonNode node;
-            try {
-                node = Json.read(line);
-            } catch (Exception e) {
-                node = null;
-            }
-            if (node == null || !node.isObject()) {
-                if (!ending) {
-                    out.fail(UpstreamErrors.malformed(call, "a stream line is not JSON"));
-                }
-                // else the last line was cut off: the stream is incomplete, which the core reports
+            JsonNode node = readObject(line, "a stream line");
+            if (node == null) {
                 return;
             }
             JsonNode error = node.get("error");
@@ -503,7 +413,9 @@ public class OllamaAdapter implements ProviderAdapter {
                 out.fail(UpstreamErrors.failed(call, message, false));
                 return;
             }
-            out.model(node.path("model").asText(null));
+            if (chat != null) {
+                chat.model(node.path("model").asText(null));
+            }
             JsonNode message = node.path("message");
             String text = message.isObject() ? message.path("content").asText("") : node.path("response").asText("");
             generatedChars += text.length();
@@ -513,7 +425,9 @@ public class OllamaAdapter implements ProviderAdapter {
                 String name = function.path("name").asText("");
                 String arguments = argumentsJson(function.path("arguments"));
                 generatedChars += name.length() + arguments.length();
-                out.toolCall(toolCalls, "call_" + toolCalls, name, arguments);
+                if (chat != null) {
+                    chat.toolCall(toolCalls, "call_" + toolCalls, name, arguments);
+                }
                 toolCalls++;
             }
             if (node.path("done").asBoolean(false)) {
@@ -524,60 +438,14 @@ public class OllamaAdapter implements ProviderAdapter {
         }
     }
 
-    /** The text completion sink: {@link OpenAiTextCompletions.Stream} ({@code /api/generate} has no tools). */
-    record TextSink(OpenAiTextCompletions.Stream out) implements Sink {
-        @Override
-        public void model(String model) {
-            // text completion chunks name the model the gateway sent
-        }
-
-        @Override
-        public void content(String text) {
-            out.content(text);
-        }
-
-        @Override
-        public void toolCall(int index, String id, String name, String arguments) {
-            // /api/generate calls no tools
-        }
-
-        @Override
-        public void end(String finishReason) {
-            out.end(finishReason);
-        }
-
-        @Override
-        public void fail(GatewayError error) {
-            out.fail(error);
-        }
-
-        @Override
-        public boolean ended() {
-            return out.ended();
-        }
-
-        @Override
-        public Buffer take() {
-            return out.take();
-        }
-    }
-
     // ----------------------------------------------------------------------------------------------- errors
 
     @Override
     public GatewayError error(UpstreamCall call, UpstreamResponse response, Buffer body) {
-        String message = null;
-        try {
-            JsonNode json = Json.read(body);
-            JsonNode error = json == null ? null : json.get("error");
-            if (error != null && error.isTextual()) {
-                message = error.asText();
-            } else if (error != null && error.isObject()) {
-                message = error.path("message").asText(null);
-            }
-        } catch (Exception e) {
-            // not JSON ("404 page not found" from a proxy or an old server): no provider message
-        }
+        // a body that is not JSON ("404 page not found" from a proxy or an old server) has no provider message
+        JsonNode error = ErrorBodies.json(body).path("error");
+        String message = error.isTextual() ? error.asText()
+                : error.isObject() ? error.path("message").asText(null) : null;
         return UpstreamErrors.fromStatus(call, response.status(), response.headers(), message, false);
     }
 }

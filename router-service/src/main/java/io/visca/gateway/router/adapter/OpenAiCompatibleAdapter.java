@@ -110,24 +110,23 @@ public class OpenAiCompatibleAdapter implements ProviderAdapter {
 
     @Override
     public GatewayError error(UpstreamCall call, UpstreamResponse response, Buffer body) {
-        return UpstreamErrors.fromStatus(call, response.status(), response.headers(), message(body), false);
+        return UpstreamErrors.fromStatus(call, response.status(), response.headers(),
+                message(ErrorBodies.json(body)), false);
     }
 
-    /** The message of OpenAI's {@code {"error":{"message"}}}, vLLM's {@code {"message"}} or TGI's {@code {"error"}}. */
-    static String message(Buffer body) {
-        try {
-            JsonNode json = Json.read(body);
-            JsonNode error = json.path("error");
-            if (error.isObject()) {
-                return error.path("message").asText(null);
-            }
-            if (error.isTextual()) {
-                return error.asText();
-            }
-            return json.hasNonNull("message") ? json.path("message").asText() : json.path("detail").asText(null);
-        } catch (Exception e) {
-            return null;
+    /**
+     * The message of OpenAI's {@code {"error":{"message"}}}, TGI's {@code {"error"}}, vLLM's {@code {"message"}} or
+     * FastAPI's {@code {"detail"}} (see {@link ErrorBodies#json}).
+     */
+    static String message(JsonNode json) {
+        JsonNode error = json.path("error");
+        if (error.isObject()) {
+            return error.path("message").asText(null);
         }
+        if (error.isTextual()) {
+            return error.asText();
+        }
+        return json.hasNonNull("message") ? json.path("message").asText() : json.path("detail").asText(null);
     }
 
     /**

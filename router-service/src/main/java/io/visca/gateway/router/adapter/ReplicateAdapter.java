@@ -79,7 +79,7 @@ public class ReplicateAdapter implements ProviderAdapter {
             if (!created.ok()) {
                 return Future.succeededFuture(created);
             }
-            return body(created).compose(prediction -> call.stream() ? openStream(call, prediction)
+            return created.readBody().compose(prediction -> call.stream() ? openStream(call, prediction)
                     : settle(call, created.headers(), prediction, FIRST_POLL_MS));
         });
     }
@@ -203,7 +203,7 @@ public class ReplicateAdapter implements ProviderAdapter {
                 if (!polled.ok()) {
                     return Future.succeededFuture(polled);
                 }
-                return body(polled).compose(
+                return polled.readBody().compose(
                         next -> settle(call, polled.headers(), next, Math.min(MAX_POLL_MS, delayMs * 2)));
             });
         });
@@ -229,10 +229,6 @@ public class ReplicateAdapter implements ProviderAdapter {
         headers.remove("content-type");
         headers.set("accept", "text/event-stream").set("cache-control", "no-store");
         return call.send(new UpstreamRequest(HttpMethod.GET, url, headers, null));
-    }
-
-    private static Future<Buffer> body(UpstreamResponse response) {
-        return response.live() == null ? Future.succeededFuture(response.body()) : response.live().body();
     }
 
     private static boolean isFailed(String status) {
@@ -287,60 +283,33 @@ public class ReplicateAdapter implements ProviderAdapter {
 
     @Override
     public GatewayError error(UpstreamCall call, UpstreamResponse response, Buffer body) {
-        return UpstreamErrors.fromStatus(call, response.status(), response.headers(), message(body), false);
+        return UpstreamErrors.fromStatus(call, response.status(), response.headers(),
+                message(ErrorBodies.json(body)), false);
     }
 
-    /** The {@code detail} (else {@code title}) of Replicate's problem JSON. */
-    static String message(Buffer body) {
-        try {
-            JsonNode json = Json.read(body);
-            if (json.hasNonNull("detail")) {
-                return json.path("detail").asText();
-            }
-            if (json.hasNonNull("title")) {
-                return json.path("title").asText();
-            }
-            return OpenAiCompatibleAdapter.message(body);
-        } catch (Exception e) {
-            return null;
+    /** The {@code detail} (else {@code title}) of Replicate's problem JSON, else an OpenAI-style message. */
+    static String message(JsonNode json) {
+        if (json.hasNonNull("detail")) {
+            return json.path("detail").asText();
         }
+        if (json.hasNonNull("title")) {
+            return json.path("title").asText();
+        }
+        return OpenAiCompatibleAdapter.message(json);
     }
 
     /**
      * Maps a prediction's SSE stream: {@code output} data is content, {@code done} ends the stream (unless its reason
      * says canceled or error), {@code error} fails it; other events (logs) are skipped.
      */
-    static final class ReplicateStream implements StreamMapper {
-
-        private final UpstreamCall call;
-        private final OpenAiStream out;
-        private final SseFramer framer = new SseFramer();
-        private final SseFramer.Listener listener = this::event;
-        private boolean done;
+    static final class ReplicateStream extends TranslatingStream<OpenAiStream> {
 
         ReplicateStream(UpstreamCall call) {
-            this.call = call;
-            this.out = new OpenAiStream(call);
+            super(call, new OpenAiStream(call), Framing.SSE);
         }
 
         @Override
-        public Buffer data(Buffer chunk) {
-            framer.feed(chunk, listener);
-            return out.take();
-        }
-
-        @Override
-        public Buffer end() {
-            framer.finish(listener);
-            return out.take();
-        }
-
-        @Override
-        public boolean complete() {
-            return done;
-        }
-
-        private void event(String name, String data) {
+        protected void event(String name, String data) {
             if (done || name == null) {
                 return;
             }

@@ -243,17 +243,9 @@ public class TgiAdapter implements ProviderAdapter {
 
     @Override
     public GatewayError error(UpstreamCall call, UpstreamResponse response, Buffer body) {
-        String message = null;
-        boolean overloaded = false;
-        try {
-            JsonNode json = Json.read(body);
-            message = json.path("error").isTextual() ? json.path("error").asText()
-                    : OpenAiCompatibleAdapter.message(body);
-            overloaded = "overloaded".equals(json.path("error_type").asText());
-        } catch (Exception e) {
-            // not JSON: the status alone says what happened
-        }
-        return UpstreamErrors.fromStatus(call, response.status(), response.headers(), message, overloaded);
+        JsonNode json = ErrorBodies.json(body);
+        return UpstreamErrors.fromStatus(call, response.status(), response.headers(),
+                OpenAiCompatibleAdapter.message(json), "overloaded".equals(json.path("error_type").asText()));
     }
 
     /** The HTTP status TGI answers an {@code error_type} with, for errors that arrive inside a stream. */
@@ -271,50 +263,29 @@ public class TgiAdapter implements ProviderAdapter {
      * {@code details} (or {@code generated_text}) ends the stream; an {@code {"error"}} event fails it. With stop
      * sequences, the last characters are held back so the one TGI stopped on can be left out.
      */
-    static final class TgiStream implements StreamMapper {
+    static final class TgiStream extends TranslatingStream<OpenAiChunkStream> {
 
-        private final UpstreamCall call;
-        private final SseFramer framer = new SseFramer();
-        private final SseFramer.Listener listener = this::event;
-        private final OpenAiStream chat;
-        private final OpenAiTextCompletions.Stream text;
         private final List<String> stops;
         private final int holdBack;
         private final StringBuilder pending = new StringBuilder();
-        private boolean done;
 
         TgiStream(UpstreamCall call) {
-            this.call = call;
-            boolean completions = call.operation() == Operation.COMPLETIONS;
-            this.chat = completions ? null : new OpenAiStream(call);
-            this.text = completions ? new OpenAiTextCompletions.Stream(call) : null;
+            super(call, OpenAiChunkStream.of(call), Framing.SSE);
             this.stops = stops(call.request());
             this.holdBack = stops.stream().mapToInt(String::length).max().orElse(0);
         }
 
         @Override
-        public Buffer data(Buffer chunk) {
-            framer.feed(chunk, listener);
-            return take();
-        }
-
-        @Override
-        public Buffer end() {
-            framer.finish(listener);
+        protected void upstreamEnded() {
             if (!done) {
                 // cut short: what was generated still goes out; the core appends the error event
-                content(pending.toString());
+                out.content(pending.toString());
                 pending.setLength(0);
             }
-            return take();
         }
 
         @Override
-        public boolean complete() {
-            return done;
-        }
-
-        private void event(String name, String data) {
+        protected void event(String name, String data) {
             if (done) {
                 return;
             }
@@ -341,21 +312,17 @@ public class TgiAdapter implements ProviderAdapter {
                 if (details.path("generated_tokens").isNumber()) {
                     call.usage().completionTokens = details.path("generated_tokens").asLong();
                 }
-                content(stripStop(pending.toString(), reason, stops));
+                out.content(stripStop(pending.toString(), reason, stops));
                 pending.setLength(0);
                 done = true;
-                if (chat != null) {
-                    chat.end(finishReason(reason));
-                } else {
-                    text.end(finishReason(reason));
-                }
+                out.end(finishReason(reason));
             }
         }
 
         /** Sends all but the last {@link #holdBack} characters (never splitting a surrogate pair). */
         private void append(String tokenText) {
             if (holdBack == 0) {
-                content(tokenText);
+                out.content(tokenText);
                 return;
             }
             pending.append(tokenText);
@@ -364,31 +331,15 @@ public class TgiAdapter implements ProviderAdapter {
                 send--;
             }
             if (send > 0) {
-                content(pending.substring(0, send));
+                out.content(pending.substring(0, send));
                 pending.delete(0, send);
-            }
-        }
-
-        private void content(String value) {
-            if (chat != null) {
-                chat.content(value);
-            } else {
-                text.content(value);
             }
         }
 
         /** An upstream error event: the stream ends with the error, and nothing follows it. */
         private void fail(GatewayError error) {
             done = true;
-            if (chat != null) {
-                chat.fail(error);
-            } else {
-                text.fail(error);
-            }
-        }
-
-        private Buffer take() {
-            return chat != null ? chat.take() : text.take();
+            out.fail(error);
         }
     }
 }

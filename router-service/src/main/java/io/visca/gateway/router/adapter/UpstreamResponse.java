@@ -1,5 +1,6 @@
 package io.visca.gateway.router.adapter;
 
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
@@ -16,6 +17,11 @@ public record UpstreamResponse(int status, MultiMap headers, HttpClientResponse 
 
     public static UpstreamResponse read(int status, MultiMap headers, Buffer body) {
         return new UpstreamResponse(status, headers, null, body);
+    }
+
+    /** The whole body: the one already read, else the live response's, read now. */
+    public Future<Buffer> readBody() {
+        return live == null ? Future.succeededFuture(body) : live.body();
     }
 
     public boolean ok() {

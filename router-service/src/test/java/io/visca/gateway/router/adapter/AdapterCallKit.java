@@ -34,9 +34,9 @@ import io.visca.gateway.router.routing.ModelRoute;
 import io.visca.gateway.router.routing.ProviderRuntime;
 
 /**
- * For the TGI, Replicate and custom adapter tests (plain JUnit, no Quarkus, no network): calls built as the core
- * builds them (with {@link ProviderAdapter#prepare}), a scripted {@link FakeHttp} in place of the upstream, and
- * readers for the OpenAI SSE an adapter writes.
+ * For the adapter unit tests (plain JUnit, no Quarkus, no network): calls built as the core builds them (with
+ * {@link ProviderAdapter#prepare}), a scripted {@link FakeHttp} in place of the upstream where an adapter sends
+ * requests itself, and readers for the OpenAI SSE an adapter writes.
  */
 final class AdapterCallKit {
 
@@ -83,6 +83,11 @@ final class AdapterCallKit {
         }
     }
 
+    /**
+     * A call of provider {@code test-<type>}, model {@code client-model} served as {@code setup.upstreamModel()}.
+     *
+     * @param http the upstream, or null for tests that only map requests, responses, streams and errors
+     */
     static UpstreamCall call(ProviderAdapter adapter, Setup setup, Operation operation, String request,
             MultiMap credentials, UpstreamClient http) {
         ProviderConfig provider = setup.provider(adapter.type());
@@ -141,6 +146,20 @@ final class AdapterCallKit {
         return out.toString();
     }
 
+    /** The argument fragments of chat tool call {@code index} joined. */
+    static String arguments(List<JsonNode> events, int index) {
+        StringBuilder out = new StringBuilder();
+        for (JsonNode event : events) {
+            for (JsonNode toolCall : event.path("choices").path(0).path("delta").path("tool_calls")) {
+                if (toolCall.path("index").asInt() == index) {
+                    out.append(toolCall.path("function").path("arguments").asText(""));
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    /** The finish reasons sent, in order. */
     static List<String> finishReasons(List<JsonNode> events) {
         List<String> out = new ArrayList<>();
         for (JsonNode event : events) {

@@ -1,12 +1,13 @@
 package io.visca.gateway.router.adapter;
 
-import static io.visca.gateway.router.adapter.AdapterTestSupport.arguments;
-import static io.visca.gateway.router.adapter.AdapterTestSupport.content;
-import static io.visca.gateway.router.adapter.AdapterTestSupport.events;
-import static io.visca.gateway.router.adapter.AdapterTestSupport.feed;
-import static io.visca.gateway.router.adapter.AdapterTestSupport.finishReasons;
-import static io.visca.gateway.router.adapter.AdapterTestSupport.json;
-import static io.visca.gateway.router.adapter.AdapterTestSupport.parse;
+import static io.visca.gateway.router.adapter.AdapterCallKit.arguments;
+import static io.visca.gateway.router.adapter.AdapterCallKit.content;
+import static io.visca.gateway.router.adapter.AdapterCallKit.events;
+import static io.visca.gateway.router.adapter.AdapterCallKit.feed;
+import static io.visca.gateway.router.adapter.AdapterCallKit.finishReasons;
+import static io.visca.gateway.router.adapter.AdapterCallKit.headers;
+import static io.visca.gateway.router.adapter.AdapterCallKit.json;
+import static io.visca.gateway.router.adapter.AdapterCallKit.parse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,11 +18,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.visca.gateway.router.adapter.AdapterCallKit.Setup;
 import io.visca.gateway.router.proxy.GatewayError;
 
 /** {@link AnthropicAdapter}: request, response, stream and error mapping, without Quarkus or a network. */
@@ -30,8 +31,8 @@ class AnthropicAdapterTests {
     private final AnthropicAdapter adapter = new AnthropicAdapter(4096, "2023-06-01");
 
     private UpstreamCall call(String request) {
-        return AdapterTestSupport.call(adapter, Operation.CHAT, json(request), "https://api.anthropic.com/",
-                "claude-sonnet-4-5", MultiMap.caseInsensitiveMultiMap().add("x-api-key", "sk-ant-test"));
+        return AdapterCallKit.call(adapter, Setup.of("https://api.anthropic.com/", "claude-sonnet-4-5"), Operation.CHAT,
+                request, headers("x-api-key", "sk-ant-test"), null);
     }
 
     private static String stream(String... events) {
@@ -472,10 +473,10 @@ class AnthropicAdapterTests {
 
     @Test
     void streamsNothingBeforeTheFirstEventIsWhole() {
-        ObjectNode request = json("{\"model\": \"client-model\", \"stream\": true, "
-                + "\"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}]}");
-        StreamMapper mapper = adapter.stream(AdapterTestSupport.call(adapter, Operation.CHAT, request,
-                "https://api.anthropic.com", "claude", MultiMap.caseInsensitiveMultiMap()));
+        String request = "{\"model\": \"client-model\", \"stream\": true, "
+                + "\"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}]}";
+        StreamMapper mapper = adapter.stream(AdapterCallKit.call(adapter, Setup.of("https://api.anthropic.com", "claude"),
+                Operation.CHAT, request, MultiMap.caseInsensitiveMultiMap(), null));
         assertEquals(0, mapper.data(Buffer.buffer("event: message_start\ndata: {\"type\":\"message_")).length());
         assertEquals(0, mapper.data(Buffer.buffer("start\",\"message\":{\"id\":\"m\"}}\n")).length());
         assertTrue(mapper.data(Buffer.buffer("\n")).toString().contains("\"role\":\"assistant\""));

@@ -1,12 +1,12 @@
 package io.visca.gateway.router.adapter;
 
-import static io.visca.gateway.router.adapter.AdapterTestSupport.arguments;
-import static io.visca.gateway.router.adapter.AdapterTestSupport.content;
-import static io.visca.gateway.router.adapter.AdapterTestSupport.events;
-import static io.visca.gateway.router.adapter.AdapterTestSupport.feed;
-import static io.visca.gateway.router.adapter.AdapterTestSupport.finishReasons;
-import static io.visca.gateway.router.adapter.AdapterTestSupport.json;
-import static io.visca.gateway.router.adapter.AdapterTestSupport.parse;
+import static io.visca.gateway.router.adapter.AdapterCallKit.arguments;
+import static io.visca.gateway.router.adapter.AdapterCallKit.content;
+import static io.visca.gateway.router.adapter.AdapterCallKit.events;
+import static io.visca.gateway.router.adapter.AdapterCallKit.feed;
+import static io.visca.gateway.router.adapter.AdapterCallKit.finishReasons;
+import static io.visca.gateway.router.adapter.AdapterCallKit.json;
+import static io.visca.gateway.router.adapter.AdapterCallKit.parse;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.visca.gateway.router.adapter.AdapterCallKit.Setup;
 import io.visca.gateway.router.proxy.GatewayError;
 
 /** {@link OllamaAdapter}: request, response, NDJSON stream and error mapping, without Quarkus or a network. */
@@ -33,8 +34,8 @@ class OllamaAdapterTests {
     private final OllamaAdapter adapter = new OllamaAdapter();
 
     private UpstreamCall call(Operation operation, String request) {
-        return AdapterTestSupport.call(adapter, operation, json(request), "http://localhost:11434", "llama3:8b",
-                MultiMap.caseInsensitiveMultiMap());
+        return AdapterCallKit.call(adapter, Setup.of("http://localhost:11434", "llama3:8b"), operation, request,
+                MultiMap.caseInsensitiveMultiMap(), null);
     }
 
     private UpstreamCall chat(String request) {
@@ -134,7 +135,7 @@ class OllamaAdapterTests {
                  "eval_count": 3}
                 """)));
         assertEquals("chat.completion", body.path("object").asText());
-        assertEquals("chatcmpl-" + AdapterTestSupport.REQUEST_ID, body.path("id").asText());
+        assertEquals("chatcmpl-" + AdapterCallKit.REQUEST_ID, body.path("id").asText());
         assertEquals("llama3:8b", body.path("model").asText());
         assertEquals("Hello!", body.path("choices").path(0).path("message").path("content").asText());
         assertEquals("stop", body.path("choices").path(0).path("finish_reason").asText());
@@ -307,7 +308,7 @@ class OllamaAdapterTests {
                  "context": [1, 2], "prompt_eval_count": 3, "eval_count": 5}
                 """)));
         assertEquals("text_completion", body.path("object").asText());
-        assertEquals("cmpl-" + AdapterTestSupport.REQUEST_ID, body.path("id").asText());
+        assertEquals("cmpl-" + AdapterCallKit.REQUEST_ID, body.path("id").asText());
         assertEquals(" a time", body.path("choices").path(0).path("text").asText());
         assertEquals("length", body.path("choices").path(0).path("finish_reason").asText());
         assertTrue(body.path("choices").path(0).get("logprobs").isNull());
@@ -336,7 +337,7 @@ class OllamaAdapterTests {
         for (JsonNode event : events) {
             if (event.isObject()) {
                 assertEquals("text_completion", event.path("object").asText());
-                assertEquals("cmpl-" + AdapterTestSupport.REQUEST_ID, event.path("id").asText());
+                assertEquals("cmpl-" + AdapterCallKit.REQUEST_ID, event.path("id").asText());
                 text.append(event.path("choices").path(0).path("text").asText(""));
             }
         }
