@@ -1,5 +1,6 @@
 package io.visca.gateway.router.proxy;
 
+import static io.visca.gateway.router.testing.Chats.chat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -9,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -27,12 +27,9 @@ import com.openai.errors.NotFoundException;
 import com.openai.errors.OpenAIServiceException;
 import com.openai.errors.RateLimitException;
 import com.openai.errors.UnauthorizedException;
-import com.openai.models.FunctionDefinition;
-import com.openai.models.FunctionParameters;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
-import com.openai.models.chat.completions.ChatCompletionFunctionTool;
 import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.completions.Completion;
@@ -45,6 +42,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.visca.gateway.fakes.FakeOpenAiServer;
 import io.visca.gateway.fakes.RecordedRequest;
+import io.visca.gateway.router.testing.Chats;
 import io.visca.gateway.router.testing.FinishedRequests;
 import io.visca.gateway.router.testing.RegistryAdmin;
 import io.visca.gateway.router.testing.RouterApi;
@@ -84,11 +82,6 @@ class OpenAiSdkTests {
     static void stop() {
         RegistryAdmin.deleteProvider("sdk-openai");
         upstream.close();
-    }
-
-    private static ChatCompletionCreateParams.Builder chat(String model) {
-        return ChatCompletionCreateParams.builder().model(model).addSystemMessage("You are terse.")
-                .addUserMessage("Tell me a fact about foxes");
     }
 
     @Test
@@ -196,17 +189,8 @@ class OpenAiSdkTests {
     @Test
     void toolCallsComeBackAsTheSdkExpects() {
         upstream.toolCall("get_weather", "{\"city\":\"Paris\"}");
-        ChatCompletionFunctionTool tool = ChatCompletionFunctionTool.builder()
-                .function(FunctionDefinition.builder().name("get_weather").description("Weather in a city")
-                        .parameters(FunctionParameters.builder().putAdditionalProperty("type", JsonValue.from("object"))
-                                .putAdditionalProperty("properties",
-                                        JsonValue.from(Map.of("city", Map.of("type", "string"))))
-                                .build())
-                        .build())
-                .build();
-
         ChatCompletion completion = RouterApi.sdk().chat().completions()
-                .create(chat("gpt-4o-mini").addTool(tool).build());
+                .create(chat("gpt-4o-mini").addTool(Chats.weatherTool()).build());
 
         ChatCompletionMessageFunctionToolCall call = completion.choices().get(0).message().toolCalls().orElseThrow()
                 .get(0).asFunction();
@@ -312,12 +296,17 @@ class OpenAiSdkTests {
     @Test
     void bodyOverTheLimitIs413() {
         String big = "x".repeat(300_000);
+        OpenAIServiceException tooLarge = assertThrows(OpenAIServiceException.class, () -> RouterApi.sdk().chat()
+                .completions().create(ChatCompletionCreateParams.builder().model("gpt-4o-mini").addUserMessage(big)
+                        .build()));
+        assertEquals(413, tooLarge.statusCode());
+        assertEquals("request_too_large", tooLarge.code().orElseThrow());
+
         Response response = RouterApi.request()
                 .body("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"" + big + "\"}]}")
                 .post("/v1/chat/completions");
-
         assertEquals(413, response.statusCode());
-        assertEquals("request_too_large", read(response.asString()).path("error").path("code").asText());
+        assertEquals("invalid_request_error", read(response.asString()).path("error").path("type").asText());
         assertTrue(upstream.requests().isEmpty());
     }
 

@@ -2,6 +2,7 @@ package io.visca.gateway.router.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.openai.errors.InternalServerException;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -28,6 +30,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.visca.gateway.fakes.FakeOpenAiServer;
 import io.visca.gateway.infra.Ports;
+import io.visca.gateway.router.testing.Chats;
 import io.visca.gateway.router.testing.FinishedRequests;
 import io.visca.gateway.router.testing.RegistryAdmin;
 import io.visca.gateway.router.testing.RouterApi;
@@ -111,6 +114,10 @@ class UpstreamFailureTests {
     @Test
     void upstreamSlowerThanItsFirstByteTimeoutIs504() {
         upstream.delay(3000);
+        InternalServerException timedOut = assertThrows(InternalServerException.class,
+                () -> RouterApi.sdk().chat().completions().create(Chats.chat("slow-model").build()));
+        assertEquals(504, timedOut.statusCode());
+        assertEquals("upstream_timeout", timedOut.code().orElseThrow());
 
         Response response = chat("slow-model", false);
 
