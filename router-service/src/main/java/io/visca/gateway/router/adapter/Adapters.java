@@ -3,11 +3,11 @@ package io.visca.gateway.router.adapter;
 import java.util.HashMap;
 import java.util.Map;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Singleton;
 
 /** Every {@link ProviderAdapter} bean, by the provider type it speaks. */
-@ApplicationScoped
+@Singleton
 public class Adapters {
 
     private final Map<String, ProviderAdapter> byType = new HashMap<>();

@@ -3,8 +3,8 @@ package io.visca.gateway.router.adapter;
 import java.util.HashMap;
 import java.util.Map;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -25,7 +25,7 @@ import io.visca.gateway.router.proxy.GatewayError;
  * {@code chat.completion.chunk}s, and its {@code {"type":"error","error":{...}}} bodies to the provider's message.
  * Chat only: Anthropic serves neither text completions nor embeddings.
  */
-@ApplicationScoped
+@Singleton
 public class AnthropicAdapter implements ProviderAdapter {
 
     static final String MESSAGES_PATH = "/v1/messages";

@@ -3,7 +3,7 @@ package io.visca.gateway.router.adapter;
 import java.util.Locale;
 import java.util.Map;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -41,7 +41,7 @@ import net.thisptr.jackson.jq.exception.JsonQueryException;
  * response transform (so a failing transform is still a plain 502), and the core feeds the result to the stream
  * mapper, which sends it as one OpenAI stream.
  */
-@ApplicationScoped
+@Singleton
 public class CustomAdapter implements ProviderAdapter {
 
     private static final Version JQ = Versions.JQ_1_6;

@@ -2,9 +2,12 @@ package io.visca.gateway.router.adapter;
 
 import java.io.IOException;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.netty.buffer.ByteBufInputStream;
@@ -14,6 +17,8 @@ import io.vertx.core.buffer.Buffer;
 public final class Json {
 
     public static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Its deserializer is looked up once, not per read. */
+    private static final ObjectReader TREE = MAPPER.readerFor(JsonNode.class);
 
     private Json() {
     }
@@ -25,12 +30,14 @@ public final class Json {
     /** @throws IOException when {@code buffer} is not JSON */
     public static JsonNode read(Buffer buffer) throws IOException {
         try (ByteBufInputStream in = new ByteBufInputStream(buffer.getByteBuf())) {
-            return MAPPER.readTree(in);
+            JsonNode node = TREE.readValue((java.io.InputStream) in);
+            return node == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : node;
         }
     }
 
     public static JsonNode read(String text) throws JsonProcessingException {
-        return MAPPER.readTree(text);
+        JsonNode node = TREE.readValue(text);
+        return node == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : node;
     }
 
     public static Buffer write(JsonNode node) {
@@ -66,6 +73,35 @@ public final class Json {
             return null;
         }
         return parsed != null && parsed.isObject() ? parsed : null;
+    }
+
+    /**
+     * One top-level field of a JSON object, read by streaming over the others (they are skipped, not built into a
+     * tree), while still checking the whole body is JSON.
+     *
+     * @return the field's value, or a missing node
+     * @throws GatewayError 502 when the body is not a JSON object
+     */
+    public static JsonNode topLevelField(UpstreamCall call, Buffer body, String field) {
+        JsonNode found = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        try (ByteBufInputStream in = new ByteBufInputStream(body.getByteBuf());
+                JsonParser parser = MAPPER.getFactory().createParser((java.io.InputStream) in)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw UpstreamErrors.malformed(call, "the body is not a JSON object");
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                parser.nextToken();
+                if (field.equals(name)) {
+                    found = TREE.readValue(parser);
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            return found;
+        } catch (IOException e) {
+            throw UpstreamErrors.malformed(call, "the body is not JSON");
+        }
     }
 
     /** The text of OpenAI message content: a string, or the text parts of a parts array. */

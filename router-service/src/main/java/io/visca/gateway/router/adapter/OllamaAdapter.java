@@ -6,7 +6,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -26,7 +26,7 @@ import io.visca.gateway.router.proxy.GatewayError;
  * {@code stream} is always sent (Ollama streams when it is absent). Streams are NDJSON lines, mapped to OpenAI's SSE
  * chunks; usage comes from {@code prompt_eval_count} and {@code eval_count}. Errors are {@code {"error":"..."}}.
  */
-@ApplicationScoped
+@Singleton
 public class OllamaAdapter implements ProviderAdapter {
 
     static final String CHAT_PATH = "/api/chat";

@@ -1,6 +1,6 @@
 package io.visca.gateway.router.adapter;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,7 +16,7 @@ import io.visca.gateway.router.proxy.GatewayError;
  * {@code upstream_model} or a stream needs {@code stream_options.include_usage} to report usage. Responses pass
  * through unchanged; usage is read from them on the way.
  */
-@ApplicationScoped
+@Singleton
 public class OpenAiCompatibleAdapter implements ProviderAdapter {
 
     @Override
@@ -76,10 +76,11 @@ public class OpenAiCompatibleAdapter implements ProviderAdapter {
 
     @Override
     public Buffer response(UpstreamCall call, Buffer upstreamBody) {
-        JsonNode body = Json.readUpstream(call, upstreamBody);
-        readUsage(call.usage(), body.path("usage"));
+        // The body goes to the client as it came: only its top-level "usage" is read, without building a tree.
+        JsonNode usage = Json.topLevelField(call, upstreamBody, "usage");
+        readUsage(call.usage(), usage);
         if (!call.usage().complete()) {
-            JsonNode choice = body.path("choices").path(0);
+            JsonNode choice = Json.readUpstream(call, upstreamBody).path("choices").path(0);
             long generated = choice.has("message") ? Json.text(choice.path("message").path("content")).length()
                     : choice.path("text").asText("").length();
             TokenEstimates.complete(call.usage(), call.request(), generated);

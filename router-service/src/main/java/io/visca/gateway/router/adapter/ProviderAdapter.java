@@ -7,7 +7,8 @@ import io.visca.gateway.router.proxy.GatewayError;
 
 /**
  * The only code that knows a provider type's wire format: it builds the upstream request from the OpenAI request,
- * and maps the upstream's answer, stream and errors back to OpenAI's. One CDI bean per type; {@link Adapters} finds
+ * and maps the upstream's answer, stream and errors back to OpenAI's. One CDI bean per type ({@code @Singleton}: no
+ * client proxy on the hot path); {@link Adapters} finds
  * it by {@link #type()}, so a new provider type is one new class.
  */
 public interface ProviderAdapter {

@@ -3,7 +3,7 @@ package io.visca.gateway.router.adapter;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -31,7 +31,7 @@ import io.visca.gateway.router.proxy.GatewayError;
  * ({@code output}, {@code done}, {@code error} events). Usage comes from {@code metrics.input_token_count} and
  * {@code output_token_count}, else (and in streams) it is estimated.
  */
-@ApplicationScoped
+@Singleton
 public class ReplicateAdapter implements ProviderAdapter {
 
     /** {@code owner/name} with an optional {@code :version}. */

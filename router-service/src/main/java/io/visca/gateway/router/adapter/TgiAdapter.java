@@ -3,7 +3,7 @@ package io.visca.gateway.router.adapter;
 import java.util.ArrayList;
 import java.util.List;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -43,7 +43,7 @@ import io.visca.gateway.router.proxy.GatewayError;
  * sequence until the end). Completion tokens come from {@code details.generated_tokens}; TGI reports prompt tokens
  * only in the {@code x-prompt-tokens} header of {@code /generate}, else they are estimated.
  */
-@ApplicationScoped
+@Singleton
 public class TgiAdapter implements ProviderAdapter {
 
     static final String PROMPT_TOKENS_HEADER = "x-prompt-tokens";

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -27,7 +27,7 @@ import io.visca.gateway.router.proxy.UpstreamClient;
  * cached until shortly before they expire and refreshed in the background while the current one is still good.
  * Concurrent requests share one fetch. The client authenticates with HTTP Basic (section 2.3.1).
  */
-@ApplicationScoped
+@Singleton
 public class OAuth2Tokens {
 
     private static final Logger LOG = Logger.getLogger(OAuth2Tokens.class);

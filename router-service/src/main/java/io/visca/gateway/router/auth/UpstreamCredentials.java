@@ -3,8 +3,8 @@ package io.visca.gateway.router.auth;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -17,7 +17,7 @@ import io.visca.gateway.router.routing.ProviderRuntime;
  * (any header name), {@code basic}, {@code none}, and {@code oauth2_client_credentials} (a cached token). Secrets
  * are resolved from the router's environment for each call and live only in the returned headers.
  */
-@ApplicationScoped
+@Singleton
 public class UpstreamCredentials {
 
     private static final MultiMap NONE = MultiMap.caseInsensitiveMultiMap();

@@ -33,10 +33,16 @@ public final class ClientKeys {
             throw GatewayError.unauthorized("You didn't provide an API key. Send your gateway API key in the "
                     + "Authorization header as 'Bearer <key>'.");
         }
-        GatewayKey key = table.key(sha256Hex(header.substring(7).trim()));
+        String bearer = header.substring(7).trim();
+        GatewayKey key = table.verifiedKey(bearer);
+        if (key != null) {
+            return key;
+        }
+        key = table.key(sha256Hex(bearer));
         if (key == null) {
             throw GatewayError.unauthorized("Incorrect API key provided. Ask your gateway administrator for a key.");
         }
+        table.rememberVerified(bearer, key);
         return key;
     }
 

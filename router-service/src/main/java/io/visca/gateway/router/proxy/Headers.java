@@ -12,7 +12,7 @@ public final class Headers {
     public static final CharSequence ENDPOINT = HttpHeaders.createOptimized("x-visca-endpoint");
     /** The model id that served the request, as clients name it. */
     public static final CharSequence MODEL = HttpHeaders.createOptimized("x-visca-model");
-    /** The model id sent upstream ({@code upstream_model}, else the same as {@link #MODEL}). */
+    /** The model id sent upstream, when the model maps to an {@code upstream_model} of another name. */
     public static final CharSequence UPSTREAM_MODEL = HttpHeaders.createOptimized("x-visca-upstream-model");
     /** How many upstream attempts the request took. */
     public static final CharSequence ATTEMPTS = HttpHeaders.createOptimized("x-visca-attempts");

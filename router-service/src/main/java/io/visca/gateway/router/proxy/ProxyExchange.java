@@ -2,6 +2,8 @@ package io.visca.gateway.router.proxy;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
@@ -14,6 +16,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.impl.ContextInternal;
 import io.visca.gateway.contracts.provider.EndpointConfig;
 import io.visca.gateway.contracts.provider.GatewayKey;
 import io.visca.gateway.router.adapter.Operation;
@@ -48,7 +51,7 @@ final class ProxyExchange {
     private boolean streamRequested;
     private ModelRoute route;
     private UpstreamCall call;
-    private long totalTimer = -1;
+    private ScheduledFuture<?> totalTimer;
     private long upstreamEndNanos;
     private boolean finished;
 
@@ -127,12 +130,12 @@ final class ProxyExchange {
             }
         });
         int total = call.timeouts().totalMs();
-        totalTimer = services.vertx().setTimer(total, id -> {
-            totalTimer = -1;
-            call.abort(new GatewayError(504, GatewayError.TIMEOUT, "upstream_timeout", null,
-                    UpstreamErrors.where(call) + " did not finish within " + total + " ms (total timeout).", 0,
-                    true));
-        });
+        // on this request's own event loop, without Vert.x's timer bookkeeping (one of these per request)
+        ContextInternal context = (ContextInternal) services.vertx().getOrCreateContext();
+        totalTimer = context.nettyEventLoop().schedule(() -> context.runOnContext(v -> call.abort(
+                new GatewayError(504, GatewayError.TIMEOUT, "upstream_timeout", null, UpstreamErrors.where(call)
+                        + " did not finish within " + total + " ms (total timeout).", 0, true))),
+                total, TimeUnit.MILLISECONDS);
         Future<UpstreamResponse> sent;
         try {
             sent = adapter.send(call);
@@ -276,8 +279,10 @@ final class ProxyExchange {
 
     private void servedHeaders() {
         response.putHeader(Headers.PROVIDER, call.provider().name()).putHeader(Headers.ENDPOINT, call.endpoint().id())
-                .putHeader(Headers.MODEL, call.model().id())
-                .putHeader(Headers.UPSTREAM_MODEL, call.model().upstreamId()).putHeader(Headers.ATTEMPTS, "1");
+                .putHeader(Headers.MODEL, call.model().id()).putHeader(Headers.ATTEMPTS, "1");
+        if (call.model().upstreamModel() != null && !call.model().upstreamModel().equals(call.model().id())) {
+            response.putHeader(Headers.UPSTREAM_MODEL, call.model().upstreamModel());
+        }
     }
 
     /** Time the gateway spent on the request, not counting the upstream's part of it. */
@@ -317,8 +322,8 @@ final class ProxyExchange {
             return;
         }
         finished = true;
-        if (totalTimer >= 0) {
-            services.vertx().cancelTimer(totalTimer);
+        if (totalTimer != null) {
+            totalTimer.cancel(false);
         }
         long end = System.nanoTime();
         boolean called = call != null;

@@ -1,6 +1,6 @@
 package io.visca.gateway.router.proxy;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.vertx.core.Vertx;
 import io.visca.gateway.router.auth.UpstreamCredentials;
@@ -9,7 +9,7 @@ import io.visca.gateway.router.registry.SnapshotHolder;
 import io.visca.gateway.router.usage.UsageRecorder;
 
 /** What each {@link ProxyExchange} uses, gathered once. */
-@ApplicationScoped
+@Singleton
 public class ProxyServices {
 
     private final SnapshotHolder snapshots;

@@ -3,8 +3,8 @@ package io.visca.gateway.router.proxy;
 import java.util.function.Consumer;
 
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -24,7 +24,7 @@ import io.visca.gateway.router.config.RouterConfig;
  * endpoint (host and port). {@code https} endpoints offer HTTP/2 through ALPN and fall back to HTTP/1.1; plain
  * {@code http} endpoints speak HTTP/1.1 (self-hosted model servers rarely take h2c). Nothing here blocks.
  */
-@ApplicationScoped
+@Singleton
 public class UpstreamClient {
 
     private final Vertx vertx;
@@ -58,15 +58,57 @@ public class UpstreamClient {
     /** Sends one request outside a call (e.g. to an OAuth2 token endpoint). */
     public Future<HttpClientResponse> send(UpstreamRequest request, int connectMs, int firstByteMs,
             Consumer<HttpClientRequest> sent) {
-        RequestOptions options = new RequestOptions().setMethod(request.method()).setAbsoluteURI(request.url())
-                .setHeaders(request.headers()).setConnectTimeout(connectMs).setIdleTimeout(firstByteMs);
-        HttpClient client = request.url().regionMatches(true, 0, "https:", 0, 6) ? tls : plain;
+        RequestOptions options = target(request.url()).setMethod(request.method()).setHeaders(request.headers())
+                .setConnectTimeout(connectMs).setIdleTimeout(firstByteMs);
+        HttpClient client = options.isSsl() ? tls : plain;
         return client.request(options).compose(out -> {
             if (sent != null) {
                 sent.accept(out);
             }
             return request.body() == null ? out.send() : out.send(request.body());
         });
+    }
+
+    /**
+     * Host, port, TLS and path of an absolute {@code http(s)} URL, read by hand: {@code RequestOptions.setAbsoluteURI}
+     * builds a {@code java.net.URL} per call, a measurable cost on the hot path. IPv6 literals ({@code [::1]}) work.
+     */
+    static RequestOptions target(String url) {
+        boolean ssl;
+        int hostStart;
+        if (url.regionMatches(true, 0, "https://", 0, 8)) {
+            ssl = true;
+            hostStart = 8;
+        } else if (url.regionMatches(true, 0, "http://", 0, 7)) {
+            ssl = false;
+            hostStart = 7;
+        } else {
+            throw new IllegalArgumentException("not an http(s) URL: " + url);
+        }
+        int pathStart = url.indexOf('/', hostStart);
+        int query = url.indexOf('?', hostStart);
+        if (pathStart < 0 || (query >= 0 && query < pathStart)) {
+            pathStart = query;
+        }
+        String authority = pathStart < 0 ? url.substring(hostStart) : url.substring(hostStart, pathStart);
+        int at = authority.lastIndexOf('@');
+        if (at >= 0) {
+            authority = authority.substring(at + 1);
+        }
+        String host = authority;
+        int port = ssl ? 443 : 80;
+        int colon = authority.lastIndexOf(':');
+        if (colon > authority.lastIndexOf(']')) {
+            host = authority.substring(0, colon);
+            port = Integer.parseInt(authority.substring(colon + 1));
+        }
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        String uri = pathStart < 0 ? "/"
+                : url.charAt(pathStart) == '?' ? "/" + url.substring(pathStart)
+                        : url.substring(pathStart);
+        return new RequestOptions().setHost(host).setPort(port).setSsl(ssl).setURI(uri);
     }
 
     /** Completes after {@code millis} (polling APIs wait between polls without blocking). */

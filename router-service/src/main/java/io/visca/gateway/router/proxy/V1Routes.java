@@ -2,8 +2,8 @@ package io.visca.gateway.router.proxy;
 
 import java.util.concurrent.ThreadLocalRandom;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -19,7 +19,7 @@ import io.visca.gateway.router.routing.RoutingTable;
  * {@code GET /v1/models} and {@code /v1/models/{id}}, as plain Vert.x routes (no per-request reflection or body
  * handler). Anything else under {@code /v1} is an OpenAI-shaped 404; an unexpected failure an OpenAI-shaped 500.
  */
-@ApplicationScoped
+@Singleton
 public class V1Routes {
 
     private static final Logger LOG = Logger.getLogger(V1Routes.class);

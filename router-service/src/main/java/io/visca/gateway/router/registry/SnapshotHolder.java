@@ -2,9 +2,9 @@ package io.visca.gateway.router.registry;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
@@ -23,7 +23,7 @@ import io.visca.gateway.router.routing.RoutingTable;
  * fetch keeps the last table, so the router serves on while the registry or Kafka is down. Fetches never overlap;
  * requests for one while one runs are folded into one more.
  */
-@ApplicationScoped
+@Singleton
 public class SnapshotHolder {
 
     private static final Logger LOG = Logger.getLogger(SnapshotHolder.class);

@@ -33,6 +33,8 @@ public final class RoutingTable {
     private final long revision;
     private final Map<String, List<ModelRoute>> routes;
     private final Map<String, GatewayKey> keysByHash;
+    /** Keys already checked against this table, by the bearer value: saves a SHA-256 per request. */
+    private final Map<String, GatewayKey> verified = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Buffer> modelBodies;
     private final Buffer modelList;
 
@@ -114,6 +116,17 @@ public final class RoutingTable {
     /** @return the client key with this SHA-256 hex hash, or null */
     public GatewayKey key(String sha256Hex) {
         return keysByHash.get(sha256Hex);
+    }
+
+    /** A key this table already matched, by its bearer value (the table dies with the snapshot, and so do these). */
+    public GatewayKey verifiedKey(String bearer) {
+        return verified.get(bearer);
+    }
+
+    public void rememberVerified(String bearer, GatewayKey key) {
+        if (verified.size() < 10_000) {
+            verified.put(bearer, key);
+        }
     }
 
     /** The {@code GET /v1/models} body. */

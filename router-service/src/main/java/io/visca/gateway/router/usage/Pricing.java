@@ -13,7 +13,6 @@ import io.visca.gateway.router.adapter.Usage;
  */
 public final class Pricing {
 
-    private static final BigDecimal THOUSAND = BigDecimal.valueOf(1000);
     private static final int SCALE = 10;
 
     private Pricing() {
@@ -39,7 +38,7 @@ public final class Pricing {
     }
 
     private static BigDecimal perThousand(BigDecimal price, long tokens) {
-        return price.multiply(BigDecimal.valueOf(tokens)).divide(THOUSAND);
+        return price.multiply(BigDecimal.valueOf(tokens)).movePointLeft(3); // exact, and cheaper than a divide
     }
 
     private static BigDecimal orZero(BigDecimal value) {

@@ -1,7 +1,7 @@
 package io.visca.gateway.router.usage;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -10,7 +10,7 @@ import org.jboss.logging.Logger;
  * publisher of the billing issue, tests) must not block either. An observer that fails is logged, never the request's
  * problem.
  */
-@ApplicationScoped
+@Singleton
 public class UsageRecorder {
 
     private static final Logger LOG = Logger.getLogger(UsageRecorder.class);

@@ -104,6 +104,11 @@ class OpenAiSdkTests {
 
         assertEquals(REPLY, completion.choices().get(0).message().content().orElseThrow());
         assertEquals("gpt-4o-mini", read(upstream.requests().get(0).body()).path("model").asText());
+        Response raw = RouterApi.request()
+                .body("{\"model\":\"team-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .post("/v1/chat/completions");
+        assertEquals("team-chat", raw.header("x-visca-model"));
+        assertEquals("gpt-4o-mini", raw.header("x-visca-upstream-model"));
     }
 
     @Test
