@@ -24,12 +24,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
 import io.visca.gateway.router.adapter.AdapterCallKit.Setup;
 import io.visca.gateway.router.proxy.GatewayError;
 
-/** {@link OllamaAdapter}: request, response, NDJSON stream and error mapping, without Quarkus or a network. */
-class OllamaAdapterTests {
+/**
+ * {@link OllamaAdapter} and {@link OllamaStream}: Ollama's answers, NDJSON streams and error bodies as OpenAI's
+ * chat completions, text completions and embeddings; without Quarkus or a network.
+ */
+class OllamaAdapterResponseTests {
 
     private final OllamaAdapter adapter = new OllamaAdapter();
 
@@ -44,83 +46,6 @@ class OllamaAdapterTests {
 
     private static String lines(String... lines) {
         return String.join("\n", lines) + "\n";
-    }
-
-    // ---------------------------------------------------------------------------------------------- request
-
-    @Test
-    void mapsTheChatRequest() {
-        UpstreamCall call = chat("""
-                {"model": "client-model", "max_tokens": 64, "temperature": 0.3, "top_p": 0.8, "seed": 11,
-                 "stop": "###", "response_format": {"type": "json_object"},
-                 "messages": [
-                   {"role": "developer", "content": "Be brief."},
-                   {"role": "user", "content": [
-                     {"type": "text", "text": "What is this?"},
-                     {"type": "image_url", "image_url": {"url": "data:image/jpeg;base64,/9j/4AAQ"}}]},
-                   {"role": "assistant", "content": null, "tool_calls": [{"id": "call_9", "type": "function",
-                     "function": {"name": "lookup", "arguments": "{\\"q\\":\\"cat\\"}"}}]},
-                   {"role": "tool", "tool_call_id": "call_9", "content": "a cat"}],
-                 "tools": [{"type": "function", "function": {"name": "lookup",
-                   "parameters": {"type": "object", "properties": {"q": {"type": "string"}}}}}]}
-                """);
-        UpstreamRequest request = adapter.request(call);
-        assertEquals(HttpMethod.POST, request.method());
-        assertEquals("http://localhost:11434/api/chat", request.url());
-        assertEquals(json("""
-                {"model": "llama3:8b",
-                 "messages": [
-                   {"role": "system", "content": "Be brief."},
-                   {"role": "user", "content": "What is this?", "images": ["/9j/4AAQ"]},
-                   {"role": "assistant", "content": "", "tool_calls": [{"function": {"name": "lookup",
-                     "arguments": {"q": "cat"}}}]},
-                   {"role": "tool", "content": "a cat", "tool_name": "lookup"}],
-                 "tools": [{"type": "function", "function": {"name": "lookup",
-                   "parameters": {"type": "object", "properties": {"q": {"type": "string"}}}}}],
-                 "stream": false,
-                 "options": {"temperature": 0.3, "top_p": 0.8, "seed": 11, "num_predict": 64, "stop": ["###"]},
-                 "format": "json"}
-                """), parse(request.body()));
-    }
-
-    @Test
-    void alwaysSendsStreamAndMapsJsonSchemas() {
-        JsonNode streaming = OllamaAdapter.chatBody(chat("""
-                {"model": "client-model", "stream": true, "max_completion_tokens": 9,
-                 "response_format": {"type": "json_schema", "json_schema": {"name": "x",
-                   "schema": {"type": "object", "properties": {"a": {"type": "integer"}}}}},
-                 "tool_choice": "none", "tools": [{"type": "function", "function": {"name": "f"}}],
-                 "messages": [{"role": "user", "content": "Hi"}]}
-                """));
-        assertTrue(streaming.path("stream").asBoolean());
-        assertEquals(9, streaming.path("options").path("num_predict").asInt());
-        assertEquals(json("{\"type\": \"object\", \"properties\": {\"a\": {\"type\": \"integer\"}}}"),
-                streaming.path("format"));
-        assertFalse(streaming.has("tools"), "tool_choice none sends no tools");
-
-        JsonNode plain = OllamaAdapter.chatBody(chat("{\"model\": \"client-model\", "
-                + "\"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}]}"));
-        assertTrue(plain.has("stream"));
-        assertFalse(plain.path("stream").asBoolean());
-        assertFalse(plain.has("options"));
-        assertFalse(plain.has("format"));
-    }
-
-    @Test
-    void rejectsWhatOllamaCannotTake() {
-        GatewayError url = assertThrows(GatewayError.class, () -> adapter.request(chat("""
-                {"model": "client-model", "messages": [{"role": "user", "content": [
-                  {"type": "image_url", "image_url": {"url": "https://example.com/a.png"}}]}]}
-                """)));
-        assertEquals(400, url.status());
-        GatewayError n = assertThrows(GatewayError.class, () -> adapter.request(chat("""
-                {"model": "client-model", "n": 3, "messages": [{"role": "user", "content": "Hi"}]}
-                """)));
-        assertEquals("n", n.param());
-        GatewayError tokens = assertThrows(GatewayError.class, () -> adapter.request(call(Operation.EMBEDDINGS,
-                "{\"model\": \"client-model\", \"input\": [[1, 2, 3]]}")));
-        assertEquals(400, tokens.status());
-        assertEquals("input", tokens.param());
     }
 
     // --------------------------------------------------------------------------------------------- response
@@ -292,34 +217,6 @@ class OllamaAdapterTests {
     // ------------------------------------------------------------------------------------------ completions
 
     @Test
-    void mapsTextCompletions() {
-        UpstreamCall call = call(Operation.COMPLETIONS, """
-                {"model": "client-model", "prompt": ["Once upon"], "max_tokens": 5, "suffix": "end"}
-                """);
-        UpstreamRequest request = adapter.request(call);
-        assertEquals("http://localhost:11434/api/generate", request.url());
-        assertEquals(json("""
-                {"model": "llama3:8b", "prompt": "Once upon", "suffix": "end", "stream": false,
-                 "options": {"num_predict": 5}}
-                """), parse(request.body()));
-
-        JsonNode body = parse(adapter.response(call, Buffer.buffer("""
-                {"model": "llama3:8b", "response": " a time", "done": true, "done_reason": "length",
-                 "context": [1, 2], "prompt_eval_count": 3, "eval_count": 5}
-                """)));
-        assertEquals("text_completion", body.path("object").asText());
-        assertEquals("cmpl-" + AdapterCallKit.REQUEST_ID, body.path("id").asText());
-        assertEquals(" a time", body.path("choices").path(0).path("text").asText());
-        assertEquals("length", body.path("choices").path(0).path("finish_reason").asText());
-        assertTrue(body.path("choices").path(0).get("logprobs").isNull());
-        assertEquals(8, body.path("usage").path("total_tokens").asInt());
-
-        GatewayError many = assertThrows(GatewayError.class, () -> adapter.request(call(Operation.COMPLETIONS,
-                "{\"model\": \"client-model\", \"prompt\": [\"a\", \"b\"]}")));
-        assertEquals("prompt", many.param());
-    }
-
-    @Test
     void streamsTextCompletions() {
         UpstreamCall call = call(Operation.COMPLETIONS, """
                 {"model": "client-model", "prompt": "Once upon", "stream": true,
@@ -348,31 +245,6 @@ class OllamaAdapterTests {
     }
 
     // ------------------------------------------------------------------------------------------- embeddings
-
-    @Test
-    void mapsEmbeddings() {
-        UpstreamCall call = call(Operation.EMBEDDINGS, """
-                {"model": "client-model", "input": ["hello", "world"], "dimensions": 3}
-                """);
-        UpstreamRequest request = adapter.request(call);
-        assertEquals("http://localhost:11434/api/embed", request.url());
-        assertEquals(json("{\"model\": \"llama3:8b\", \"input\": [\"hello\", \"world\"], \"dimensions\": 3}"),
-                parse(request.body()));
-        JsonNode body = parse(adapter.response(call, Buffer.buffer("""
-                {"model": "llama3:8b", "embeddings": [[0.5, -0.25, 1.0], [0.0, 0.125, -1.5]],
-                 "total_duration": 1, "prompt_eval_count": 4}
-                """)));
-        assertEquals(json("""
-                {"object": "list",
-                 "data": [{"object": "embedding", "index": 0, "embedding": [0.5, -0.25, 1.0]},
-                          {"object": "embedding", "index": 1, "embedding": [0.0, 0.125, -1.5]}],
-                 "model": "llama3:8b",
-                 "usage": {"prompt_tokens": 4, "total_tokens": 4}}
-                """), body);
-        assertEquals(4, call.usage().promptTokens);
-        assertEquals(0, call.usage().completionTokens);
-        assertFalse(call.usage().estimated);
-    }
 
     @Test
     void encodesEmbeddingsAsBase64WhenAsked() {
@@ -414,13 +286,5 @@ class OllamaAdapterTests {
     private GatewayError error(UpstreamCall call, int status, String body) {
         return adapter.error(call, UpstreamResponse.read(status, MultiMap.caseInsensitiveMultiMap(), Buffer.buffer(body)),
                 Buffer.buffer(body));
-    }
-
-    @Test
-    void supportsEveryOperation() {
-        assertEquals("ollama", adapter.type());
-        for (Operation operation : Operation.values()) {
-            assertTrue(adapter.supports(operation));
-        }
     }
 }
