@@ -38,6 +38,7 @@ public final class UpstreamCall {
     private HttpClientRequest inFlight;
     private GatewayError aborted;
     private GatewayError streamFailure;
+    private boolean responded;
 
     public UpstreamCall(String requestId, Operation operation, ObjectNode request, Buffer rawRequest, ModelRoute route,
             EndpointConfig endpoint, MultiMap credentials, UpstreamClient http) {
@@ -143,6 +144,15 @@ public final class UpstreamCall {
         if (upstreamNanos == 0) {
             upstreamNanos = System.nanoTime();
         }
+    }
+
+    /** An upstream response head arrived (the first-byte timeout no longer applies). */
+    public void respond() {
+        responded = true;
+    }
+
+    public boolean responded() {
+        return responded;
     }
 
     /** Cancels the upstream request in flight; later sends fail with {@code reason}. */

@@ -51,7 +51,8 @@ final class ProxyExchange {
     private boolean streamRequested;
     private ModelRoute route;
     private UpstreamCall call;
-    private ScheduledFuture<?> totalTimer;
+    private ScheduledFuture<?> timer;
+    private ContextInternal context;
     private long upstreamEndNanos;
     private boolean finished;
 
@@ -129,13 +130,8 @@ final class ProxyExchange {
                         "The client closed the connection.", 0, false));
             }
         });
-        int total = call.timeouts().totalMs();
-        // on this request's own event loop, without Vert.x's timer bookkeeping (one of these per request)
-        ContextInternal context = (ContextInternal) services.vertx().getOrCreateContext();
-        totalTimer = context.nettyEventLoop().schedule(() -> context.runOnContext(v -> call.abort(
-                new GatewayError(504, GatewayError.TIMEOUT, "upstream_timeout", null, UpstreamErrors.where(call)
-                        + " did not finish within " + total + " ms (total timeout).", 0, true))),
-                total, TimeUnit.MILLISECONDS);
+        context = (ContextInternal) services.vertx().getOrCreateContext();
+        schedule(Math.min(call.timeouts().firstByteMs(), call.timeouts().totalMs()));
         Future<UpstreamResponse> sent;
         try {
             sent = adapter.send(call);
@@ -161,6 +157,33 @@ final class ProxyExchange {
                 internalError(e);
             }
         });
+    }
+
+    /**
+     * One timer per request, on the request's own event loop and without Vert.x's timer bookkeeping: first the
+     * first-byte timeout (until the upstream's response head), then what is left of the total timeout.
+     */
+    private void schedule(long delayMs) {
+        timer = context.nettyEventLoop().schedule(() -> context.runOnContext(v -> timeUp()), delayMs,
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void timeUp() {
+        if (finished) {
+            return;
+        }
+        long elapsedMs = (System.nanoTime() - call.startNanos()) / 1_000_000;
+        int total = call.timeouts().totalMs();
+        if (!call.responded() && elapsedMs < total) {
+            call.abort(new GatewayError(504, GatewayError.TIMEOUT, "upstream_timeout", null, UpstreamErrors.where(call)
+                    + " sent no response within " + call.timeouts().firstByteMs() + " ms (first-byte timeout).", 0,
+                    true));
+        } else if (elapsedMs < total) {
+            schedule(total - elapsedMs);
+        } else {
+            call.abort(new GatewayError(504, GatewayError.TIMEOUT, "upstream_timeout", null, UpstreamErrors.where(call)
+                    + " did not finish within " + total + " ms (total timeout).", 0, true));
+        }
     }
 
     private void respond(ProviderAdapter adapter, UpstreamResponse upstream) {
@@ -322,8 +345,8 @@ final class ProxyExchange {
             return;
         }
         finished = true;
-        if (totalTimer != null) {
-            totalTimer.cancel(false);
+        if (timer != null) {
+            timer.cancel(false);
         }
         long end = System.nanoTime();
         boolean called = call != null;

@@ -47,19 +47,21 @@ public class UpstreamClient {
     }
 
     /**
-     * Sends one request for {@code call}: connect timeout and first-byte timeout from the provider's
-     * {@code timeouts} (the first-byte timeout also bounds silence between stream chunks). The call's total timeout is
-     * the caller's.
+     * Sends one request for {@code call} with the provider's connect timeout. Its first-byte and total timeouts are
+     * the caller's (one timer per request), which learns of the response head through {@link UpstreamCall#responded()}.
      */
     public Future<HttpClientResponse> send(UpstreamCall call, UpstreamRequest request) {
-        return send(request, call.timeouts().connectMs(), call.timeouts().firstByteMs(), call::inFlight);
+        return send(request, call.timeouts().connectMs(), 0, call::inFlight).onSuccess(head -> call.respond());
     }
 
     /** Sends one request outside a call (e.g. to an OAuth2 token endpoint). */
     public Future<HttpClientResponse> send(UpstreamRequest request, int connectMs, int firstByteMs,
             Consumer<HttpClientRequest> sent) {
         RequestOptions options = target(request.url()).setMethod(request.method()).setHeaders(request.headers())
-                .setConnectTimeout(connectMs).setIdleTimeout(firstByteMs);
+                .setConnectTimeout(connectMs);
+        if (firstByteMs > 0) {
+            options.setIdleTimeout(firstByteMs);
+        }
         HttpClient client = options.isSsl() ? tls : plain;
         return client.request(options).compose(out -> {
             if (sent != null) {
