@@ -75,7 +75,7 @@ build() {
   [ -f "$ROOT/gateway-infra/target/lib/kafka_2.13-"*.jar ] 2>/dev/null || stale=1
   if [ $stale = 1 ]; then
     say "Building (./mvnw package -DskipTests): the first build downloads dependencies and takes a few minutes..."
-    (cd "$ROOT" && ./mvnw -q -B package -DskipTests) > "$LOGS/build.log" 2>&1 \
+    (cd "$ROOT" && ./mvnw -q -B package -DskipTests -Dformatter.skip -Dimpsort.skip) > "$LOGS/build.log" 2>&1 \
       || { tail -n 40 "$LOGS/build.log" >&2; die "the build failed (full log: $LOGS/build.log)"; }
   fi
 }

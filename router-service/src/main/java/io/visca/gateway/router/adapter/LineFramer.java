@@ -15,13 +15,16 @@ public final class LineFramer {
     public void feed(Buffer chunk, Consumer<String> line) {
         Buffer buffer = pending == null ? chunk : pending.appendBuffer(chunk);
         int length = buffer.length();
+        io.netty.buffer.ByteBuf bytes = buffer.getByteBuf();
+        int base = bytes.readerIndex();
         int start = 0;
-        for (int i = 0; i < length; i++) {
-            if (buffer.getByte(i) == '\n') {
-                int end = i > start && buffer.getByte(i - 1) == '\r' ? i - 1 : i;
-                line.accept(buffer.getString(start, end, "UTF-8"));
-                start = i + 1;
-            }
+        int lf;
+        // one vectorized scan per line end instead of a bounds-checked read per byte
+        while (start < length && (lf = bytes.indexOf(base + start, base + length, (byte) '\n')) >= 0) {
+            int i = lf - base;
+            int end = i > start && buffer.getByte(i - 1) == '\r' ? i - 1 : i;
+            line.accept(buffer.getString(start, end, "UTF-8"));
+            start = i + 1;
         }
         pending = start >= length ? null : buffer.getBuffer(start, length);
     }
