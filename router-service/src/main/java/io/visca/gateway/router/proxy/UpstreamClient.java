@@ -6,6 +6,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -20,16 +21,26 @@ import io.visca.gateway.router.adapter.UpstreamRequest;
 import io.visca.gateway.router.config.RouterConfig;
 
 /**
- * The router's one way to call upstreams: Vert.x HTTP clients created once, with a keep-alive connection pool per
- * endpoint (host and port). {@code https} endpoints offer HTTP/2 through ALPN and fall back to HTTP/1.1; plain
+ * The router's one way to call upstreams: Vert.x HTTP clients, one pair per event loop (created on first use there),
+ * each with a keep-alive connection pool per endpoint (host and port). {@code https} endpoints offer HTTP/2 through ALPN and
+ * fall back to HTTP/1.1; plain
  * {@code http} endpoints speak HTTP/1.1 (self-hosted model servers rarely take h2c). Nothing here blocks.
  */
 @Singleton
 public class UpstreamClient {
 
     private final Vertx vertx;
-    private final HttpClient plain;
-    private final HttpClient tls;
+    private final HttpClientOptions plainOptions;
+    private final HttpClientOptions tlsOptions;
+    private final PoolOptions pool;
+    /** Shared by threads that are not event loops (the OAuth token fetch may start on one). */
+    private final HttpClient[] shared;
+    /**
+     * A client pair per event loop: connections a loop opens serve only that loop's requests, so an answer never hops
+     * to another loop's thread (measured: a hop per request costs several µs of CPU).
+     */
+    private final ThreadLocal<HttpClient[]> perLoop;
+    private final java.util.Queue<HttpClient> all = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     @Inject
     public UpstreamClient(Vertx vertx, RouterConfig config) {
@@ -40,10 +51,20 @@ public class UpstreamClient {
                 .setHttp2MaxSize(Math.max(1, upstream.maxConnectionsPerEndpoint() / 50)).setMaxWaitQueueSize(-1);
         HttpClientOptions common = new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(keepAliveSeconds)
                 .setTcpNoDelay(true).setDecompressionSupported(false).setName("upstream");
-        this.plain = vertx.createHttpClient(new HttpClientOptions(common).setProtocolVersion(HttpVersion.HTTP_1_1),
-                pool);
-        this.tls = vertx.createHttpClient(new HttpClientOptions(common).setUseAlpn(true)
-                .setProtocolVersion(HttpVersion.HTTP_2).setHttp2KeepAliveTimeout(keepAliveSeconds), pool);
+        this.pool = pool;
+        this.plainOptions = new HttpClientOptions(common).setProtocolVersion(HttpVersion.HTTP_1_1);
+        this.tlsOptions = new HttpClientOptions(common).setUseAlpn(true).setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2KeepAliveTimeout(keepAliveSeconds);
+        this.shared = clients();
+        this.perLoop = ThreadLocal.withInitial(() -> Context.isOnEventLoopThread() ? clients() : shared);
+    }
+
+    /** {@code [plain, tls]} */
+    private HttpClient[] clients() {
+        HttpClient[] pair = { vertx.createHttpClient(plainOptions, pool), vertx.createHttpClient(tlsOptions, pool) };
+        all.add(pair[0]);
+        all.add(pair[1]);
+        return pair;
     }
 
     /**
@@ -62,7 +83,7 @@ public class UpstreamClient {
         if (firstByteMs > 0) {
             options.setIdleTimeout(firstByteMs);
         }
-        HttpClient client = options.isSsl() ? tls : plain;
+        HttpClient client = perLoop.get()[options.isSsl() ? 1 : 0];
         return client.request(options).compose(out -> {
             if (sent != null) {
                 sent.accept(out);
@@ -124,7 +145,6 @@ public class UpstreamClient {
 
     @PreDestroy
     void close() {
-        plain.close();
-        tls.close();
+        all.forEach(HttpClient::close);
     }
 }
