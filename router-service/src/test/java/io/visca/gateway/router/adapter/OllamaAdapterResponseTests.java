@@ -24,7 +24,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.visca.gateway.router.adapter.AdapterCallKit.Setup;
 import io.visca.gateway.router.proxy.GatewayError;
 
 /**
@@ -33,15 +32,14 @@ import io.visca.gateway.router.proxy.GatewayError;
  */
 class OllamaAdapterResponseTests {
 
-    private final OllamaAdapter adapter = new OllamaAdapter();
+    private final OllamaAdapter adapter = OllamaCalls.ADAPTER;
 
-    private UpstreamCall call(Operation operation, String request) {
-        return AdapterCallKit.call(adapter, Setup.of("http://localhost:11434", "llama3:8b"), operation, request,
-                MultiMap.caseInsensitiveMultiMap(), null);
+    private static UpstreamCall call(Operation operation, String request) {
+        return OllamaCalls.call(operation, request);
     }
 
-    private UpstreamCall chat(String request) {
-        return call(Operation.CHAT, request);
+    private static UpstreamCall chat(String request) {
+        return OllamaCalls.call(Operation.CHAT, request);
     }
 
     private static String lines(String... lines) {

@@ -1,0 +1,18 @@
+package io.visca.gateway.router.adapter;
+
+import io.vertx.core.MultiMap;
+import io.visca.gateway.router.adapter.AdapterCallKit.Setup;
+
+/** Calls to a local Ollama ({@code llama3:8b}) for the Ollama adapter's unit tests. */
+final class OllamaCalls {
+
+    static final OllamaAdapter ADAPTER = new OllamaAdapter();
+    private static final Setup OLLAMA = Setup.of("http://localhost:11434", "llama3:8b");
+
+    private OllamaCalls() {
+    }
+
+    static UpstreamCall call(Operation operation, String request) {
+        return AdapterCallKit.call(ADAPTER, OLLAMA, operation, request, MultiMap.caseInsensitiveMultiMap(), null);
+    }
+}
