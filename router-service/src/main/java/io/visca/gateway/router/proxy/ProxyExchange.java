@@ -137,6 +137,9 @@ final class ProxyExchange {
             sent = adapter.send(call);
         } catch (GatewayError e) {
             sent = Future.failedFuture(e);
+        } catch (RuntimeException e) {
+            internalError(e); // never a request left hanging
+            return;
         }
         sent.onComplete(answer -> {
             try {
