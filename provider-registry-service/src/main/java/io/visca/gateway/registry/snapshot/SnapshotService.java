@@ -43,6 +43,6 @@ public class SnapshotService {
                         .chain(providerRows -> keys.listActive()
                                 .map(keyRows -> new RegistrySnapshot(revision, Instant.now(),
                                         providerRows.stream().map(mapper::toConfig).toList(),
-                                        keyRows.stream().map(ApiKeyMapper::toGatewayKey).toList())))));
+                                        keyRows.stream().map(ApiKeyMapper::toGatewayKey).toList(), null)))));
     }
 }
