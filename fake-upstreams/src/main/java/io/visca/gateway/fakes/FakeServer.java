@@ -42,6 +42,7 @@ public abstract class FakeServer<S extends FakeServer<S>> implements AutoCloseab
     private final Map<String, Predicate<String>> requiredHeaders = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private volatile HttpServer server;
+    private volatile int boundPort;
     private volatile boolean recording = true;
     private volatile long delayMs;
     private volatile Failure failure;
@@ -55,9 +56,7 @@ public abstract class FakeServer<S extends FakeServer<S>> implements AutoCloseab
     /** Binds to 127.0.0.1 on the given port (0: a free one); each fake's static {@code start} methods call it. */
     protected final S listen(int port) {
         try {
-            // HTTP/1.1 only, as the plain-http model servers are: no h2c upgrade
-            HttpServerOptions options = new HttpServerOptions().setHttp2ClearTextEnabled(false);
-            server = await(vertx.createHttpServer(options).requestHandler(this::handle).listen(port, "127.0.0.1"));
+            bind(port);
         } catch (RuntimeException e) {
             vertx.close();
             throw e;
@@ -70,9 +69,37 @@ public abstract class FakeServer<S extends FakeServer<S>> implements AutoCloseab
         return (S) this;
     }
 
-    /** The port it listens on. */
+    /** The port it listens on (or listened on, while {@link #stop() stopped}). */
     public int port() {
-        return server.actualPort();
+        return boundPort;
+    }
+
+    /**
+     * Stops listening, as a crashed or stopped model server does: connections are closed and new ones refused. Its
+     * settings and recorded requests stay; {@link #restart()} listens again on the same port.
+     */
+    public S stop() {
+        HttpServer s = server;
+        server = null;
+        if (s != null) {
+            await(s.close());
+        }
+        return self();
+    }
+
+    /** Listens again on the port it had before {@link #stop()}. */
+    public S restart() {
+        if (server == null) {
+            bind(boundPort);
+        }
+        return self();
+    }
+
+    private void bind(int port) {
+        // HTTP/1.1 only, as the plain-http model servers are: no h2c upgrade
+        HttpServerOptions options = new HttpServerOptions().setHttp2ClearTextEnabled(false);
+        server = await(vertx.createHttpServer(options).requestHandler(this::handle).listen(port, "127.0.0.1"));
+        boundPort = server.actualPort();
     }
 
     /** The base URL a provider config names for this fake (with the prefix the real service's clients use). */

@@ -3,6 +3,7 @@ package io.visca.gateway.fakes;
 import static io.visca.gateway.fakes.Http.j;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -49,6 +50,19 @@ class FakeOpenAiServerTest {
     @Test
     void baseUrlHasTheV1Prefix() {
         assertEquals("http://127.0.0.1:" + server.port() + "/v1", server.baseUrl());
+    }
+
+    @Test
+    void aStoppedServerRefusesConnectionsAndStartsAgainOnTheSamePort() {
+        int port = server.port();
+        server.stop();
+        try {
+            assertThrows(java.io.UncheckedIOException.class, () -> Http.get(server.baseUrl() + "/models"));
+        } finally {
+            server.restart();
+        }
+        assertEquals(port, server.port());
+        assertEquals(200, Http.get(server.baseUrl() + "/models", "Authorization", "Bearer sk-test").status());
     }
 
     @Test
