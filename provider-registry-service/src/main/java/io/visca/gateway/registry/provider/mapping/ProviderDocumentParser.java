@@ -30,6 +30,8 @@ import io.visca.gateway.registry.json.Violations;
 public final class ProviderDocumentParser {
 
     public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+    /** Model ids as clients send them: 1 to 256 printable ASCII characters, no whitespace. */
+    public static final Pattern MODEL_ID = ModelsParser.MODEL_ID;
     static final Pattern ENDPOINT_ID = Pattern.compile("[A-Za-z0-9\\[][A-Za-z0-9._:\\[\\]-]{0,127}");
     static final int MAX_ENDPOINTS = 64;
     static final int MAX_WEIGHT = 10_000;
