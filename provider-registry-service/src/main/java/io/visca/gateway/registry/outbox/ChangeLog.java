@@ -22,6 +22,7 @@ public class ChangeLog {
     public static final String DISABLED = "disabled";
     public static final String DELETED = "deleted";
     public static final String API_KEYS_CHANGED = "api_keys_changed";
+    public static final String ROUTING_CHANGED = "routing_changed";
 
     private final OutboxRepository outbox;
     private final ObjectMapper json;
@@ -42,7 +43,8 @@ public class ChangeLog {
     /**
      * Writes the event of a change that {@link #begin()} gave {@code revision}.
      *
-     * @param key the provider name, or {@link ProviderChanged#API_KEYS_KEY} for client key changes
+     * @param key the provider name, {@link ProviderChanged#API_KEYS_KEY} for client key changes, or
+     *        {@link ProviderChanged#ROUTING_KEY} for changes of the default routing policies
      */
     public Uni<Void> record(String key, String change, long revision) {
         ProviderChanged event = ProviderChanged.of(key, change, revision);

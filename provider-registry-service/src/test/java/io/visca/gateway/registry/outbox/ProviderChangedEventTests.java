@@ -160,6 +160,25 @@ class ProviderChangedEventTests {
     }
 
     @Test
+    void publishesRoutingChangesUnderTheRoutingKeyWithTheNewRevision() {
+        try (ConsumerTask<String, String> events = consume()) {
+            long before = snapshotRevision();
+            String model = uniqueName("routed-model");
+            admin().body("{\"strategy\":\"round-robin\"}").put("/api/routing/models/" + model).then().statusCode(200);
+            admin().delete("/api/routing/models/" + model).then().statusCode(204);
+            assertEquals(before + 2, snapshotRevision());
+            List<JsonNode> received = awaitEvents(events, ProviderChanged.ROUTING_KEY, before, 2);
+            assertEquals(List.of(before + 1, before + 2), received.stream().map(e -> e.path("revision").asLong())
+                    .toList());
+            for (JsonNode event : received) {
+                assertEquals("routing_changed", event.path("change").asText());
+                assertEquals(ProviderChanged.ROUTING_KEY, event.path("provider").asText());
+                assertEquals(ProviderChanged.SCHEMA_VERSION, event.path("schema_version").asInt());
+            }
+        }
+    }
+
+    @Test
     void publishesAndEmptiesTheOutboxWellUnderASecondAfterTheCommit() {
         awaitEmptyOutbox(Duration.ofSeconds(10));
         try (ConsumerTask<String, String> events = consume()) {
