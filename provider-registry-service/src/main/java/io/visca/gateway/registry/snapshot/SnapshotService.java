@@ -12,10 +12,13 @@ import io.visca.gateway.registry.apikey.repository.ApiKeyRepository;
 import io.visca.gateway.registry.outbox.OutboxRepository;
 import io.visca.gateway.registry.provider.mapping.ProviderMapper;
 import io.visca.gateway.registry.provider.repository.ProviderRepository;
+import io.visca.gateway.registry.routing.mapping.RoutingMapper;
+import io.visca.gateway.registry.routing.repository.RoutingPolicyRepository;
 
 /**
- * The whole registry as the other services start from it: revision, every provider (secrets as stored) and the
- * active keys' hashes, read in one read-only REPEATABLE READ transaction, so the three agree with each other.
+ * The whole registry as the other services start from it: revision, every provider (secrets as stored), the
+ * active keys' hashes and the default routing policies, read in one read-only REPEATABLE READ transaction, so they
+ * agree with each other.
  */
 @ApplicationScoped
 public class SnapshotService {
@@ -23,14 +26,18 @@ public class SnapshotService {
     private final OutboxRepository state;
     private final ProviderRepository providers;
     private final ApiKeyRepository keys;
+    private final RoutingPolicyRepository routing;
     private final ProviderMapper mapper;
+    private final RoutingMapper routingMapper;
 
     SnapshotService(OutboxRepository state, ProviderRepository providers, ApiKeyRepository keys,
-            ProviderMapper mapper) {
+            RoutingPolicyRepository routing, ProviderMapper mapper, RoutingMapper routingMapper) {
         this.state = state;
         this.providers = providers;
         this.keys = keys;
+        this.routing = routing;
         this.mapper = mapper;
+        this.routingMapper = routingMapper;
     }
 
     public Uni<RegistrySnapshot> snapshot() {
@@ -41,8 +48,10 @@ public class SnapshotService {
                 .chain(() -> state.currentRevision())
                 .chain(revision -> providers.listByName()
                         .chain(providerRows -> keys.listActive()
-                                .map(keyRows -> new RegistrySnapshot(revision, Instant.now(),
-                                        providerRows.stream().map(mapper::toConfig).toList(),
-                                        keyRows.stream().map(ApiKeyMapper::toGatewayKey).toList(), null)))));
+                                .chain(keyRows -> routing.listByKey()
+                                        .map(policyRows -> new RegistrySnapshot(revision, Instant.now(),
+                                                providerRows.stream().map(mapper::toConfig).toList(),
+                                                keyRows.stream().map(ApiKeyMapper::toGatewayKey).toList(),
+                                                routingMapper.toPolicies(policyRows)))))));
     }
 }

@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -141,6 +142,22 @@ class RoutingResourceTests {
     }
 
     @Test
+    void theSnapshotCarriesThePoliciesAtTheRevisionOfTheirChange() {
+        String model = uniqueName("snap-model");
+        admin().body(json("{'auto':{'strategy':'cost-optimized','fallback':true},'models':{'" + model
+                + "':{'strategy':'weighted','providers':['" + first + "','" + second + "'],'weights':{'" + first
+                + "':5}}}}")).put("/api/routing").then().statusCode(200);
+        long revision = revision();
+
+        JsonPath snapshot = service().get("/internal/snapshot").then().statusCode(200).extract().jsonPath();
+        assertEquals(revision, snapshot.getLong("revision"));
+        assertEquals("cost-optimized", snapshot.getString("routing.auto.strategy"));
+        assertEquals(true, snapshot.getBoolean("routing.auto.fallback"));
+        assertEquals(Map.of(model, Map.of("strategy", "weighted", "providers", List.of(first, second),
+                "weights", Map.of(first, 5))), withoutNulls(snapshot.getMap("routing.models")));
+    }
+
+    @Test
     void eachChangeGrowsTheRevisionOnceAndANoOpKeepsIt() {
         String model = uniqueName("rev-model");
         admin().body("{}").put("/api/routing").then().statusCode(200);
@@ -194,5 +211,18 @@ class RoutingResourceTests {
 
     private static long revision() {
         return service().get("/internal/snapshot").then().statusCode(200).extract().jsonPath().getLong("revision");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> withoutNulls(Map<String, Object> map) {
+        Map<String, Object> copy = new HashMap<>();
+        map.forEach((key, value) -> {
+            if (value instanceof Map<?, ?> nested) {
+                copy.put(key, withoutNulls((Map<String, Object>) nested));
+            } else if (value != null) {
+                copy.put(key, value);
+            }
+        });
+        return copy;
     }
 }
