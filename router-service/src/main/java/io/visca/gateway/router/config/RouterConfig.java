@@ -25,6 +25,10 @@ public interface RouterConfig {
 
     Replicate replicate();
 
+    CircuitBreaker circuitBreaker();
+
+    Routing routing();
+
     interface Registry {
         /** Bearer token of the registry's {@code /internal} API. */
         String serviceToken();
@@ -53,6 +57,26 @@ public interface RouterConfig {
         /** Upstream error bodies are quoted in errors (debugging only: they may echo the prompt). */
         @WithDefault("false")
         boolean includeUpstreamBodies();
+    }
+
+    /** Passive health: a circuit breaker per endpoint. */
+    interface CircuitBreaker {
+        /** Consecutive failed calls (connection, timeout, 5xx) that open an endpoint's circuit. */
+        @WithDefault("5")
+        int failureThreshold();
+
+        /** How long an open circuit keeps requests away before one trial request is let through. */
+        @WithDefault("PT30S")
+        Duration cooldown();
+    }
+
+    interface Routing {
+        /**
+         * Completion tokens a cost estimate assumes when the request sets no {@code max_tokens} (cost-optimized
+         * routing).
+         */
+        @WithDefault("256")
+        int assumedCompletionTokens();
     }
 
     interface Replicate {

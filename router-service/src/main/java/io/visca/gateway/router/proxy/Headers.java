@@ -16,6 +16,8 @@ public final class Headers {
     public static final CharSequence UPSTREAM_MODEL = HttpHeaders.createOptimized("x-visca-upstream-model");
     /** How many upstream attempts the request took. */
     public static final CharSequence ATTEMPTS = HttpHeaders.createOptimized("x-visca-attempts");
+    /** The routing strategy the request was routed by. */
+    public static final CharSequence STRATEGY = HttpHeaders.createOptimized("x-visca-strategy");
     /** The gateway's own time in milliseconds: total minus the upstream's part (up to the first byte, for streams). */
     public static final CharSequence OVERHEAD = HttpHeaders.createOptimized("x-visca-overhead-ms");
     /** Cost in USD of a non-streaming response, from the model's configured prices. */

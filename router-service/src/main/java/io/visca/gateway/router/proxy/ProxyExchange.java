@@ -2,30 +2,26 @@ package io.visca.gateway.router.proxy;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
-import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.impl.ContextInternal;
-import io.visca.gateway.contracts.provider.EndpointConfig;
 import io.visca.gateway.contracts.provider.GatewayKey;
+import io.visca.gateway.contracts.routing.RoutingPolicy;
+import io.visca.gateway.router.adapter.Json;
 import io.visca.gateway.router.adapter.Operation;
 import io.visca.gateway.router.adapter.ProviderAdapter;
 import io.visca.gateway.router.adapter.StreamMapper;
 import io.visca.gateway.router.adapter.UpstreamCall;
 import io.visca.gateway.router.adapter.UpstreamErrors;
 import io.visca.gateway.router.adapter.UpstreamResponse;
-import io.visca.gateway.router.routing.ModelRoute;
+import io.visca.gateway.router.routing.RequestRouting;
+import io.visca.gateway.router.routing.RoutingPlan;
 import io.visca.gateway.router.routing.RoutingTable;
 import io.visca.gateway.router.usage.FinishedRequest;
 import io.visca.gateway.router.usage.Pricing;
@@ -49,10 +45,9 @@ final class ProxyExchange {
     private GatewayKey key;
     private String requestedModel;
     private boolean streamRequested;
-    private ModelRoute route;
     private UpstreamCall call;
-    private ScheduledFuture<?> timer;
-    private ContextInternal context;
+    private Attempts attempts;
+    private String strategy;
     private long upstreamEndNanos;
     private boolean finished;
 
@@ -96,63 +91,30 @@ final class ProxyExchange {
         ObjectNode body = RequestBodies.parseObject(raw);
         requestedModel = RequestValidator.validate(operation, body);
         streamRequested = body.path("stream").asBoolean(false);
-        List<ModelRoute> routes = table.routes(requestedModel);
-        if (routes.isEmpty()) {
-            throw GatewayError.modelNotFound(requestedModel);
+        RoutingPolicy asked = RequestRouting.parse(body.get("routing"), table);
+        if (body.has("routing")) {
+            body.remove("routing"); // the gateway's own field: no upstream would accept it
+            raw = Json.write(body);
         }
-        // One candidate, one endpoint in turn: strategies, fallback and health-aware balancing are the routing issue's.
-        route = routes.get(0);
-        ProviderAdapter adapter = route.provider().adapter();
-        if (!adapter.supports(operation)) {
-            throw UpstreamErrors.unsupported(route.provider().name(), adapter.type(), operation);
-        }
-        EndpointConfig endpoint = route.provider().nextEndpoint();
-        services.credentials().headers(route.provider()).onComplete(credentials -> {
-            if (credentials.failed()) {
-                fail(credentials.cause() instanceof GatewayError e ? e
-                        : new GatewayError(502, GatewayError.UPSTREAM, "upstream_auth_failed", null, "Provider '"
-                                + route.provider().name() + "': its credentials could not be prepared.", 0, true));
-                return;
-            }
-            attempt(adapter, endpoint, credentials.result(), body, raw);
-        });
-    }
-
-    private void attempt(ProviderAdapter adapter, EndpointConfig endpoint, MultiMap credentials, ObjectNode body,
-            Buffer raw) {
-        if (finished) {
-            return;
-        }
-        call = new UpstreamCall(requestId, operation, body, raw, route, endpoint, credentials, services.http());
+        RoutingPolicy policy = RequestRouting.effective(asked, requestedModel, table.policies());
+        strategy = policy.strategy();
+        RoutingPlan plan = services.planner().plan(table, operation, body, requestedModel, policy);
+        attempts = new Attempts(services, requestId, operation, body, raw, plan);
         response.closeHandler(v -> {
             if (!finished) {
-                call.abort(new GatewayError(499, GatewayError.INVALID_REQUEST, "client_closed", null,
+                attempts.abort(new GatewayError(499, GatewayError.INVALID_REQUEST, "client_closed", null,
                         "The client closed the connection.", 0, false));
             }
         });
-        context = (ContextInternal) services.vertx().getOrCreateContext();
-        schedule(Math.min(call.timeouts().firstByteMs(), call.timeouts().totalMs()));
-        Future<UpstreamResponse> sent;
-        try {
-            sent = adapter.send(call);
-        } catch (GatewayError e) {
-            sent = Future.failedFuture(e);
-        } catch (RuntimeException e) {
-            internalError(e); // never a request left hanging
-            return;
-        }
-        sent.onComplete(answer -> {
+        attempts.run().onComplete(answer -> {
+            call = attempts.current();
             try {
                 if (answer.failed()) {
-                    fail(upstreamFailure(answer.cause()));
-                } else if (!answer.result().ok()) {
-                    UpstreamResponse upstream = answer.result();
-                    body(upstream).onComplete(errorBody -> fail(errorBody.failed() ? upstreamFailure(errorBody.cause())
-                            : adapter.error(call, upstream, errorBody.result())));
+                    fail(answer.cause() instanceof GatewayError e ? e : upstreamFailure(answer.cause()));
                 } else if (call.stream() && operation != Operation.EMBEDDINGS) {
-                    stream(adapter, answer.result());
+                    stream(call.provider().adapter(), answer.result());
                 } else {
-                    respond(adapter, answer.result());
+                    respond(call.provider().adapter(), answer.result());
                 }
             } catch (GatewayError e) {
                 fail(e);
@@ -162,35 +124,8 @@ final class ProxyExchange {
         });
     }
 
-    /**
-     * One timer per request, on the request's own event loop and without Vert.x's timer bookkeeping: first the
-     * first-byte timeout (until the upstream's response head), then what is left of the total timeout.
-     */
-    private void schedule(long delayMs) {
-        timer = context.nettyEventLoop().schedule(() -> context.runOnContext(v -> timeUp()), delayMs,
-                TimeUnit.MILLISECONDS);
-    }
-
-    private void timeUp() {
-        if (finished) {
-            return;
-        }
-        long elapsedMs = (System.nanoTime() - call.startNanos()) / 1_000_000;
-        int total = call.timeouts().totalMs();
-        if (!call.responded() && elapsedMs < total) {
-            call.abort(new GatewayError(504, GatewayError.TIMEOUT, "upstream_timeout", null, UpstreamErrors.where(call)
-                    + " sent no response within " + call.timeouts().firstByteMs() + " ms (first-byte timeout).", 0,
-                    true));
-        } else if (elapsedMs < total) {
-            schedule(total - elapsedMs);
-        } else {
-            call.abort(new GatewayError(504, GatewayError.TIMEOUT, "upstream_timeout", null, UpstreamErrors.where(call)
-                    + " did not finish within " + total + " ms (total timeout).", 0, true));
-        }
-    }
-
     private void respond(ProviderAdapter adapter, UpstreamResponse upstream) {
-        body(upstream).onComplete(read -> {
+        Attempts.readBody(call, upstream, services.config().maxResponseBytes()).onComplete(read -> {
             if (read.failed()) {
                 fail(upstreamFailure(read.cause()));
                 return;
@@ -243,6 +178,7 @@ final class ProxyExchange {
         });
         live.exceptionHandler(failure -> endStream(mapper, Buffer.buffer(), upstreamFailure(failure)));
         live.endHandler(v -> endStream(mapper, mapper.end(), null));
+        live.resume();
     }
 
     private void endStream(StreamMapper mapper, Buffer out, GatewayError failure) {
@@ -270,29 +206,6 @@ final class ProxyExchange {
         }
     }
 
-    /** The upstream body, read whole up to {@code router.max-response-bytes}. */
-    private Future<Buffer> body(UpstreamResponse upstream) {
-        if (upstream.body() != null) {
-            return Future.succeededFuture(upstream.body());
-        }
-        int limit = services.config().maxResponseBytes();
-        HttpClientResponse live = upstream.live();
-        Promise<Buffer> read = Promise.promise();
-        Buffer body = Buffer.buffer();
-        live.handler(chunk -> {
-            if (body.length() + chunk.length() > limit) {
-                live.handler(null);
-                call.abort(UpstreamErrors.malformed(call, "the response is larger than " + limit + " bytes"));
-                read.tryFail(call.aborted());
-            } else {
-                body.appendBuffer(chunk);
-            }
-        });
-        live.exceptionHandler(read::tryFail);
-        live.endHandler(v -> read.tryComplete(body));
-        return read.future();
-    }
-
     private GatewayError upstreamFailure(Throwable failure) {
         if (call != null && call.aborted() != null) {
             return call.aborted();
@@ -305,7 +218,9 @@ final class ProxyExchange {
 
     private void servedHeaders() {
         response.putHeader(Headers.PROVIDER, call.provider().name()).putHeader(Headers.ENDPOINT, call.endpoint().id())
-                .putHeader(Headers.MODEL, call.model().id()).putHeader(Headers.ATTEMPTS, "1");
+                .putHeader(Headers.MODEL, call.model().id())
+                .putHeader(Headers.ATTEMPTS, Integer.toString(attempts.log().size()))
+                .putHeader(Headers.STRATEGY, strategy);
         if (call.model().upstreamModel() != null && !call.model().upstreamModel().equals(call.model().id())) {
             response.putHeader(Headers.UPSTREAM_MODEL, call.model().upstreamModel());
         }
@@ -348,8 +263,8 @@ final class ProxyExchange {
             return;
         }
         finished = true;
-        if (timer != null) {
-            timer.cancel(false);
+        if (attempts != null) {
+            attempts.release();
         }
         long end = System.nanoTime();
         boolean called = call != null;
@@ -360,7 +275,8 @@ final class ProxyExchange {
                 httpStatus, error == null ? null : error.type(), error == null ? null : error.code(),
                 called ? Math.max(0, call.usage().promptTokens) : 0,
                 called ? Math.max(0, call.usage().completionTokens) : 0, called ? call.usage().cachedTokens : 0,
-                called && call.usage().estimated, cost, called ? call.usage().reportedCost : null, called ? 1 : 0,
+                called && call.usage().estimated, cost, called ? call.usage().reportedCost : null, strategy,
+                attempts == null ? List.of() : List.copyOf(attempts.log()),
                 (end - startNanos) / 1e6,
                 called && call.firstTokenNanos() > 0 ? (call.firstTokenNanos() - startNanos) / 1e6 : null));
     }

@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.visca.gateway.router.auth.UpstreamCredentials;
 import io.visca.gateway.router.config.RouterConfig;
 import io.visca.gateway.router.registry.SnapshotHolder;
+import io.visca.gateway.router.routing.RoutingPlanner;
 import io.visca.gateway.router.usage.UsageRecorder;
 
 /** What each {@link ProxyExchange} uses, gathered once. */
@@ -18,9 +19,11 @@ public class ProxyServices {
     private final UsageRecorder usage;
     private final RouterConfig config;
     private final Vertx vertx;
+    private final RoutingPlanner planner;
 
     public ProxyServices(SnapshotHolder snapshots, UpstreamClient http, UpstreamCredentials credentials,
-            UsageRecorder usage, RouterConfig config, Vertx vertx) {
+            UsageRecorder usage, RouterConfig config, Vertx vertx, RoutingPlanner planner) {
+        this.planner = planner;
         this.snapshots = snapshots;
         this.http = http;
         this.credentials = credentials;
@@ -47,6 +50,10 @@ public class ProxyServices {
 
     RouterConfig config() {
         return config;
+    }
+
+    RoutingPlanner planner() {
+        return planner;
     }
 
     Vertx vertx() {

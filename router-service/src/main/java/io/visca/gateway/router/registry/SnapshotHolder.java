@@ -15,6 +15,7 @@ import io.vertx.core.Vertx;
 import io.visca.gateway.contracts.provider.RegistrySnapshot;
 import io.visca.gateway.router.adapter.Adapters;
 import io.visca.gateway.router.config.RouterConfig;
+import io.visca.gateway.router.routing.LiveState;
 import io.visca.gateway.router.routing.RoutingTable;
 
 /**
@@ -32,6 +33,7 @@ public class SnapshotHolder {
     private final Adapters adapters;
     private final RouterConfig config;
     private final Vertx vertx;
+    private final LiveState live;
     private final String authorization;
     private final AtomicBoolean fetching = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
@@ -42,8 +44,10 @@ public class SnapshotHolder {
     private int failures;
 
     @Inject
-    public SnapshotHolder(@RestClient RegistryClient registry, Adapters adapters, RouterConfig config, Vertx vertx) {
+    public SnapshotHolder(@RestClient RegistryClient registry, Adapters adapters, RouterConfig config, Vertx vertx,
+            LiveState live) {
         this.registry = registry;
+        this.live = live;
         this.adapters = adapters;
         this.config = config;
         this.vertx = vertx;
@@ -88,7 +92,7 @@ public class SnapshotHolder {
     private void apply(RegistrySnapshot snapshot) {
         try {
             if (!loaded || snapshot.revision() >= table.revision()) {
-                RoutingTable next = RoutingTable.from(snapshot, adapters);
+                RoutingTable next = RoutingTable.from(snapshot, adapters, live);
                 boolean changed = next.revision() != table.revision() || !loaded;
                 table = next;
                 if (changed) {

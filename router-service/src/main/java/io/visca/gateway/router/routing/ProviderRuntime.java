@@ -1,6 +1,6 @@
 package io.visca.gateway.router.routing;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.List;
 
 import io.visca.gateway.contracts.provider.EndpointConfig;
 import io.visca.gateway.contracts.provider.ProviderConfig;
@@ -9,7 +9,7 @@ import io.visca.gateway.router.adapter.ProviderAdapter;
 
 /**
  * A provider as the router serves it: its config, its adapter, what the adapter prepared from the config once (e.g.
- * compiled transforms), and the endpoint rotation.
+ * compiled transforms), its live state, and the balancing across its endpoints.
  */
 public final class ProviderRuntime {
 
@@ -17,14 +17,28 @@ public final class ProviderRuntime {
     private final ProviderAdapter adapter;
     private final Object prepared;
     private final TimeoutsConfig timeouts;
-    private final AtomicInteger next = new AtomicInteger();
+    private final ProviderState state;
+    private final List<EndpointConfig> endpoints;
+    private final EndpointState[] endpointStates;
+    private final int[] weights;
+    /** Smooth weighted round-robin (nginx's): each endpoint's current weight. Guarded by {@code this}. */
+    private final long[] current;
     private volatile boolean streamOptionsRejected;
 
-    public ProviderRuntime(ProviderConfig config, ProviderAdapter adapter, Object prepared) {
+    public ProviderRuntime(ProviderConfig config, ProviderAdapter adapter, Object prepared, LiveState live) {
         this.config = config;
         this.adapter = adapter;
         this.prepared = prepared;
         this.timeouts = config.timeouts() == null ? TimeoutsConfig.defaults() : config.timeouts();
+        this.state = live.provider(config);
+        this.endpoints = config.endpoints();
+        this.endpointStates = new EndpointState[endpoints.size()];
+        this.weights = new int[endpoints.size()];
+        this.current = new long[endpoints.size()];
+        for (int i = 0; i < endpoints.size(); i++) {
+            endpointStates[i] = live.endpoint(config.name(), endpoints.get(i));
+            weights[i] = Math.max(1, endpoints.get(i).weight());
+        }
     }
 
     public String name() {
@@ -49,6 +63,10 @@ public final class ProviderRuntime {
         return timeouts;
     }
 
+    public ProviderState state() {
+        return state;
+    }
+
     /** Whether this provider answered 400 to {@code stream_options} (an adapter learns it once per snapshot). */
     public boolean streamOptionsRejected() {
         return streamOptionsRejected;
@@ -58,9 +76,80 @@ public final class ProviderRuntime {
         streamOptionsRejected = true;
     }
 
-    /** The next endpoint in turn (weighted, health-aware balancing comes with the routing issue). */
-    public EndpointConfig nextEndpoint() {
-        var endpoints = config.endpoints();
-        return endpoints.get(Math.floorMod(next.getAndIncrement(), endpoints.size()));
+    public int endpointCount() {
+        return endpoints.size();
+    }
+
+    public EndpointConfig endpoint(int index) {
+        return endpoints.get(index);
+    }
+
+    public EndpointState endpointState(int index) {
+        return endpointStates[index];
+    }
+
+    /** Whether at least one endpoint may take a request now. */
+    public boolean anyEndpointAvailable(long nowNanos) {
+        for (EndpointState endpoint : endpointStates) {
+            if (endpoint.available(nowNanos)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Requests in flight on all its endpoints. */
+    public int inFlight() {
+        return state.inFlight().get();
+    }
+
+    /** The lowest latency EWMA among its available endpoints, NaN when none has been measured. */
+    public double bestLatencyMs(long nowNanos) {
+        double best = Double.NaN;
+        for (EndpointState endpoint : endpointStates) {
+            double latency = endpoint.latencyMs();
+            if (endpoint.available(nowNanos) && !Double.isNaN(latency) && !(latency >= best)) {
+                best = latency;
+            }
+        }
+        return best;
+    }
+
+    /** The sum of its endpoints' weights: its share under {@code weighted} routing unless the policy sets one. */
+    public int totalWeight() {
+        int total = 0;
+        for (int weight : weights) {
+            total += weight;
+        }
+        return total;
+    }
+
+    /**
+     * The next endpoint by smooth weighted round-robin among the available ones (an endpoint that comes back rejoins
+     * the rotation); -1 when none is available. Over any run of requests each endpoint gets its exact share.
+     */
+    public int nextEndpoint() {
+        if (endpointStates.length == 1) {
+            return endpointStates[0].available(System.nanoTime()) ? 0 : -1;
+        }
+        long now = System.nanoTime();
+        synchronized (this) {
+            int best = -1;
+            long total = 0;
+            for (int i = 0; i < endpointStates.length; i++) {
+                if (!endpointStates[i].available(now)) {
+                    continue;
+                }
+                current[i] += weights[i];
+                total += weights[i];
+                if (best < 0 || current[i] > current[best]) {
+                    best = i;
+                }
+            }
+            if (best >= 0) {
+                current[best] -= total;
+            }
+            return best;
+        }
     }
 }

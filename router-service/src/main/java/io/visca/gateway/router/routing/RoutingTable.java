@@ -16,6 +16,7 @@ import io.visca.gateway.contracts.provider.GatewayKey;
 import io.visca.gateway.contracts.provider.ModelConfig;
 import io.visca.gateway.contracts.provider.ProviderConfig;
 import io.visca.gateway.contracts.provider.RegistrySnapshot;
+import io.visca.gateway.contracts.routing.RoutingPolicies;
 import io.visca.gateway.router.adapter.Adapters;
 import io.visca.gateway.router.adapter.Json;
 import io.visca.gateway.router.adapter.ProviderAdapter;
@@ -28,10 +29,16 @@ public final class RoutingTable {
 
     private static final Logger LOG = Logger.getLogger(RoutingTable.class);
 
-    public static final RoutingTable EMPTY = new RoutingTable(-1, Map.of(), Map.of(), Map.of(), List.of());
+    public static final RoutingTable EMPTY = new RoutingTable(-1, Map.of(), Map.of(), Map.of(), List.of(), Map.of(),
+            RoutingPolicies.NONE, List.of());
 
     private final long revision;
     private final Map<String, List<ModelRoute>> routes;
+    /** Every route of every model, in snapshot order: the candidates of {@code auto}. */
+    private final List<ModelRoute> allRoutes;
+    /** Every provider in the snapshot by name, served or not (disabled, no adapter, broken config). */
+    private final Map<String, ProviderConfig> providers;
+    private final RoutingPolicies policies;
     private final Map<String, GatewayKey> keysByHash;
     /** Keys already checked against this table, by the bearer value: saves a SHA-256 per request. */
     private final Map<String, GatewayKey> verified = new java.util.concurrent.ConcurrentHashMap<>();
@@ -39,9 +46,13 @@ public final class RoutingTable {
     private final Buffer modelList;
 
     private RoutingTable(long revision, Map<String, List<ModelRoute>> routes, Map<String, GatewayKey> keysByHash,
-            Map<String, Buffer> modelBodies, List<ObjectNode> models) {
+            Map<String, Buffer> modelBodies, List<ObjectNode> models, Map<String, ProviderConfig> providers,
+            RoutingPolicies policies, List<ModelRoute> allRoutes) {
         this.revision = revision;
         this.routes = routes;
+        this.providers = providers;
+        this.policies = policies;
+        this.allRoutes = allRoutes;
         this.keysByHash = keysByHash;
         this.modelBodies = modelBodies;
         ObjectNode list = Json.object().put("object", "list");
@@ -50,17 +61,22 @@ public final class RoutingTable {
         this.modelList = Json.write(list);
     }
 
-    public static RoutingTable from(RegistrySnapshot snapshot, Adapters adapters) {
+    public static RoutingTable from(RegistrySnapshot snapshot, Adapters adapters, LiveState live) {
         Map<String, List<ModelRoute>> routes = new HashMap<>();
+        List<ModelRoute> all = new ArrayList<>();
+        Map<String, ProviderConfig> providers = new HashMap<>();
         Map<String, ObjectNode> models = new LinkedHashMap<>();
         long created = snapshot.generatedAt() == null ? 0 : snapshot.generatedAt().getEpochSecond();
         for (ProviderConfig provider : snapshot.providers()) {
-            ProviderRuntime runtime = runtime(provider, adapters);
+            providers.put(provider.name(), provider);
+            ProviderRuntime runtime = runtime(provider, adapters, live);
             if (runtime == null) {
                 continue;
             }
             for (ModelConfig model : provider.models()) {
-                routes.computeIfAbsent(model.id(), id -> new ArrayList<>()).add(new ModelRoute(runtime, model));
+                ModelRoute route = new ModelRoute(runtime, model);
+                routes.computeIfAbsent(model.id(), id -> new ArrayList<>()).add(route);
+                all.add(route);
                 ObjectNode entry = models.computeIfAbsent(model.id(), id -> Json.object().put("id", id)
                         .put("object", "model").put("created", created).put("owned_by", provider.name()));
                 entry.withArray("/providers").add(provider.name());
@@ -82,10 +98,10 @@ public final class RoutingTable {
         models.forEach((id, node) -> bodies.put(id, Json.write(node)));
         routes.replaceAll((id, list) -> List.copyOf(list));
         return new RoutingTable(snapshot.revision(), Map.copyOf(routes), Map.copyOf(keys), Map.copyOf(bodies),
-                List.copyOf(models.values()));
+                List.copyOf(models.values()), Map.copyOf(providers), snapshot.routing(), List.copyOf(all));
     }
 
-    private static ProviderRuntime runtime(ProviderConfig provider, Adapters adapters) {
+    private static ProviderRuntime runtime(ProviderConfig provider, Adapters adapters, LiveState live) {
         if (!provider.enabled() || provider.endpoints().isEmpty()) {
             return null;
         }
@@ -96,7 +112,7 @@ public final class RoutingTable {
             return null;
         }
         try {
-            return new ProviderRuntime(provider, adapter, adapter.prepare(provider));
+            return new ProviderRuntime(provider, adapter, adapter.prepare(provider), live);
         } catch (IllegalArgumentException e) {
             LOG.warnf("provider '%s' cannot be served: %s", provider.name(), e.getMessage());
             return null;
@@ -111,6 +127,29 @@ public final class RoutingTable {
     public List<ModelRoute> routes(String model) {
         List<ModelRoute> found = routes.get(model);
         return found == null ? List.of() : found;
+    }
+
+    /** Every route of every served model, in snapshot order (the candidates of {@code "model": "auto"}). */
+    public List<ModelRoute> allRoutes() {
+        return allRoutes;
+    }
+
+    /** A provider of the snapshot by name, whether it is served or not; null when the registry has none. */
+    public ProviderConfig provider(String name) {
+        return providers.get(name);
+    }
+
+    /** The providers of the snapshot (served or not) that list {@code model}. */
+    public List<ProviderConfig> providersServing(String model) {
+        List<ProviderConfig> found = new ArrayList<>();
+        providers.values().forEach(p -> p.models().stream().filter(m -> m.id().equals(model)).findFirst()
+                .ifPresent(m -> found.add(p)));
+        return found;
+    }
+
+    /** The registry's default routing policies. */
+    public RoutingPolicies policies() {
+        return policies;
     }
 
     /** @return the client key with this SHA-256 hex hash, or null */

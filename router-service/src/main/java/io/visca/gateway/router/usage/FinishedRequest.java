@@ -2,6 +2,7 @@ package io.visca.gateway.router.usage;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Everything the router knows about one finished /v1 request, success or error, streaming or not: who asked, what
@@ -11,6 +12,8 @@ import java.time.Instant;
  * @param provider null when the request failed before a provider was chosen (bad input, unknown model)
  * @param cost null when the model has no configured prices
  * @param timeToFirstTokenMs null when no token was generated
+ * @param strategy the routing strategy in force; null when the request failed before routing
+ * @param attemptLog every attempt, in order; the last one served the request when it succeeded
  */
 public record FinishedRequest(
         String requestId,
@@ -32,11 +35,17 @@ public record FinishedRequest(
         boolean tokensEstimated,
         Pricing.Cost cost,
         BigDecimal reportedCost,
-        int attempts,
+        String strategy,
+        List<AttemptRecord> attemptLog,
         double latencyMs,
         Double timeToFirstTokenMs) {
 
     public static final String SUCCESS = "success";
     public static final String ERROR = "error";
     public static final String CLIENT_CLOSED = "client_closed";
+
+    /** How many attempts the request took. */
+    public int attempts() {
+        return attemptLog.size();
+    }
 }

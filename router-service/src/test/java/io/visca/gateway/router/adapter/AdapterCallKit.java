@@ -30,6 +30,8 @@ import io.visca.gateway.contracts.provider.TimeoutsConfig;
 import io.visca.gateway.contracts.provider.TransformConfig;
 import io.visca.gateway.router.config.RouterConfig;
 import io.visca.gateway.router.proxy.UpstreamClient;
+import io.visca.gateway.router.routing.BreakerSettings;
+import io.visca.gateway.router.routing.LiveState;
 import io.visca.gateway.router.routing.ModelRoute;
 import io.visca.gateway.router.routing.ProviderRuntime;
 
@@ -41,6 +43,7 @@ import io.visca.gateway.router.routing.ProviderRuntime;
 final class AdapterCallKit {
 
     static final String REQUEST_ID = "req_kit0001";
+    private static final LiveState LIVE = new LiveState(new BreakerSettings(5, java.time.Duration.ofSeconds(30)));
 
     private AdapterCallKit() {
     }
@@ -93,7 +96,7 @@ final class AdapterCallKit {
         ProviderConfig provider = setup.provider(adapter.type());
         ObjectNode body = json(request);
         return new UpstreamCall(REQUEST_ID, operation, body, Json.write(body),
-                new ModelRoute(new ProviderRuntime(provider, adapter, adapter.prepare(provider)), setup.model()),
+                new ModelRoute(new ProviderRuntime(provider, adapter, adapter.prepare(provider), LIVE), setup.model()),
                 setup.endpoint(), credentials, http);
     }
 

@@ -39,6 +39,7 @@ class AnthropicProviderTests {
         RegistryAdmin.putProvider("""
                 {"name": "t-anthropic", "type": "anthropic", "base_url": "%s",
                  "auth": {"auth_type": "header", "header_name": "x-api-key", "api_key": "sk-ant-test"},
+                 "retry": {"max_retries": 0},
                  "models": [{"id": "claude-sonnet", "upstream_model": "claude-sonnet-4-5", "context_window": 200000,
                              "cost_per_1k_input": 0.003, "cost_per_1k_output": 0.015}]}"""
                 .formatted(upstream.baseUrl()));
@@ -170,6 +171,7 @@ class AnthropicProviderTests {
                 .post("/v1/chat/completions");
         assertEquals(429, limited.statusCode());
         assertTrue(limited.header("retry-after") != null);
+        RouterApi.waitOutRetryAfter();
 
         upstream.failWith(400, null);
         Response rejected = RouterApi.request()

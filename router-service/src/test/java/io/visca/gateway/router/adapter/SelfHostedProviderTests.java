@@ -194,6 +194,8 @@ class SelfHostedProviderTests {
         Response response = raw("mistral-7b", "req-tgi-429");
 
         assertEquals("upstream_overloaded", json(response.asString()).path("error").path("code").asText());
+        tgi.healthy();
+        RouterApi.waitOutRetryAfter();
     }
 
     // --- replicate ------------------------------------------------------------------------------------------------

@@ -65,11 +65,12 @@ class UpstreamFailureTests {
         })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         RegistryAdmin.putProvider("""
                 {"name": "slow-provider", "type": "openai-compatible", "base_url": "%s", "auth": {"auth_type": "none"},
-                 "timeouts": {"connect_ms": 1000, "first_byte_ms": 400, "total_ms": 5000},
+                 "retry": {"max_retries": 0}, "timeouts": {"connect_ms": 1000, "first_byte_ms": 400, "total_ms": 5000},
                  "models": [{"id": "slow-model"}, {"id": "flaky-model"}]}""".formatted(upstream.baseUrl()));
         RegistryAdmin.putProvider("""
                 {"name": "gone-provider", "type": "openai-compatible", "base_url": "http://127.0.0.1:%d/v1",
-                 "auth": {"auth_type": "none"}, "models": [{"id": "gone-model"}]}""".formatted(closedPort));
+                 "auth": {"auth_type": "none"}, "retry": {"max_retries": 0}, "models": [{"id": "gone-model"}]}"""
+                .formatted(closedPort));
         RegistryAdmin.putProvider("""
                 {"name": "secretless-provider", "type": "openai-compatible", "base_url": "%s",
                  "api_key": "${ROUTER_TEST_NOT_SET_ANYWHERE}", "models": [{"id": "secret-model"}]}"""

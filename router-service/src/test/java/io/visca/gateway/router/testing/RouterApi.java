@@ -76,7 +76,15 @@ public final class RouterApi {
         awaitStatus("/v1/models/" + model, key(), 404);
     }
 
-    static void sleep(long millis) {
+    /**
+     * After an upstream 429 the router keeps requests away from that provider for its {@code Retry-After} (the fakes
+     * send 1 s): tests that go on with the same provider wait it out, as a client would.
+     */
+    public static void waitOutRetryAfter() {
+        sleep(1_100);
+    }
+
+    public static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

@@ -1,0 +1,296 @@
+package io.visca.gateway.router.proxy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.smallrye.faulttolerance.api.RateLimitException;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.impl.ContextInternal;
+import io.visca.gateway.router.adapter.Operation;
+import io.visca.gateway.router.adapter.UpstreamCall;
+import io.visca.gateway.router.adapter.UpstreamErrors;
+import io.visca.gateway.router.adapter.UpstreamResponse;
+import io.visca.gateway.router.routing.EndpointState;
+import io.visca.gateway.router.routing.ModelRoute;
+import io.visca.gateway.router.routing.ProviderRuntime;
+import io.visca.gateway.router.routing.RoutingPlan;
+import io.visca.gateway.router.usage.AttemptRecord;
+
+/**
+ * The attempts of one request until one gets a good response head: the plan's candidates in order (only the first
+ * with fallback off), each through its provider's guard (retries, requests-per-minute limit), each try on the next
+ * endpoint by weight through that endpoint's circuit breaker. A client error ends it at once. Each attempt has its
+ * own first-byte timeout; the one that answered keeps its total timeout for the rest of the response. Runs on the
+ * request's event loop.
+ */
+final class Attempts {
+
+    private final ProxyServices services;
+    private final String requestId;
+    private final Operation operation;
+    private final ObjectNode body;
+    private final Buffer raw;
+    private final RoutingPlan plan;
+    private final ContextInternal context;
+    private final List<AttemptRecord> log = new ArrayList<>(2);
+    private final Promise<UpstreamResponse> outcome = Promise.promise();
+    private UpstreamCall current;
+    private EndpointState currentEndpoint;
+    private ScheduledFuture<?> timer;
+    private GatewayError stopped;
+    private boolean holding;
+
+    Attempts(ProxyServices services, String requestId, Operation operation, ObjectNode body, Buffer raw,
+            RoutingPlan plan) {
+        this.services = services;
+        this.requestId = requestId;
+        this.operation = operation;
+        this.body = body;
+        this.raw = raw;
+        this.plan = plan;
+        this.context = (ContextInternal) services.vertx().getOrCreateContext();
+    }
+
+    /** The good response head of the attempt that served, or the error to answer with. */
+    Future<UpstreamResponse> run() {
+        candidate(0, null);
+        return outcome.future();
+    }
+
+    /** The attempt in progress or the one that served; null before the first. */
+    UpstreamCall current() {
+        return current;
+    }
+
+    List<AttemptRecord> log() {
+        return log;
+    }
+
+    /** The client left: the attempt in flight is cancelled and no other starts. */
+    void abort(GatewayError reason) {
+        stopped = reason;
+        if (current != null) {
+            current.abort(reason);
+        }
+    }
+
+    /** The request is over: its slot on the provider and endpoint is freed, its timer cancelled. */
+    void release() {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        releaseSlot();
+    }
+
+    private void candidate(int index, GatewayError last) {
+        List<ModelRoute> candidates = plan.candidates();
+        if (stopped != null || index >= candidates.size() || (index > 0 && !plan.fallback())) {
+            outcome.tryFail(stopped != null ? stopped : last);
+            return;
+        }
+        ModelRoute route = candidates.get(index);
+        ProviderRuntime provider = route.provider();
+        services.credentials().headers(provider).onComplete(credentials -> {
+            if (credentials.failed()) {
+                GatewayError error = credentials.cause() instanceof GatewayError e ? e
+                        : new GatewayError(502, GatewayError.UPSTREAM, "upstream_auth_failed", null, "Provider '"
+                                + provider.name() + "': its credentials could not be prepared.", 0, true);
+                log.add(new AttemptRecord(provider.name(), null, route.model().id(), 0, error.code(), 0));
+                candidate(index + 1, error);
+                return;
+            }
+            Future<UpstreamResponse> tried;
+            try {
+                tried = provider.state().guard().get(() -> onEndpoint(route, credentials.result()));
+            } catch (RuntimeException e) {
+                tried = Future.failedFuture(e);
+            }
+            tried.onComplete(result -> {
+                if (result.succeeded()) {
+                    outcome.tryComplete(result.result());
+                    return;
+                }
+                GatewayError error = asError(provider, result.cause());
+                if (error.code().equals("provider_rate_limited")) {
+                    log.add(new AttemptRecord(provider.name(), null, route.model().id(), 0, error.code(), 0));
+                }
+                if (movesOn(error)) {
+                    candidate(index + 1, error);
+                } else {
+                    outcome.tryFail(error);
+                }
+            });
+        });
+    }
+
+    /** One try: the next available endpoint of the provider, through its circuit breaker. */
+    private Future<UpstreamResponse> onEndpoint(ModelRoute route, MultiMap credentials) {
+        if (stopped != null) {
+            return Future.failedFuture(stopped);
+        }
+        ProviderRuntime provider = route.provider();
+        int index = provider.nextEndpoint();
+        if (index < 0) {
+            return Future.failedFuture(new GatewayError(503, GatewayError.SERVER, "no_available_endpoint", null,
+                    "Provider '" + provider.name() + "' has no healthy endpoint left.", 0, false));
+        }
+        EndpointState endpoint = provider.endpointState(index);
+        try {
+            return endpoint.breaker().get(() -> send(route, index, endpoint, credentials));
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+    }
+
+    private Future<UpstreamResponse> send(ModelRoute route, int index, EndpointState endpoint, MultiMap credentials) {
+        releaseSlot();
+        ProviderRuntime provider = route.provider();
+        UpstreamCall call = new UpstreamCall(requestId, operation, body, raw, route, provider.endpoint(index),
+                credentials, services.http());
+        current = call;
+        currentEndpoint = endpoint;
+        holding = true;
+        provider.state().inFlight().incrementAndGet();
+        endpoint.inFlight().incrementAndGet();
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        schedule(call, Math.min(call.timeouts().firstByteMs(), call.timeouts().totalMs()));
+        Future<UpstreamResponse> sent;
+        try {
+            sent = provider.adapter().send(call);
+        } catch (GatewayError e) {
+            sent = Future.failedFuture(e);
+        }
+        return sent.compose(response -> {
+            double latencyMs = (System.nanoTime() - call.startNanos()) / 1e6;
+            if (response.ok()) {
+                if (response.live() != null) {
+                    // the guards hand the result on later than this tick: hold the body until a reader is attached
+                    response.live().pause();
+                }
+                endpoint.observeLatency(latencyMs);
+                log.add(new AttemptRecord(provider.name(), call.endpoint().id(), route.model().id(),
+                        response.status(), null, latencyMs));
+                return Future.succeededFuture(response);
+            }
+            return readBody(call, response, services.config().maxResponseBytes()).transform(read -> {
+                GatewayError error = read.failed() ? failure(call, read.cause())
+                        : provider.adapter().error(call, response, read.result());
+                return Future.failedFuture(attemptFailed(call, response.status(), error));
+            });
+        }, failure -> Future.failedFuture(attemptFailed(call, 0, failure(call, failure))));
+    }
+
+    private GatewayError attemptFailed(UpstreamCall call, int status, GatewayError error) {
+        if (error.status() == 429) {
+            call.provider().state().pause(error.retryAfterSeconds());
+        }
+        log.add(new AttemptRecord(call.provider().name(), call.endpoint().id(), call.model().id(), status,
+                error.code(), (System.nanoTime() - call.startNanos()) / 1e6));
+        releaseSlot();
+        return error;
+    }
+
+    private void releaseSlot() {
+        if (holding) {
+            holding = false;
+            current.provider().state().inFlight().decrementAndGet();
+            currentEndpoint.inFlight().decrementAndGet();
+        }
+    }
+
+    /**
+     * Whether the next candidate may do better: after a failure of the upstream (connection, timeout, 5xx, 429,
+     * overloaded), a provider that could not be called (credentials, limits, no endpoint); never after a client
+     * error, which goes straight back to the client.
+     */
+    private static boolean movesOn(GatewayError error) {
+        return error.retryable() || switch (error.code()) {
+            case "provider_misconfigured", "provider_rate_limited", "no_available_endpoint", "circuit_open" -> true;
+            default -> false;
+        };
+    }
+
+    private GatewayError asError(ProviderRuntime provider, Throwable failure) {
+        if (failure instanceof GatewayError error) {
+            return error;
+        }
+        if (failure instanceof RateLimitException) {
+            return new GatewayError(503, GatewayError.SERVER, "provider_rate_limited", null, "Provider '"
+                    + provider.name() + "' is at its requests_per_minute limit.", 1, false);
+        }
+        if (failure instanceof org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException) {
+            return new GatewayError(503, GatewayError.SERVER, "circuit_open", null, "Provider '" + provider.name()
+                    + "': the endpoint's circuit breaker is open after consecutive failures.", 0, false);
+        }
+        return current == null ? new GatewayError(502, GatewayError.UPSTREAM, "upstream_error", null, "Provider '"
+                + provider.name() + "' failed: " + failure.getClass().getSimpleName(), 0, true)
+                : failure(current, failure);
+    }
+
+    private static GatewayError failure(UpstreamCall call, Throwable failure) {
+        if (call.aborted() != null) {
+            return call.aborted();
+        }
+        return failure instanceof GatewayError e ? e : UpstreamErrors.fromException(call, failure);
+    }
+
+    /**
+     * One timer per attempt, on the request's own event loop and without Vert.x's timer bookkeeping: first the
+     * first-byte timeout (until the upstream's response head), then what is left of the total timeout.
+     */
+    private void schedule(UpstreamCall call, long delayMs) {
+        timer = context.nettyEventLoop().schedule(() -> context.runOnContext(v -> timeUp(call)), delayMs,
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void timeUp(UpstreamCall call) {
+        if (call != current || outcome.future().failed()) {
+            return;
+        }
+        long elapsedMs = (System.nanoTime() - call.startNanos()) / 1_000_000;
+        int total = call.timeouts().totalMs();
+        if (!call.responded() && elapsedMs < total) {
+            call.abort(new GatewayError(504, GatewayError.TIMEOUT, "upstream_timeout", null, UpstreamErrors.where(call)
+                    + " sent no response within " + call.timeouts().firstByteMs() + " ms (first-byte timeout).", 0,
+                    true));
+        } else if (elapsedMs < total) {
+            schedule(call, total - elapsedMs);
+        } else {
+            call.abort(new GatewayError(504, GatewayError.TIMEOUT, "upstream_timeout", null, UpstreamErrors.where(call)
+                    + " did not finish within " + total + " ms (total timeout).", 0, true));
+        }
+    }
+
+    /** The upstream body, read whole up to {@code limit} bytes (a paused response is resumed). */
+    static Future<Buffer> readBody(UpstreamCall call, UpstreamResponse upstream, int limit) {
+        if (upstream.body() != null) {
+            return Future.succeededFuture(upstream.body());
+        }
+        HttpClientResponse live = upstream.live();
+        Promise<Buffer> read = Promise.promise();
+        Buffer body = Buffer.buffer();
+        live.handler(chunk -> {
+            if (body.length() + chunk.length() > limit) {
+                live.handler(null);
+                call.abort(UpstreamErrors.malformed(call, "the response is larger than " + limit + " bytes"));
+                read.tryFail(call.aborted());
+            } else {
+                body.appendBuffer(chunk);
+            }
+        });
+        live.exceptionHandler(read::tryFail);
+        live.endHandler(v -> read.tryComplete(body));
+        live.resume();
+        return read.future();
+    }
+}

@@ -1,0 +1,12 @@
+package io.visca.gateway.router.routing;
+
+import java.util.List;
+
+/**
+ * Where a request may go, in the order to try: the candidates that passed the filters, ordered by the strategy. With
+ * fallback off only the first is tried.
+ *
+ * @param skipped why each filtered-out candidate was left out ({@code provider/model: reason}), for error messages
+ */
+public record RoutingPlan(String strategy, boolean fallback, List<ModelRoute> candidates, List<String> skipped) {
+}

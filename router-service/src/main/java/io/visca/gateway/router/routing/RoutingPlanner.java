@@ -1,0 +1,243 @@
+package io.visca.gateway.router.routing;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.visca.gateway.contracts.provider.ModelConfig;
+import io.visca.gateway.contracts.provider.ProviderConfig;
+import io.visca.gateway.contracts.routing.RoutingPolicy;
+import io.visca.gateway.router.adapter.Operation;
+import io.visca.gateway.router.adapter.TokenEstimates;
+import io.visca.gateway.router.config.RouterConfig;
+import io.visca.gateway.router.proxy.GatewayError;
+
+/**
+ * Chooses where a request may go: the candidates (every provider serving the model, or every routable model for
+ * {@code auto}), filtered (allow-list, operation supported, a healthy endpoint, context window, the provider's limits)
+ * and ordered by the strategy. Says why each candidate was left out when none is left.
+ */
+@Singleton
+public class RoutingPlanner {
+
+    private final int assumedCompletionTokens;
+    private final Map<String, AtomicInteger> turns = new ConcurrentHashMap<>();
+
+    @Inject
+    public RoutingPlanner(RouterConfig config) {
+        this(config.routing().assumedCompletionTokens());
+    }
+
+    public RoutingPlanner(int assumedCompletionTokens) {
+        this.assumedCompletionTokens = assumedCompletionTokens;
+    }
+
+    /** One candidate with what ordering needs. */
+    private record Candidate(ModelRoute route, int priority, BigDecimal cost) {
+    }
+
+    public RoutingPlan plan(RoutingTable table, Operation operation, ObjectNode body, String model,
+            RoutingPolicy policy) {
+        boolean auto = RoutingPolicy.AUTO.equals(model);
+        List<ModelRoute> routes = auto ? autoRoutes(table, operation) : table.routes(model);
+        if (routes.isEmpty()) {
+            throw auto ? noCandidate(model, List.of("no enabled provider serves a " + mode(operation) + " model"), 0)
+                    : notServed(table, model);
+        }
+        long prompt = TokenEstimates.ofRequest(body);
+        long maxTokens = maxTokens(body);
+        long now = System.nanoTime();
+        List<Candidate> candidates = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        boolean onlyContext = true;
+        boolean onlyPaused = true;
+        long retryAfter = Long.MAX_VALUE;
+        for (int i = 0; i < routes.size(); i++) {
+            ModelRoute route = routes.get(i);
+            ProviderRuntime provider = route.provider();
+            int priority = policy.providers().isEmpty() ? i : policy.providers().indexOf(provider.name());
+            if (priority < 0) {
+                continue; // not in the allow-list
+            }
+            String why = null;
+            Integer window = route.model().contextWindow();
+            long paused = provider.state().pausedSeconds(now);
+            if (!provider.adapter().supports(operation)) {
+                why = "type " + provider.adapter().type() + " does not support " + operation.label();
+            } else if (window != null && prompt + maxTokens > window) {
+                why = "context window " + window + " < ~" + prompt + " prompt + " + maxTokens + " max tokens";
+            } else if (!provider.anyEndpointAvailable(now)) {
+                why = "no healthy endpoint (" + endpointReasons(provider) + ")";
+            } else if (paused > 0) {
+                why = "paused for " + paused + " s by its 429 Retry-After";
+                retryAfter = Math.min(retryAfter, paused);
+            } else if (provider.state().full()) {
+                why = "at its max_concurrent (" + provider.inFlight() + " in flight)";
+                retryAfter = Math.min(retryAfter, 1);
+            }
+            if (why == null) {
+                candidates.add(new Candidate(route, priority, cost(route.model(), prompt, maxTokens)));
+            } else {
+                onlyContext &= why.startsWith("context window");
+                onlyPaused &= paused > 0 && why.startsWith("paused");
+                skipped.add(label(route) + ": " + why);
+            }
+        }
+        if (candidates.isEmpty()) {
+            if (skipped.isEmpty()) {
+                throw noCandidate(model, List.of("none of routing.providers " + policy.providers() + " serves it"), 0);
+            }
+            if (onlyContext) {
+                throw new GatewayError(400, GatewayError.INVALID_REQUEST, "context_length_exceeded", "messages",
+                        "The request does not fit the context window of any model that could serve it: "
+                                + String.join("; ", skipped) + ".",
+                        0, false);
+            }
+            if (onlyPaused) {
+                // every candidate asked for a pause: the client is rate limited, and told for how long
+                throw new GatewayError(429, GatewayError.RATE_LIMIT, "rate_limit_exceeded", null, "Every provider of "
+                        + "model '" + model + "' is rate limiting the gateway: " + String.join("; ", skipped) + ".",
+                        retryAfter, true);
+            }
+            throw noCandidate(model, skipped, retryAfter == Long.MAX_VALUE ? 0 : retryAfter);
+        }
+        List<ModelRoute> ordered = order(policy, model, candidates, now);
+        return new RoutingPlan(policy.strategy(), !Boolean.FALSE.equals(policy.fallback()), ordered, skipped);
+    }
+
+    private List<ModelRoute> order(RoutingPolicy policy, String model, List<Candidate> candidates, long now) {
+        Comparator<Candidate> byPriority = Comparator.comparingInt(Candidate::priority);
+        List<Candidate> sorted = new ArrayList<>(candidates);
+        switch (policy.strategy()) {
+            case RoutingPolicy.COST_OPTIMIZED -> sorted.sort(Comparator.comparing(Candidate::cost).thenComparing(
+                    byPriority));
+            case RoutingPolicy.LATENCY_OPTIMIZED -> sorted.sort(Comparator.comparingDouble(
+                    (Candidate c) -> latencyKey(c.route().provider().bestLatencyMs(now))).thenComparing(byPriority));
+            case RoutingPolicy.LEAST_BUSY -> sorted.sort(Comparator.comparingInt(
+                    (Candidate c) -> c.route().provider().inFlight()).thenComparing(byPriority));
+            case RoutingPolicy.ROUND_ROBIN -> {
+                sorted.sort(byPriority);
+                int turn = turns.computeIfAbsent(model, k -> new AtomicInteger()).getAndIncrement();
+                java.util.Collections.rotate(sorted, -Math.floorMod(turn, sorted.size()));
+            }
+            case RoutingPolicy.WEIGHTED -> sorted = weighted(sorted, policy.weights());
+            default -> sorted.sort(byPriority);
+        }
+        List<ModelRoute> routes = new ArrayList<>(sorted.size());
+        sorted.forEach(c -> routes.add(c.route()));
+        return routes;
+    }
+
+    /** Unmeasured endpoints first (so they get measured), then the fastest. */
+    private static double latencyKey(double latencyMs) {
+        return Double.isNaN(latencyMs) ? -1 : latencyMs;
+    }
+
+    /** A weighted random order: each pick among those left, with probability proportional to its weight. */
+    private static List<Candidate> weighted(List<Candidate> candidates, Map<String, Integer> weights) {
+        List<Candidate> left = new ArrayList<>(candidates);
+        left.sort(Comparator.comparingInt(Candidate::priority));
+        List<Candidate> order = new ArrayList<>(left.size());
+        while (!left.isEmpty()) {
+            long total = 0;
+            for (Candidate c : left) {
+                total += weight(c, weights);
+            }
+            long pick = ThreadLocalRandom.current().nextLong(total);
+            int chosen = 0;
+            for (int i = 0; i < left.size(); i++) {
+                pick -= weight(left.get(i), weights);
+                if (pick < 0) {
+                    chosen = i;
+                    break;
+                }
+            }
+            order.add(left.remove(chosen));
+        }
+        return order;
+    }
+
+    private static long weight(Candidate candidate, Map<String, Integer> weights) {
+        Integer set = weights.get(candidate.route().provider().name());
+        return Math.max(1, set != null ? set : candidate.route().provider().totalWeight());
+    }
+
+    /** Estimated cost in USD: the prompt estimate and {@code max_tokens} at the model's prices (unpriced = free). */
+    private static BigDecimal cost(ModelConfig model, long prompt, long completion) {
+        BigDecimal in = model.costPer1kInput() == null ? BigDecimal.ZERO : model.costPer1kInput();
+        BigDecimal out = model.costPer1kOutput() == null ? BigDecimal.ZERO : model.costPer1kOutput();
+        return in.multiply(BigDecimal.valueOf(prompt)).add(out.multiply(BigDecimal.valueOf(completion)));
+    }
+
+    private long maxTokens(JsonNode body) {
+        JsonNode max = body.get("max_completion_tokens");
+        if (max == null || !max.canConvertToLong()) {
+            max = body.get("max_tokens");
+        }
+        return max != null && max.canConvertToLong() && max.asLong() > 0 ? max.asLong() : assumedCompletionTokens;
+    }
+
+    private static List<ModelRoute> autoRoutes(RoutingTable table, Operation operation) {
+        List<ModelRoute> routes = new ArrayList<>();
+        for (ModelRoute route : table.allRoutes()) {
+            String mode = route.model().mode() == null ? ModelConfig.CHAT : route.model().mode();
+            if (mode.equals(mode(operation))) {
+                routes.add(route);
+            }
+        }
+        return routes;
+    }
+
+    private static String mode(Operation operation) {
+        return switch (operation) {
+            case CHAT -> ModelConfig.CHAT;
+            case COMPLETIONS -> ModelConfig.COMPLETION;
+            case EMBEDDINGS -> ModelConfig.EMBEDDING;
+        };
+    }
+
+    private static String endpointReasons(ProviderRuntime provider) {
+        List<String> reasons = new ArrayList<>();
+        for (int i = 0; i < provider.endpointCount(); i++) {
+            reasons.add(provider.endpoint(i).id() + ": " + provider.endpointState(i).unavailableReason());
+        }
+        return String.join(", ", reasons);
+    }
+
+    private static String label(ModelRoute route) {
+        return "provider '" + route.provider().name() + "' (model " + route.model().id() + ")";
+    }
+
+    /**
+     * No enabled provider serves it: 404 {@code model_not_found}, as {@code /v1/models} does not list it either, saying
+     * which providers list it but are disabled (or cannot be served).
+     */
+    private static GatewayError notServed(RoutingTable table, String model) {
+        List<String> listed = new ArrayList<>();
+        for (ProviderConfig provider : table.providersServing(model)) {
+            listed.add("provider '" + provider.name() + "' " + (provider.enabled() ? "cannot be served (see the "
+                    + "router's log)" : "is disabled"));
+        }
+        GatewayError notFound = GatewayError.modelNotFound(model);
+        return listed.isEmpty() ? notFound
+                : new GatewayError(404, notFound.type(), notFound.code(), notFound.param(),
+                        "The model '" + model + "' has no enabled provider: " + String.join("; ", listed) + ".", 0, false);
+    }
+
+    private static GatewayError noCandidate(String model, List<String> reasons, long retryAfter) {
+        return new GatewayError(503, GatewayError.SERVER, "no_available_provider", "model",
+                "No provider can serve model '" + model + "' now: " + String.join("; ", reasons) + ".", retryAfter,
+                false);
+    }
+}
