@@ -12,7 +12,12 @@ public class Adapters {
 
     private final Map<String, ProviderAdapter> byType = new HashMap<>();
 
+    @jakarta.inject.Inject
     public Adapters(Instance<ProviderAdapter> adapters) {
+        this((Iterable<ProviderAdapter>) adapters);
+    }
+
+    private Adapters(Iterable<ProviderAdapter> adapters) {
         for (ProviderAdapter adapter : adapters) {
             ProviderAdapter previous = byType.put(adapter.type(), adapter);
             if (previous != null) {
@@ -20,6 +25,11 @@ public class Adapters {
                         + previous.getClass().getName() + " and " + adapter.getClass().getName());
             }
         }
+    }
+
+    /** These adapters, outside CDI (unit tests). */
+    public static Adapters of(ProviderAdapter... adapters) {
+        return new Adapters(java.util.List.of(adapters));
     }
 
     /** @return the adapter, or null when no adapter speaks {@code type} */

@@ -203,6 +203,29 @@ class RoutingTests {
     }
 
     @Test
+    void theRegistrysDefaultPolicyForAModelAppliesToRequestsWithoutRouting() {
+        RegistryAdmin.setRouting("route-strict", "{\"strategy\":\"priority\",\"providers\":[\"strict-ai\","
+                + "\"backup-ai\"]}");
+        try {
+            long start = System.nanoTime();
+            while (!"strict-ai".equals(chat("route-strict", false, null).header("x-visca-provider"))) {
+                assertTrue(System.nanoTime() - start < 10_000_000_000L, "the policy never reached the router");
+                sleep(25);
+            }
+            RegistryAdmin.setRouting("route-strict", "{\"providers\":[\"backup-ai\",\"strict-ai\"]}");
+            start = System.nanoTime();
+            while (!"backup-ai".equals(chat("route-strict", false, null).header("x-visca-provider"))) {
+                assertTrue(System.nanoTime() - start < 10_000_000_000L, "the changed policy never reached the router");
+                sleep(25);
+            }
+            Response overridden = chat("route-strict", false, "{\"providers\":[\"strict-ai\"]}");
+            assertEquals("strict-ai", overridden.header("x-visca-provider"), "the request's own routing wins");
+        } finally {
+            RegistryAdmin.setRouting("route-strict", null);
+        }
+    }
+
+    @Test
     void anUnknownStrategyOrProviderIsA400NamingIt() {
         Response strategy = chat("auto", false, "{\"strategy\":\"fastest-please\"}");
         assertEquals(400, strategy.statusCode());

@@ -63,6 +63,15 @@ public final class RegistryAdmin {
         }
     }
 
+    /** Sets the default routing policy of {@code model} ({@code auto} included); a null policy removes it. */
+    public static void setRouting(String model, String policyJson) {
+        String path = "auto".equals(model) ? "/api/routing/auto" : "/api/routing/models/" + model;
+        HttpResponse<String> set = call(policyJson == null ? "DELETE" : "PUT", path, policyJson);
+        if (set.statusCode() / 100 != 2 && !(policyJson == null && set.statusCode() == 404)) {
+            throw new IllegalStateException("routing " + model + ": " + set.statusCode() + " " + set.body());
+        }
+    }
+
     private static HttpResponse<String> call(String method, String path, String body) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(RegistryServiceResource.url() + path))
                 .timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + RegistryServiceResource.ADMIN_TOKEN)
