@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
 /** The monitor's status API as the gateway's services call it: with the service token. */
@@ -26,9 +27,13 @@ public final class MonitorApi {
         return request().get("/api/health/" + name).then().statusCode(200).extract().jsonPath();
     }
 
-    /** The endpoint's entry in {@code GET /api/health/{provider}} (null while it is not probed). */
+    /** The endpoint's entry in {@code GET /api/health/{provider}} (null while it is not probed, or unknown). */
     public static Endpoint endpoint(String provider, String endpoint) {
-        JsonPath body = provider(provider);
+        Response response = request().get("/api/health/" + provider);
+        if (response.statusCode() == 404) {
+            return null;
+        }
+        JsonPath body = response.then().statusCode(200).extract().jsonPath();
         int i = body.getList("endpoints.endpoint").indexOf(endpoint);
         return i < 0 ? null : new Endpoint(body.getMap("endpoints[" + i + "]"));
     }
