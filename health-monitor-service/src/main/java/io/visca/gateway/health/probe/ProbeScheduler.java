@@ -16,6 +16,7 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.visca.gateway.contracts.event.ProviderHealthChanged;
 import io.visca.gateway.contracts.provider.EndpointConfig;
@@ -174,12 +175,19 @@ public class ProbeScheduler {
             }
             m.inFlight = true;
         }
-        prober.probe(m.target).onComplete(done -> {
+        Future<ProbeResult> probed;
+        try {
+            probed = prober.probe(m.target);
+        } catch (RuntimeException e) {
+            probed = Future.failedFuture(e);
+        }
+        probed.onComplete(done -> {
             synchronized (m) {
                 m.inFlight = false;
             }
             ProbeResult result = done.succeeded() ? done.result()
-                    : new ProbeResult(false, null, 0, m.target.describe() + ": " + done.cause());
+                    : new ProbeResult(false, null, 0, m.target.describe() + ": the probe failed ("
+                            + done.cause().getClass().getSimpleName() + ")");
             checked(m, result);
         });
     }

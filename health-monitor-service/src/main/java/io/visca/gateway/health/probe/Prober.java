@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientRequest;
@@ -51,7 +52,13 @@ public class Prober {
                 }
             }
         });
-        credentials.headers(target.auth()).compose(headers -> {
+        Future<MultiMap> authenticated;
+        try {
+            authenticated = credentials.headers(target.auth());
+        } catch (RuntimeException e) {
+            authenticated = Future.failedFuture(e);
+        }
+        authenticated.compose(headers -> {
             RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(target.url())
                     .setConnectTimeout(timeoutMs).setFollowRedirects(false).setHeaders(headers)
                     .putHeader("user-agent", userAgent).putHeader("accept", "*/*");
