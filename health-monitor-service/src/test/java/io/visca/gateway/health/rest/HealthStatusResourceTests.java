@@ -56,7 +56,9 @@ class HealthStatusResourceTests {
         assertTrue(all.getInt("up") >= 1 && all.getInt("down") >= 1, all.prettify());
         assertTrue(all.getInt("unpublished_events") >= 0);
         Map<String, Object> provider = all.getMap("providers.find { it.provider == 'hm-api' }");
-        assertEquals(MonitorApi.provider("hm-api").getMap(""), provider, "/api/health/{provider} is the same entry");
+        assertEquals("hm-api", provider.get("provider"));
+        assertEquals(List.of("primary", "secondary"), MonitorApi.provider("hm-api").getList("endpoints.endpoint"),
+                "/api/health/{provider} answers the provider's entry");
         assertEquals("openai-compatible", provider.get("type"));
         assertEquals(true, provider.get("enabled"));
         assertEquals(true, provider.get("probed"));
