@@ -1,0 +1,179 @@
+package io.visca.gateway.infra.test;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.visca.gateway.infra.Ports;
+
+/**
+ * A packaged Quarkus service ({@code target/quarkus-app/quarkus-run.jar}) run by a test as a process of its own,
+ * exactly as it runs in production: configured only through environment variables, on a free loopback port
+ * ({@code QUARKUS_HTTP_PORT}), its output appended to {@code target/<name>-process.log}. {@link #start()} returns
+ * once {@code /q/health/ready} answers 200. {@link #stop()} and {@link #restart()} serve outage tests (the port and
+ * environment stay); the process is stopped when the test JVM exits.
+ *
+ * <pre>{@code
+ * ServiceProcess registry = new ServiceProcess("registry", ServiceProcess.jar("registry.jar"),
+ *         Map.of("GATEWAY_SERVICE_TOKEN", "t", ...)).start();
+ * registry.url(); // http://127.0.0.1:40123
+ * }</pre>
+ */
+public final class ServiceProcess {
+
+    private static final Duration READY_WITHIN = Duration.ofSeconds(90);
+
+    private final String name;
+    private final Path jar;
+    private final int port;
+    private final Map<String, String> environment;
+    private final List<String> jvmOptions;
+    private final Path log;
+    private Process process;
+    private boolean hooked;
+
+    /**
+     * @param name short name, for the log file and messages (e.g. {@code registry})
+     * @param jar the service's {@code quarkus-run.jar} (see {@link #jar(String)})
+     * @param environment the service's environment variables, on top of this JVM's own
+     */
+    public ServiceProcess(String name, Path jar, Map<String, String> environment) {
+        this(name, jar, environment, List.of("-Xmx256m", "-XX:+UseParallelGC"));
+    }
+
+    /** As {@link #ServiceProcess(String, Path, Map)}, with the JVM options of the process. */
+    public ServiceProcess(String name, Path jar, Map<String, String> environment, List<String> jvmOptions) {
+        this.name = name;
+        this.jar = jar;
+        this.port = Ports.free();
+        this.environment = new LinkedHashMap<>(environment);
+        this.environment.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        this.jvmOptions = List.copyOf(jvmOptions);
+        this.log = Path.of("target", name + "-process.log").toAbsolutePath();
+    }
+
+    /**
+     * The jar named by a system property (the module's surefire configuration sets it, e.g.
+     * {@code -Dregistry.jar=../provider-registry-service/target/quarkus-app/quarkus-run.jar}).
+     *
+     * @throws IllegalStateException naming the property and the path when there is no such file
+     */
+    public static Path jar(String systemProperty) {
+        String value = System.getProperty(systemProperty);
+        if (value == null || !new File(value).isFile()) {
+            throw new IllegalStateException("-D" + systemProperty + " names no packaged service jar (" + value
+                    + "): build that module first (./mvnw verify builds the modules in order, or ./mvnw -pl <module> "
+                    + "-am package -DskipTests)");
+        }
+        return Path.of(value).toAbsolutePath();
+    }
+
+    /** Starts the process (unless it runs) and waits until it is ready. */
+    public synchronized ServiceProcess start() {
+        if (process != null && process.isAlive()) {
+            return this;
+        }
+        if (!hooked) {
+            hooked = true;
+            Runtime.getRuntime().addShutdownHook(new Thread(this::stop, name + "-process-stop"));
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-jar");
+        command.add(jar.toString());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(environment);
+        try {
+            Files.createDirectories(log.getParent());
+            process = builder.start();
+        } catch (IOException e) {
+            throw new IllegalStateException("starting the " + name + " process failed", e);
+        }
+        awaitReady();
+        return this;
+    }
+
+    /** Stops the process (SIGTERM, then SIGKILL after 20 s); {@link #start()} or {@link #restart()} bring it back. */
+    public synchronized void stop() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    /** Stops it and starts it again, at the same URL with the same environment. */
+    public synchronized ServiceProcess restart() {
+        stop();
+        return start();
+    }
+
+    public synchronized boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** The base URL, e.g. {@code http://127.0.0.1:40123}. */
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The file the process writes its output to. */
+    public Path log() {
+        return log;
+    }
+
+    private void awaitReady() {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(url() + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + READY_WITHIN.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the " + name + " process exited with " + process.exitValue() + "; see "
+                        + log);
+            }
+            try {
+                if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for the " + name + " process", e);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for the " + name + " process", e);
+            }
+        }
+        throw new IllegalStateException("the " + name + " process was not ready within " + READY_WITHIN.toSeconds()
+                + " s; see " + log);
+    }
+}

@@ -1,0 +1,101 @@
+package io.visca.gateway.health.probe;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * The live health of one endpoint: UNKNOWN until its first status is determined, then UP or DOWN. It turns DOWN
+ * after {@code failure_threshold} consecutive failed probes and UP after {@code success_threshold} consecutive good
+ * ones (from UNKNOWN too); the counters and thresholds are those of the target in force. Keeps its last transitions.
+ * Thread-safe.
+ */
+public final class EndpointState {
+
+    public static final String UNKNOWN = "UNKNOWN";
+    public static final String UP = "UP";
+    public static final String DOWN = "DOWN";
+
+    /**
+     * A change of status.
+     *
+     * @param previousStatus null for the first status determined since the monitor started
+     */
+    public record Transition(String status, String previousStatus, String reason, Long latencyMs,
+            int consecutiveFailures, int consecutiveSuccesses, Instant at) {
+    }
+
+    /** A consistent copy of the state, for the status API. */
+    public record Snapshot(String status, Instant lastCheckedAt, Long latencyMs, Integer lastHttpStatus,
+            int consecutiveFailures, int consecutiveSuccesses, String lastReason, List<Transition> transitions) {
+    }
+
+    private final int transitionsKept;
+    private final Deque<Transition> transitions = new ArrayDeque<>();
+    private String status = UNKNOWN;
+    private Instant lastCheckedAt;
+    private Long latencyMs;
+    private Integer lastHttpStatus;
+    private int consecutiveFailures;
+    private int consecutiveSuccesses;
+    private String lastReason;
+
+    public EndpointState(int transitionsKept) {
+        this.transitionsKept = Math.max(1, transitionsKept);
+    }
+
+    /**
+     * Counts a probe's result.
+     *
+     * @return the transition it caused, or null
+     */
+    public synchronized Transition record(ProbeResult result, int failureThreshold, int successThreshold,
+            Instant at) {
+        lastCheckedAt = at;
+        latencyMs = result.latencyMs();
+        lastHttpStatus = result.httpStatus();
+        lastReason = result.reason();
+        String next = null;
+        if (result.healthy()) {
+            consecutiveSuccesses++;
+            consecutiveFailures = 0;
+            if (!UP.equals(status) && consecutiveSuccesses >= successThreshold) {
+                next = UP;
+            }
+        } else {
+            consecutiveFailures++;
+            consecutiveSuccesses = 0;
+            if (!DOWN.equals(status) && consecutiveFailures >= failureThreshold) {
+                next = DOWN;
+            }
+        }
+        if (next == null) {
+            return null;
+        }
+        Transition transition = new Transition(next, UNKNOWN.equals(status) ? null : status, result.reason(),
+                result.latencyMs(), consecutiveFailures, consecutiveSuccesses, at);
+        status = next;
+        transitions.addLast(transition);
+        while (transitions.size() > transitionsKept) {
+            transitions.removeFirst();
+        }
+        return transition;
+    }
+
+    /** The probe changed (path, auth, thresholds...): the counters start again, the status stays until they decide. */
+    public synchronized void restartCounts() {
+        consecutiveFailures = 0;
+        consecutiveSuccesses = 0;
+    }
+
+    public synchronized String status() {
+        return status;
+    }
+
+    public synchronized Snapshot snapshot() {
+        return new Snapshot(status, lastCheckedAt, latencyMs, lastHttpStatus, consecutiveFailures,
+                consecutiveSuccesses, lastReason, new ArrayList<>(transitions));
+    }
+}

@@ -1,0 +1,71 @@
+package io.visca.gateway.health.security;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import io.vertx.core.http.HttpServerRequest;
+import io.visca.gateway.health.config.HealthConfig;
+import io.visca.gateway.health.error.ApiException;
+import io.visca.gateway.health.error.ErrorMappers;
+
+/**
+ * Every REST resource ({@code /api/*}) needs {@code Authorization: Bearer <GATEWAY_SERVICE_TOKEN>}, the token the
+ * services use between themselves; a 401 in the error shape otherwise. The token is held as a SHA-256 digest and
+ * compared in constant time. {@code /q/*} (health) is not a REST resource and stays open.
+ */
+public class ServiceTokenFilter {
+
+    private final byte[] serviceDigest;
+
+    ServiceTokenFilter(HealthConfig config) {
+        if (config.serviceToken() == null || config.serviceToken().isBlank()) {
+            throw new IllegalStateException("GATEWAY_SERVICE_TOKEN (health.service-token) must be set to a non-blank "
+                    + "value");
+        }
+        this.serviceDigest = sha256(config.serviceToken());
+    }
+
+    @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
+    public Response authenticate(HttpServerRequest request) {
+        String presented = bearerToken(request.getHeader(HttpHeaders.AUTHORIZATION));
+        ApiException failure;
+        if (presented == null) {
+            failure = ApiException.unauthorized("missing_token", "this API needs 'Authorization: Bearer <token>' "
+                    + "with the service token (GATEWAY_SERVICE_TOKEN)");
+        } else if (!MessageDigest.isEqual(sha256(presented), serviceDigest)) {
+            failure = ApiException.unauthorized("invalid_token", "the bearer token is not valid for this API");
+        } else {
+            return null;
+        }
+        return Response.fromResponse(ErrorMappers.respond(failure,
+                ErrorMappers.requestId(request.getHeader(ErrorMappers.REQUEST_ID))))
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"visca-health\"").build();
+    }
+
+    static String bearerToken(String authorization) {
+        if (authorization == null) {
+            return null;
+        }
+        String value = authorization.trim();
+        if (value.length() <= 7 || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        String token = value.substring(7).trim();
+        return token.isEmpty() ? null : token;
+    }
+
+    private static byte[] sha256(String value) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.visca.gateway.health.testing;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.visca.gateway.contracts.event.Topics;
+import io.visca.gateway.infra.test.GatewayInfraResource;
+import io.visca.gateway.infra.test.ServiceProcess;
+
+/**
+ * What the monitor runs against in its tests: the real registry from its packaged jar ({@code -Dregistry.jar}) as a
+ * process of its own ({@link ServiceProcess}), on a real PostgreSQL and the same real Kafka broker the monitor uses,
+ * and a {@link WebhookReceiver} as the alert webhook. Before the monitor starts, a status of an endpoint that no
+ * longer exists ({@link #GHOST_KEY}) is put on {@code provider-health-changed}, as an earlier run would have left it.
+ */
+public class MonitorTestResource implements QuarkusTestResourceLifecycleManager {
+
+    public static final String ADMIN_TOKEN = "health-tests-admin-token";
+    public static final String SERVICE_TOKEN = "health-tests-service-token";
+    public static final String GHOST_KEY = "hm-ghost/ghost.example.com";
+
+    private static ServiceProcess registry;
+
+    @Override
+    public Map<String, String> start() {
+        String kafka = GatewayInfraResource.kafkaBootstrapServers();
+        Map<String, String> db = GatewayInfraResource.database("registry");
+        leaveGhost(kafka);
+        synchronized (MonitorTestResource.class) {
+            if (registry == null) {
+                registry = new ServiceProcess("registry", ServiceProcess.jar("registry.jar"),
+                        Map.of("DB_URL", db.get("url"), "DB_USER", db.get("user"), "DB_PASSWORD", db.get("password"),
+                                "KAFKA_BOOTSTRAP_SERVERS", kafka, "GATEWAY_ADMIN_TOKEN", ADMIN_TOKEN,
+                                "GATEWAY_SERVICE_TOKEN", SERVICE_TOKEN, "PROVIDERS_DIR", ""));
+            }
+            registry.start();
+        }
+        return Map.of("kafka.bootstrap.servers", kafka, "quarkus.rest-client.registry.url", registry.url(),
+                "health.service-token", SERVICE_TOKEN, "health.alert.webhook-url",
+                WebhookReceiver.get().url() + "/hooks/health?token=hook-secret");
+    }
+
+    @Override
+    public void stop() {
+        // shared by the test classes of this JVM; the registry stops when it exits
+    }
+
+    public static synchronized ServiceProcess registry() {
+        return registry;
+    }
+
+    private static void leaveGhost(String kafka) {
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka, ProducerConfig.ACKS_CONFIG,
+                "all");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(),
+                new StringSerializer())) {
+            producer.send(new ProducerRecord<>(Topics.PROVIDER_HEALTH_CHANGED, GHOST_KEY,
+                    "{\"schema_version\":1,\"provider\":\"hm-ghost\",\"endpoint\":\"ghost.example.com\","
+                            + "\"status\":\"DOWN\"}"))
+                    .get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("writing the ghost status failed", e);
+        }
+    }
+}
