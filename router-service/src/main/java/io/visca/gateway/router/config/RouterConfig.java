@@ -29,6 +29,17 @@ public interface RouterConfig {
 
     Routing routing();
 
+    HealthEvents healthEvents();
+
+    interface HealthEvents {
+        /**
+         * How long readiness waits for the endpoints' health from {@code provider-health-changed} before the router
+         * serves without it (Kafka unreachable at start).
+         */
+        @WithDefault("PT15S")
+        Duration catchUpTimeout();
+    }
+
     interface Registry {
         /** Bearer token of the registry's {@code /internal} API. */
         String serviceToken();

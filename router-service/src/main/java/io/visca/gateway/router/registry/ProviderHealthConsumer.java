@@ -24,13 +24,23 @@ public class ProviderHealthConsumer {
     private static final Logger LOG = Logger.getLogger(ProviderHealthConsumer.class);
 
     private final LiveState live;
+    private final HealthCatchUp catchUp;
 
-    public ProviderHealthConsumer(LiveState live) {
+    public ProviderHealthConsumer(LiveState live, HealthCatchUp catchUp) {
         this.live = live;
+        this.catchUp = catchUp;
     }
 
     @Incoming("provider-health-changed")
     public void changed(ConsumerRecord<String, String> event) {
+        try {
+            apply(event);
+        } finally {
+            catchUp.read(event.topic(), event.partition(), event.offset());
+        }
+    }
+
+    private void apply(ConsumerRecord<String, String> event) {
         String key = event.key();
         if (key == null) {
             return;

@@ -5,22 +5,45 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
+import org.jboss.logging.Logger;
 
-/** Ready once the first registry snapshot is loaded; stays ready (serving the last one) when the registry goes away. */
+import io.visca.gateway.router.config.RouterConfig;
+
+/**
+ * Ready once the first registry snapshot is loaded and the endpoints' health has been read from
+ * {@code provider-health-changed} (or, when Kafka cannot be reached, {@code router.health-events.catch-up-timeout}
+ * has passed: the router then serves, and applies the health events as they come). Stays ready, serving the last
+ * snapshot, when the registry or Kafka goes away later.
+ */
 @Readiness
 @ApplicationScoped
 public class SnapshotReadiness implements HealthCheck {
 
-    private final SnapshotHolder snapshot;
+    private static final Logger LOG = Logger.getLogger(SnapshotReadiness.class);
 
-    public SnapshotReadiness(SnapshotHolder snapshot) {
+    private final SnapshotHolder snapshot;
+    private final HealthCatchUp health;
+    private final long catchUpDeadline;
+    private volatile boolean ready;
+
+    public SnapshotReadiness(SnapshotHolder snapshot, HealthCatchUp health, RouterConfig config) {
         this.snapshot = snapshot;
+        this.health = health;
+        this.catchUpDeadline = System.nanoTime() + config.healthEvents().catchUpTimeout().toNanos();
     }
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("registry-snapshot").status(snapshot.loaded())
+        boolean caughtUp = health.caughtUp();
+        if (!ready && snapshot.loaded() && (caughtUp || System.nanoTime() > catchUpDeadline)) {
+            ready = true;
+            if (!caughtUp) {
+                LOG.warn("serving before the endpoints' health was read from provider-health-changed (Kafka "
+                        + "unreachable?): health events are applied as they arrive");
+            }
+        }
+        return HealthCheckResponse.named("registry-snapshot").status(ready)
                 .withData("revision", snapshot.table().revision()).withData("models", snapshot.table().modelCount())
-                .build();
+                .withData("health_events_read", caughtUp).build();
     }
 }

@@ -23,6 +23,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.visca.gateway.fakes.FakeOpenAiServer;
 import io.visca.gateway.infra.test.GatewayInfraResource;
+import io.visca.gateway.router.testing.Chats;
 import io.visca.gateway.router.testing.RegistryAdmin;
 import io.visca.gateway.router.testing.RouterApi;
 
@@ -155,6 +156,22 @@ class BalancingTests {
         }
         Duration back = Duration.ofNanos(System.nanoTime() - start);
         LOG.infof("health events applied after: DOWN %d ms, UP %d ms", out.toMillis(), back.toMillis());
+    }
+
+    @Test
+    void readinessSaysTheEndpointsHealthWasReadFromTheTopic() throws Exception {
+        publishHealth("weighted-ai", "w1", "UP");
+        long start = System.nanoTime();
+        while (true) {
+            Response ready = RouterApi.request().get("/q/health/ready");
+            for (var check : Chats.json(ready.asString()).path("checks")) {
+                if (ready.statusCode() == 200 && check.path("data").path("health_events_read").asBoolean()) {
+                    return;
+                }
+            }
+            assertTrue(System.nanoTime() - start < 30_000_000_000L, "never caught up: " + ready.asString());
+            RoutingTests.sleep(100);
+        }
     }
 
     @Test
