@@ -55,7 +55,8 @@ public class RoutingPlanner {
             throw auto ? noCandidate(model, List.of("no enabled provider serves a " + mode(operation) + " model"), 0)
                     : notServed(table, model);
         }
-        long prompt = TokenEstimates.ofRequest(body);
+        // the prompt estimate walks the messages: only when a context window or the cost strategy needs it
+        long prompt = needsPromptEstimate(routes, policy) ? TokenEstimates.ofRequest(body) : 0;
         long maxTokens = maxTokens(body);
         long now = System.nanoTime();
         List<Candidate> candidates = new ArrayList<>();
@@ -116,7 +117,22 @@ public class RoutingPlanner {
         return new RoutingPlan(policy.strategy(), !Boolean.FALSE.equals(policy.fallback()), ordered, skipped);
     }
 
+    private static boolean needsPromptEstimate(List<ModelRoute> routes, RoutingPolicy policy) {
+        if (RoutingPolicy.COST_OPTIMIZED.equals(policy.strategy()) && routes.size() > 1) {
+            return true;
+        }
+        for (ModelRoute route : routes) {
+            if (route.model().contextWindow() != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private List<ModelRoute> order(RoutingPolicy policy, String model, List<Candidate> candidates, long now) {
+        if (candidates.size() == 1 && !RoutingPolicy.ROUND_ROBIN.equals(policy.strategy())) {
+            return List.of(candidates.get(0).route());
+        }
         Comparator<Candidate> byPriority = Comparator.comparingInt(Candidate::priority);
         List<Candidate> sorted = new ArrayList<>(candidates);
         switch (policy.strategy()) {
