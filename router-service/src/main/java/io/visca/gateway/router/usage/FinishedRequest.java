@@ -8,7 +8,8 @@ import io.visca.gateway.contracts.event.UsageRecorded;
 
 /**
  * Everything the router knows about one finished /v1 request, success or error, streaming or not: who asked, what
- * served it, the tokens, the cost and the timings. The billing issue publishes it as {@code usage-recorded}.
+ * served it, the tokens, the cost and the timings. {@link UsageEmitter} publishes it as {@code usage-recorded} and
+ * turns it into metrics, off the event loop.
  *
  * @param status {@code success}, {@code error} or {@code client_closed}
  * @param provider null when the request failed before a provider was chosen (bad input, unknown model); for an error
