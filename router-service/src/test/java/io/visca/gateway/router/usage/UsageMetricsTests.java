@@ -119,6 +119,7 @@ class UsageMetricsTests {
         assertTrue(value(metrics, "visca_gateway_requests_total",
                 Map.of("provider", "none", "model", "none", "status", "error")) >= 1);
         assertFalse(metrics.contains("http_server_requests"), "the HTTP server is not instrumented");
+        assertFalse(Pattern.compile("(?m)^ft_").matcher(metrics).find(), "nor the fault tolerance guards");
     }
 
     @Test
