@@ -2,8 +2,11 @@ package io.visca.gateway.router.usage;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+
+import org.jboss.logging.Logger;
 
 /**
  * One file of the spool: it holds the spool's bytes from {@code base} on (its name), up to {@link #end}. The writer
@@ -11,6 +14,8 @@ import java.nio.file.StandardOpenOption;
  * from is {@link #closed} and never grows again.
  */
 final class SpoolSegment {
+
+    private static final Logger LOG = Logger.getLogger(SpoolSegment.class);
 
     final long base;
     final Path path;
@@ -47,6 +52,16 @@ final class SpoolSegment {
                 // nothing was written through it
             }
             reader = null;
+        }
+    }
+
+    /** Closes the reader's channel and deletes the file; a failure is logged (the next start deletes it). */
+    void delete() {
+        closeReader();
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            LOG.warnf("usage spool: could not delete %s: %s", path, e.getMessage());
         }
     }
 }

@@ -3,11 +3,8 @@ package io.visca.gateway.router.usage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-
-import org.jboss.logging.Logger;
 
 /**
  * The appending side of a {@link UsageSpool}, used by one thread: frames go into a buffer, the buffer into the active
@@ -16,8 +13,6 @@ import org.jboss.logging.Logger;
  * A failed write forgets what was appended since the last good flush and truncates the segment back to it.
  */
 final class SpoolWriter {
-
-    private static final Logger LOG = Logger.getLogger(SpoolWriter.class);
 
     private final UsageSpool spool;
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(256 * 1024);
@@ -134,11 +129,7 @@ final class SpoolWriter {
         closing.closed = true;
         if (closing.end == closing.base) {
             spool.removed(closing);
-            try {
-                Files.deleteIfExists(closing.path);
-            } catch (IOException e) {
-                LOG.warnf("usage spool: could not delete the empty %s: %s", closing.path, e.getMessage());
-            }
+            closing.delete();
         }
     }
 

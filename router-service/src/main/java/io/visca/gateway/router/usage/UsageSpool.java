@@ -323,8 +323,7 @@ public final class UsageSpool implements Closeable {
             if (!segment.closed || segment.end > checkpoint) {
                 return;
             }
-            segment.closeReader();
-            deleteQuietly(segment.path);
+            segment.delete();
             segments.remove(segment.base);
             sizeBytes.addAndGet(-(segment.end - segment.base));
         }
@@ -386,14 +385,6 @@ public final class UsageSpool implements Closeable {
             lockFile.close();
         } catch (IOException e) {
             // the lock goes with the channel
-        }
-    }
-
-    private static void deleteQuietly(Path path) {
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException e) {
-            LOG.warnf("usage spool: could not delete %s: %s", path, e.getMessage());
         }
     }
 }
