@@ -16,7 +16,8 @@
 #   PROVIDERS_DIR                    provider configs (*.json) loaded into the registry at start (default ./providers)
 #   GATEWAY_KAFKA_PORT, GATEWAY_POSTGRES_PORT   ports of the embedded broker and server (9092, 5432)
 #   ROUTER_PORT, REGISTRY_PORT, HEALTH_MONITOR_PORT, BILLING_PORT   (8080, 8081, 8082, 8083)
-#   GATEWAY_STATE_DIR                pids, logs, data, tokens (default ./.gateway)
+#   GATEWAY_STATE_DIR                pids, logs, data, tokens (default ./.gateway); the services run from there,
+#                                    so the router's usage spool is data/usage-spool in it
 #   HEALTH_ALERT_WEBHOOK_URL         the health monitor POSTs each endpoint's UP/DOWN transition there (optional)
 set -euo pipefail
 

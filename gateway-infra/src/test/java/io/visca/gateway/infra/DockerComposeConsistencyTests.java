@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -86,15 +87,36 @@ class DockerComposeConsistencyTests {
         assertEquals(List.of(), unread, "variables compose sets for " + service + " that it never reads");
     }
 
+    /** The router's usage spool outlives its container, and the image lets the router's user write there. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void routerUsageSpoolIsOnANamedVolume() throws IOException {
+        Map<String, Object> router = service("router");
+        String dir = String.valueOf(((Map<String, Object>) router.get("environment")).get("ROUTER_USAGE_SPOOL_DIR"));
+        assertTrue(dir.startsWith("/"), "ROUTER_USAGE_SPOOL_DIR is set to an absolute path: " + dir);
+        List<String> mounts = (List<String>) router.get("volumes");
+        String mount = mounts == null ? null
+                : mounts.stream().filter(m -> m.endsWith(":" + dir)).findFirst().orElse(null);
+        assertTrue(mount != null, "a volume is mounted at " + dir + ": " + mounts);
+        String volume = mount.substring(0, mount.indexOf(':'));
+        assertTrue(((Map<String, Object>) compose().get("volumes")).containsKey(volume), volume + " is a named volume");
+        String docker = Files.readString(ROOT.resolve("router-service/src/main/docker/Dockerfile"));
+        assertTrue(docker.contains("mkdir -p " + dir) && docker.contains("chown -R 1001"),
+                "the image creates " + dir + " for user 1001");
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> service(String name) throws IOException {
+        Map<String, Object> services = (Map<String, Object>) compose().get("services");
+        assertTrue(services.containsKey(name), "compose has no service " + name);
+        return (Map<String, Object>) services.get(name);
+    }
+
+    private static Map<String, Object> compose() throws IOException {
         try (Reader r = Files.newBufferedReader(ROOT.resolve("docker-compose.yml"))) {
             LoaderOptions options = new LoaderOptions();
             options.setMaxAliasesForCollections(100);
-            Map<String, Object> compose = new Yaml(options).load(r);
-            Map<String, Object> services = (Map<String, Object>) compose.get("services");
-            assertTrue(services.containsKey(name), "compose has no service " + name);
-            return (Map<String, Object>) services.get(name);
+            return new Yaml(options).load(r);
         }
     }
 

@@ -14,6 +14,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.impl.ContextInternal;
+import io.visca.gateway.contracts.event.UsageRecorded;
 import io.visca.gateway.router.adapter.Operation;
 import io.visca.gateway.router.adapter.UpstreamCall;
 import io.visca.gateway.router.adapter.UpstreamErrors;
@@ -22,7 +23,6 @@ import io.visca.gateway.router.routing.EndpointState;
 import io.visca.gateway.router.routing.ModelRoute;
 import io.visca.gateway.router.routing.ProviderRuntime;
 import io.visca.gateway.router.routing.RoutingPlan;
-import io.visca.gateway.router.usage.AttemptRecord;
 
 /**
  * The attempts of one request until one gets a good response head: the plan's candidates in order (only the first
@@ -40,7 +40,7 @@ final class Attempts {
     private final Buffer raw;
     private final RoutingPlan plan;
     private final ContextInternal context;
-    private final List<AttemptRecord> log = new ArrayList<>(2);
+    private final List<UsageRecorded.Attempt> log = new ArrayList<>(2);
     private final Promise<UpstreamResponse> outcome = Promise.promise();
     private UpstreamCall current;
     private EndpointState currentEndpoint;
@@ -70,7 +70,7 @@ final class Attempts {
         return current;
     }
 
-    List<AttemptRecord> log() {
+    List<UsageRecorded.Attempt> log() {
         return log;
     }
 
@@ -103,7 +103,7 @@ final class Attempts {
                 GatewayError error = credentials.cause() instanceof GatewayError e ? e
                         : new GatewayError(502, GatewayError.UPSTREAM, "upstream_auth_failed", null, "Provider '"
                                 + provider.name() + "': its credentials could not be prepared.", 0, true);
-                log.add(new AttemptRecord(provider.name(), null, route.model().id(), 0, error.code(), 0));
+                log.add(new UsageRecorded.Attempt(provider.name(), null, route.model().id(), 0, error.code(), 0));
                 candidate(index + 1, error);
                 return;
             }
@@ -120,7 +120,7 @@ final class Attempts {
                 }
                 GatewayError error = asError(provider, result.cause());
                 if (error.code().equals("provider_rate_limited")) {
-                    log.add(new AttemptRecord(provider.name(), null, route.model().id(), 0, error.code(), 0));
+                    log.add(new UsageRecorded.Attempt(provider.name(), null, route.model().id(), 0, error.code(), 0));
                 }
                 if (movesOn(error)) {
                     candidate(index + 1, error);
@@ -178,7 +178,7 @@ final class Attempts {
                     response.live().pause();
                 }
                 endpoint.observeLatency(latencyMs);
-                log.add(new AttemptRecord(provider.name(), call.endpoint().id(), route.model().id(),
+                log.add(new UsageRecorded.Attempt(provider.name(), call.endpoint().id(), route.model().id(),
                         response.status(), null, latencyMs));
                 return Future.succeededFuture(response);
             }
@@ -194,7 +194,7 @@ final class Attempts {
         if (error.status() == 429) {
             call.provider().state().pause(error.retryAfterSeconds());
         }
-        log.add(new AttemptRecord(call.provider().name(), call.endpoint().id(), call.model().id(), status,
+        log.add(new UsageRecorded.Attempt(call.provider().name(), call.endpoint().id(), call.model().id(), status,
                 error.code(), (System.nanoTime() - call.startNanos()) / 1e6));
         releaseSlot();
         return error;

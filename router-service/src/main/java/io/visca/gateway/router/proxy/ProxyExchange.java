@@ -49,6 +49,7 @@ final class ProxyExchange {
     private Attempts attempts;
     private String strategy;
     private long upstreamEndNanos;
+    private long overheadNanos = -1;
     private boolean finished;
 
     ProxyExchange(ProxyServices services, HttpServerRequest request, Operation operation, String requestId) {
@@ -147,7 +148,8 @@ final class ProxyExchange {
             if (call.usage().estimated) {
                 response.putHeader(Headers.TOKENS_ESTIMATED, "true");
             }
-            response.putHeader(Headers.OVERHEAD, Headers.millis(overheadNanos()));
+            overheadNanos = overheadNanos();
+            response.putHeader(Headers.OVERHEAD, Headers.millis(overheadNanos));
             response.end(out);
             finish(FinishedRequest.SUCCESS, 200, null, cost);
         });
@@ -159,7 +161,8 @@ final class ProxyExchange {
         response.setStatusCode(200).putHeader(Headers.CONTENT_TYPE, Headers.EVENT_STREAM)
                 .putHeader("cache-control", "no-cache").putHeader("x-accel-buffering", "no").setChunked(true);
         upstreamEndNanos = System.nanoTime();
-        response.putHeader(Headers.OVERHEAD, Headers.millis(overheadNanos()));
+        overheadNanos = overheadNanos();
+        response.putHeader(Headers.OVERHEAD, Headers.millis(overheadNanos));
         if (upstream.live() == null) {
             Buffer out = mapper.data(upstream.body()).appendBuffer(mapper.end());
             endStream(mapper, out, null);
@@ -271,13 +274,16 @@ final class ProxyExchange {
         services.usage().record(new FinishedRequest(requestId, Instant.now(), key == null ? null : key.id(),
                 operation.name().toLowerCase(java.util.Locale.ROOT), requestedModel,
                 called ? call.provider().name() : null, called ? call.endpoint().id() : null,
-                called ? call.model().upstreamId() : null, called ? call.stream() : streamRequested, status,
+                called ? call.model().id() : null, called ? call.model().upstreamId() : null,
+                called ? call.stream() : streamRequested, status,
                 httpStatus, error == null ? null : error.type(), error == null ? null : error.code(),
                 called ? Math.max(0, call.usage().promptTokens) : 0,
                 called ? Math.max(0, call.usage().completionTokens) : 0, called ? call.usage().cachedTokens : 0,
                 called && call.usage().estimated, cost, called ? call.usage().reportedCost : null, strategy,
                 attempts == null ? List.of() : List.copyOf(attempts.log()),
                 (end - startNanos) / 1e6,
-                called && call.firstTokenNanos() > 0 ? (call.firstTokenNanos() - startNanos) / 1e6 : null));
+                called && call.firstTokenNanos() > 0 ? (call.firstTokenNanos() - startNanos) / 1e6 : null,
+                overheadNanos >= 0 && call.upstreamNanos() > 0 ? (upstreamEndNanos - call.upstreamNanos()) / 1e6 : null,
+                overheadNanos >= 0 ? overheadNanos / 1e6 : null));
     }
 }

@@ -6,8 +6,9 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 /**
- * Hands each {@link FinishedRequest} on as a CDI event, synchronously and without blocking; observers (the usage
- * publisher of the billing issue, tests) must not block either. An observer that fails is logged, never the request's
+ * Hands each {@link FinishedRequest} on as a CDI event, synchronously and without blocking; observers
+ * ({@link UsageEmitter}, which only queues it, and tests) must not block either. An observer that fails is logged, never the
+ * request's
  * problem.
  */
 @Singleton

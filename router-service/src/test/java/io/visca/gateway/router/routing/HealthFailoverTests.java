@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import io.visca.gateway.contracts.event.UsageRecorded;
 import io.visca.gateway.fakes.FakeOpenAiServer;
 import io.visca.gateway.infra.test.GatewayInfraResource;
 import io.visca.gateway.infra.test.ServiceProcess;
@@ -31,7 +32,6 @@ import io.visca.gateway.router.testing.FinishedRequests;
 import io.visca.gateway.router.testing.RegistryAdmin;
 import io.visca.gateway.router.testing.RegistryServiceResource;
 import io.visca.gateway.router.testing.RouterApi;
-import io.visca.gateway.router.usage.AttemptRecord;
 
 /**
  * Active health end to end: the real health monitor (its packaged jar, as a process) probes the endpoints of a
@@ -153,7 +153,7 @@ class HealthFailoverTests {
     private static long attemptsOn(List<String> requestIds, String endpoint) {
         long count = 0;
         for (String id : requestIds) {
-            for (AttemptRecord attempt : FinishedRequests.get(id).attemptLog()) {
+            for (UsageRecorded.Attempt attempt : FinishedRequests.get(id).attemptLog()) {
                 if (endpoint.equals(attempt.endpoint())) {
                     count++;
                 }

@@ -1,0 +1,133 @@
+package io.visca.gateway.router.testing;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+
+import io.visca.gateway.infra.test.GatewayInfraResource;
+
+/**
+ * A topic read as billing reads it: a real {@link KafkaConsumer} on the test broker, every partition from the
+ * beginning, keeping every record it saw in the order it saw them (per partition, the topic's order).
+ */
+public final class UsageTopic implements AutoCloseable {
+
+    /** Decimals read as written (0.0010500000 stays that), as billing reads costs. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
+
+    private final String topic;
+    private final KafkaConsumer<String, String> consumer;
+    private final List<ConsumerRecord<String, String>> seen = new ArrayList<>();
+    private boolean assigned;
+
+    public UsageTopic(String topic) {
+        this.topic = topic;
+        Properties config = new Properties();
+        config.putAll(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, GatewayInfraResource.kafkaBootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "usage-tests-" + UUID.randomUUID(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()));
+        consumer = new KafkaConsumer<>(config);
+    }
+
+    /** The value of the first event keyed {@code key}, waiting up to {@code within} for it. */
+    public JsonNode await(String key, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (true) {
+            List<ConsumerRecord<String, String>> found = records(key);
+            if (!found.isEmpty()) {
+                return read(found.get(0).value());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no " + topic + " event keyed " + key + " within " + within);
+            }
+            poll(Duration.ofMillis(200));
+        }
+    }
+
+    /** Waits until every key was seen. */
+    public void awaitAll(List<String> keys, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!keys().containsAll(keys)) {
+            if (System.nanoTime() > deadline) {
+                List<String> missing = new ArrayList<>(keys);
+                missing.removeAll(keys());
+                throw new AssertionError(missing.size() + " of " + keys.size() + " events missing from " + topic
+                        + " after " + within + ": " + missing);
+            }
+            poll(Duration.ofMillis(200));
+        }
+    }
+
+    /** Reads on for a while, to see whether more events come. */
+    public void pollFor(Duration duration) {
+        long deadline = System.nanoTime() + duration.toNanos();
+        while (System.nanoTime() < deadline) {
+            poll(Duration.ofMillis(100));
+        }
+    }
+
+    /** The records seen so far with this key. */
+    public List<ConsumerRecord<String, String>> records(String key) {
+        return seen.stream().filter(r -> key.equals(r.key())).toList();
+    }
+
+    /** The keys of every record seen so far, in order. */
+    public List<String> keys() {
+        return seen.stream().map(ConsumerRecord::key).toList();
+    }
+
+    /** How many partitions the topic has (0 before it exists). */
+    public int partitions() {
+        return consumer.partitionsFor(topic, Duration.ofSeconds(10)).size();
+    }
+
+    private void poll(Duration timeout) {
+        if (!assigned) {
+            List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+            if (partitions.isEmpty()) {
+                RouterApi.sleep(timeout.toMillis());
+                return; // created with the first event
+            }
+            List<TopicPartition> all = partitions.stream().map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
+            consumer.assign(all);
+            consumer.seekToBeginning(all);
+            assigned = true;
+        }
+        consumer.poll(timeout).forEach(seen::add);
+    }
+
+    public static JsonNode read(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new AssertionError("not JSON: " + json, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        consumer.close(Duration.ofSeconds(5));
+    }
+}
