@@ -24,6 +24,7 @@ import io.visca.gateway.contracts.provider.ProviderConfig;
 import io.visca.gateway.health.alert.AlertWebhook;
 import io.visca.gateway.health.config.HealthConfig;
 import io.visca.gateway.health.events.HealthChangedPublisher;
+import io.visca.gateway.health.metrics.HealthMetrics;
 
 /**
  * Probes every endpoint of every enabled provider whose {@code health_check.enabled} is true, each on a Vert.x timer
@@ -37,6 +38,7 @@ public class ProbeScheduler {
 
     private static final Logger LOG = Logger.getLogger(ProbeScheduler.class);
 
+    private final HealthMetrics metrics;
     private final Vertx vertx;
     private final Prober prober;
     private final HealthChangedPublisher publisher;
@@ -67,8 +69,9 @@ public class ProbeScheduler {
 
     @Inject
     public ProbeScheduler(Vertx vertx, Prober prober, HealthChangedPublisher publisher, AlertWebhook alerts,
-            HealthConfig config) {
+            HealthConfig config, HealthMetrics metrics) {
         this.vertx = vertx;
+        this.metrics = metrics;
         this.prober = prober;
         this.publisher = publisher;
         this.alerts = alerts;
@@ -158,6 +161,7 @@ public class ProbeScheduler {
     }
 
     private void schedule(Monitored m) {
+        metrics.status(m.target, m.state.status());
         long every = m.target.intervalSeconds() * 1000L;
         long first = 1 + ThreadLocalRandom.current().nextLong(Math.min(every, 500));
         m.timer = vertx.setPeriodic(first, every, id -> tick(m));
@@ -165,6 +169,7 @@ public class ProbeScheduler {
 
     private void cancel(Monitored m) {
         m.cancelled = true;
+        metrics.removed(m.target);
         vertx.cancelTimer(m.timer);
     }
 
@@ -200,6 +205,7 @@ public class ProbeScheduler {
             }
             EndpointState.Transition transition = m.state.record(result, m.target.failureThreshold(),
                     m.target.successThreshold(), Instant.now());
+            metrics.probed(m.target, result, m.state.status());
             if (transition == null) {
                 return;
             }

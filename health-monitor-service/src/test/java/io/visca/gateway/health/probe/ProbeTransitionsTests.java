@@ -85,12 +85,19 @@ class ProbeTransitionsTests {
         assertEquals("UP", down.path("previous_status").asText());
         assertEquals(3, down.path("consecutive_failures").asInt(), "DOWN at exactly the third failed probe");
         assertTrue(down.path("reason").asText().startsWith("GET /v1/models: connection refused"), down.toString());
+        assertEquals("0.0", endpointUpGauge(), "the status gauge says DOWN");
 
         upstream.restart();
         JsonNode up = events.await(KEY, e -> "UP".equals(e.status()) && !e.value().path("previous_status").isNull())
                 .value();
         assertEquals("DOWN", up.path("previous_status").asText());
         assertEquals(0, up.path("consecutive_failures").asInt());
+        assertEquals("1.0", endpointUpGauge(), "the status gauge says UP");
+        String metrics = io.restassured.RestAssured.get("/q/metrics").asString();
+        assertTrue(metrics.contains("visca_gateway_health_probes_total{endpoint=\"replica-1\",provider=\"" + PROVIDER
+                + "\",result=\"unhealthy\"}"), "probes counted by result");
+        assertTrue(metrics.contains("visca_gateway_health_probe_duration_seconds_count{endpoint=\"replica-1\""),
+                "probe latency recorded");
 
         List<Map<String, Object>> transitions = MonitorApi.endpoint(PROVIDER, "replica-1").transitions();
         assertEquals(List.of("UP", "DOWN", "UP"), transitions.stream().map(t -> t.get("status")).toList());
@@ -98,6 +105,13 @@ class ProbeTransitionsTests {
         assertEquals(2, transitions.get(2).get("consecutive_successes"), "UP again after success_threshold probes");
         assertEquals(3, events.forKey(KEY).size(), "one event per transition: " + events.forKey(KEY));
         assertTopicIsCompacted();
+    }
+
+    /** {@code visca_gateway_endpoint_up} of replica-1 on {@code /q/metrics}. */
+    private static String endpointUpGauge() {
+        String prefix = "visca_gateway_endpoint_up{endpoint=\"replica-1\",provider=\"" + PROVIDER + "\"} ";
+        return io.restassured.RestAssured.get("/q/metrics").asString().lines().filter(l -> l.startsWith(prefix))
+                .map(l -> l.substring(prefix.length())).findFirst().orElse("absent");
     }
 
     private static void assertTopicIsCompacted() throws Exception {
