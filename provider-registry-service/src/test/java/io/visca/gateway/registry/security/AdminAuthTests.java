@@ -75,5 +75,7 @@ class AdminAuthTests {
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/providers/{name}/test"))
                 .body("components.schemas.ModelConfig.properties", org.hamcrest.Matchers.hasKey("cost_per_1k_input"));
         given().get("/q/swagger-ui/").then().statusCode(200).body(containsString("swagger"));
+        given().get("/q/metrics").then().statusCode(200).body(containsString("http_server_requests_seconds_count"),
+                containsString("jvm_memory_used_bytes"));
     }
 }
