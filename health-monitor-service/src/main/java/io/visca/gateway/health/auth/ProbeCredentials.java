@@ -1,70 +1,84 @@
 package io.visca.gateway.health.auth;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
+import java.time.Duration;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.visca.gateway.auth.MissingSecretException;
+import io.visca.gateway.auth.OAuth2TokenCache;
+import io.visca.gateway.auth.SecretResolver;
+import io.visca.gateway.auth.TokenEndpoint;
+import io.visca.gateway.auth.UpstreamAuthException;
+import io.visca.gateway.auth.UpstreamAuthHeaders;
 import io.visca.gateway.contracts.provider.AuthConfig;
+import io.visca.gateway.health.config.HealthConfig;
 import io.visca.gateway.health.probe.ProbeFailure;
+import io.visca.gateway.health.probe.ProbeHttp;
 
 /**
- * The headers that authenticate a probe, per {@code auth.auth_type}: {@code bearer}, {@code header} (any header
- * name), {@code basic}, {@code none}, and {@code oauth2_client_credentials} (a cached token). Secrets are resolved
- * from the monitor's environment for each probe and live only in the returned headers.
+ * The headers that authenticate a probe, from the shared {@link UpstreamAuthHeaders}: {@code bearer}, {@code header}
+ * (any header name), {@code basic}, {@code none}, and {@code oauth2_client_credentials} (a cached token, fetched
+ * through the monitor's {@link ProbeHttp} client within {@code health.probe.token-timeout}). Secrets are resolved
+ * from the monitor's environment for each probe and live only in the returned headers; what goes wrong is a
+ * {@link ProbeFailure} whose message is the probe's reason.
  */
 @Singleton
 public class ProbeCredentials {
 
-    private final Secrets secrets;
-    private final OAuth2Tokens tokens;
+    private final UpstreamAuthHeaders auth;
 
     @Inject
-    public ProbeCredentials(OAuth2Tokens tokens) {
-        this(Secrets.fromEnvironment(), tokens);
+    public ProbeCredentials(ProbeHttp http, HealthConfig config) {
+        this(SecretResolver.fromEnvironment(), tokenEndpoint(http), config.probe().tokenTimeout());
     }
 
-    ProbeCredentials(Secrets secrets, OAuth2Tokens tokens) {
-        this.secrets = secrets;
-        this.tokens = tokens;
+    ProbeCredentials(SecretResolver secrets, TokenEndpoint tokenEndpoint, Duration tokenTimeout) {
+        this.auth = new UpstreamAuthHeaders(secrets, new OAuth2TokenCache(tokenEndpoint, secrets, tokenTimeout));
     }
 
-    /** Fails with a {@link ProbeFailure} when a secret is missing or a token cannot be had. */
+    /** A map of its own, which the probe may add to; fails with a {@link ProbeFailure}. */
     public Future<MultiMap> headers(AuthConfig auth) {
-        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-        if (auth == null || auth.authType() == null || AuthConfig.NONE.equals(auth.authType())) {
-            return Future.succeededFuture(headers);
-        }
-        try {
-            return switch (auth.authType()) {
-                case AuthConfig.BEARER -> Future.succeededFuture(
-                        headers.set("authorization", "Bearer " + secrets.resolve("auth.api_key", auth.apiKey())));
-                case AuthConfig.HEADER -> Future.succeededFuture(
-                        headers.set(auth.headerName(), secrets.resolve("auth.api_key", auth.apiKey())));
-                case AuthConfig.BASIC -> Future.succeededFuture(headers.set("authorization",
-                        basic(secrets.resolve("auth.username", auth.username()),
-                                secrets.resolve("auth.password", auth.password()))));
-                case AuthConfig.OAUTH2_CLIENT_CREDENTIALS -> tokens.token(auth, secrets)
-                        .map(token -> headers.set("authorization", "Bearer " + token));
-                default -> Future.failedFuture(new ProbeFailure("unknown auth_type '" + auth.authType() + "'"));
-            };
-        } catch (ProbeFailure e) {
-            return Future.failedFuture(e);
-        }
+        return this.auth.headers(auth).transform(done -> {
+            if (done.failed()) {
+                return Future.failedFuture(failure(done.cause()));
+            }
+            // auth_type none answers one shared empty map; the probe adds its user-agent to the map it gets
+            MultiMap headers = done.result();
+            return Future.succeededFuture(headers == UpstreamAuthHeaders.NO_HEADERS ? MultiMap.caseInsensitiveMultiMap()
+                    : headers);
+        });
     }
 
     /** The endpoint refused the credentials: an OAuth2 token is dropped, so the next probe fetches a new one. */
     public void rejected(AuthConfig auth) {
-        if (auth != null && AuthConfig.OAUTH2_CLIENT_CREDENTIALS.equals(auth.authType())) {
-            tokens.forget(auth);
-        }
+        this.auth.rejected(auth);
     }
 
-    static String basic(String user, String password) {
-        String pair = (user == null ? "" : user) + ":" + (password == null ? "" : password);
-        return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+    /**
+     * The probe's reason: a missing variable is named for this service; the shared messages of token failures
+     * ({@code OAuth2 token request to URL answered HTTP 401 (invalid_client)}) and unknown types are used as they are.
+     * Anything else is left to {@link io.visca.gateway.health.probe.ProbeFailures}.
+     */
+    static Throwable failure(Throwable cause) {
+        if (cause instanceof MissingSecretException missing) {
+            return new ProbeFailure(missing.getMessage() + " for the health monitor");
+        }
+        return cause instanceof UpstreamAuthException ? new ProbeFailure(cause.getMessage()) : cause;
+    }
+
+    private static TokenEndpoint tokenEndpoint(ProbeHttp http) {
+        return (url, headers, form, timeout) -> {
+            long timeoutMs = Math.max(1, timeout.toMillis());
+            RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
+                    .setConnectTimeout(timeoutMs).setIdleTimeout(timeoutMs).setHeaders(headers);
+            return http.client().request(options).compose(request -> request.send(form))
+                    .compose(response -> response.body()
+                            .map(body -> new TokenEndpoint.Reply(response.statusCode(), body)));
+        };
     }
 }

@@ -16,7 +16,7 @@ import io.visca.gateway.contracts.provider.CustomRequestConfig;
 import io.visca.gateway.contracts.provider.ProviderConfig;
 import io.visca.gateway.contracts.provider.ProviderTypes;
 import io.visca.gateway.contracts.provider.TransformConfig;
-import io.visca.gateway.router.auth.Secrets;
+import io.visca.gateway.router.auth.ProviderSecrets;
 import io.visca.gateway.router.proxy.GatewayError;
 import net.thisptr.jackson.jq.BuiltinFunctionLoader;
 import net.thisptr.jackson.jq.JsonQuery;
@@ -46,7 +46,6 @@ public class CustomAdapter implements ProviderAdapter {
 
     private static final Version JQ = Versions.JQ_1_6;
     private static final Scope ROOT = rootScope();
-    private static final Secrets SECRETS = Secrets.fromEnvironment();
 
     /** What {@link #prepare} makes of a custom provider's config. */
     record Prepared(HttpMethod method, String path, Map<String, String> headers, JsonQuery request,
@@ -167,7 +166,7 @@ public class CustomAdapter implements ProviderAdapter {
             headers.remove("content-type");
         }
         prepared.headers().forEach((name, value) -> headers.set(name,
-                SECRETS.resolve(call.provider().name(), "request.headers." + name, value)));
+                ProviderSecrets.resolve(call.provider().name(), "request.headers." + name, value)));
         return headers;
     }
 

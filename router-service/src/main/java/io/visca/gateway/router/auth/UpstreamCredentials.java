@@ -1,73 +1,95 @@
 package io.visca.gateway.router.auth;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
+import java.time.Duration;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import org.jboss.logging.Logger;
+
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.visca.gateway.contracts.provider.AuthConfig;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.visca.gateway.auth.MissingSecretException;
+import io.visca.gateway.auth.OAuth2TokenCache;
+import io.visca.gateway.auth.SecretResolver;
+import io.visca.gateway.auth.TokenEndpoint;
+import io.visca.gateway.auth.TokenRequestException;
+import io.visca.gateway.auth.UnsupportedAuthTypeException;
+import io.visca.gateway.auth.UpstreamAuthHeaders;
+import io.visca.gateway.router.adapter.UpstreamRequest;
 import io.visca.gateway.router.proxy.GatewayError;
+import io.visca.gateway.router.proxy.UpstreamClient;
 import io.visca.gateway.router.routing.ProviderRuntime;
 
 /**
- * The headers that authenticate a call to a provider, per {@code auth.auth_type}: {@code bearer}, {@code header}
- * (any header name), {@code basic}, {@code none}, and {@code oauth2_client_credentials} (a cached token). Secrets
- * are resolved from the router's environment for each call and live only in the returned headers.
+ * The headers that authenticate a call to a provider, from the shared {@link UpstreamAuthHeaders}: {@code bearer},
+ * {@code header} (any header name), {@code basic}, {@code none}, and {@code oauth2_client_credentials} (a cached
+ * token, refreshed in the background, fetched through {@link UpstreamClient}). Secrets are resolved from the router's
+ * environment for each call and live only in the returned headers. Failures become {@link GatewayError}s.
  */
 @Singleton
 public class UpstreamCredentials {
 
-    private static final MultiMap NONE = MultiMap.caseInsensitiveMultiMap();
+    private static final Logger LOG = Logger.getLogger(UpstreamCredentials.class);
+    private static final Duration TOKEN_TIMEOUT = Duration.ofSeconds(10);
 
-    private final Secrets secrets;
-    private final OAuth2Tokens tokens;
+    private final UpstreamAuthHeaders auth;
 
     @Inject
-    public UpstreamCredentials(OAuth2Tokens tokens) {
-        this(Secrets.fromEnvironment(), tokens);
+    public UpstreamCredentials(UpstreamClient http) {
+        this(SecretResolver.fromEnvironment(), tokenEndpoint(http));
     }
 
-    UpstreamCredentials(Secrets secrets, OAuth2Tokens tokens) {
-        this.secrets = secrets;
-        this.tokens = tokens;
+    UpstreamCredentials(SecretResolver secrets, TokenEndpoint tokenEndpoint) {
+        this.auth = new UpstreamAuthHeaders(secrets, new OAuth2TokenCache(tokenEndpoint, secrets, TOKEN_TIMEOUT));
     }
 
-    /** Fails with a {@link GatewayError} when a secret is missing or a token cannot be had. */
+    /**
+     * Completes at once unless an OAuth2 token has to be fetched; the map is read-only ({@code none} shares one).
+     * Fails with a {@link GatewayError} when a secret is missing or a token cannot be had.
+     */
     public Future<MultiMap> headers(ProviderRuntime provider) {
-        AuthConfig auth = provider.config().auth();
-        if (auth == null || auth.authType() == null || AuthConfig.NONE.equals(auth.authType())) {
-            return Future.succeededFuture(NONE);
+        Future<MultiMap> headers = auth.headers(provider.config().auth());
+        if (headers.succeeded()) {
+            return headers;
         }
         String name = provider.name();
-        try {
-            return switch (auth.authType()) {
-                case AuthConfig.BEARER -> Future.succeededFuture(
-                        single("authorization", "Bearer " + secrets.resolve(name, "auth.api_key", auth.apiKey())));
-                case AuthConfig.HEADER -> Future.succeededFuture(
-                        single(auth.headerName(), secrets.resolve(name, "auth.api_key", auth.apiKey())));
-                case AuthConfig.BASIC -> Future.succeededFuture(single("authorization",
-                        basic(secrets.resolve(name, "auth.username", auth.username()),
-                                secrets.resolve(name, "auth.password", auth.password()))));
-                case AuthConfig.OAUTH2_CLIENT_CREDENTIALS -> tokens.token(name, auth, secrets)
-                        .map(token -> single("authorization", "Bearer " + token));
-                default -> Future.failedFuture(new GatewayError(502, GatewayError.UPSTREAM, "provider_misconfigured",
-                        null, "Provider '" + name + "' has an unknown auth_type '" + auth.authType() + "'.", 0,
-                        true));
-            };
-        } catch (GatewayError e) {
-            return Future.failedFuture(e);
+        return headers.recover(failure -> Future.failedFuture(error(name, failure)));
+    }
+
+    /** The upstream answered 401 or 403: an OAuth2 token is dropped, so that the next call fetches a new one. */
+    public void rejected(ProviderRuntime provider) {
+        auth.rejected(provider.config().auth());
+    }
+
+    static Throwable error(String provider, Throwable failure) {
+        if (failure instanceof MissingSecretException missing) {
+            return ProviderSecrets.misconfigured(provider, missing);
         }
+        if (failure instanceof UnsupportedAuthTypeException unsupported) {
+            return new GatewayError(502, GatewayError.UPSTREAM, "provider_misconfigured", null,
+                    "Provider '" + provider + "' has an unknown auth_type '" + unsupported.authType() + "'.", 0, true);
+        }
+        if (failure instanceof TokenRequestException token) {
+            LOG.warnf("OAuth2 token for provider '%s' failed: %s", provider, token.getMessage());
+            String why = token.problem() == TokenRequestException.Problem.UNREACHABLE
+                    ? "the token endpoint is unreachable (" + token.getCause().getClass().getSimpleName() + ")"
+                    : "the token endpoint answered HTTP " + token.status()
+                            + (token.errorCode() == null ? "" : " (" + token.errorCode() + ")");
+            return new GatewayError(502, GatewayError.UPSTREAM, "upstream_auth_failed", null,
+                    "Provider '" + provider + "': no OAuth2 access token: " + why, 0, true);
+        }
+        return failure;
     }
 
-    static String basic(String user, String password) {
-        String pair = (user == null ? "" : user) + ":" + (password == null ? "" : password);
-        return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static MultiMap single(String name, String value) {
-        return MultiMap.caseInsensitiveMultiMap().set(name, value);
+    private static TokenEndpoint tokenEndpoint(UpstreamClient http) {
+        return (url, headers, form, timeout) -> {
+            int timeoutMs = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
+            UpstreamRequest request = new UpstreamRequest(HttpMethod.POST, url, headers, Buffer.buffer(form));
+            return http.send(request, timeoutMs, timeoutMs, null).compose(response -> response.body()
+                    .map(body -> new TokenEndpoint.Reply(response.statusCode(), body)));
+        };
     }
 }

@@ -191,6 +191,9 @@ final class Attempts {
     }
 
     private GatewayError attemptFailed(UpstreamCall call, int status, GatewayError error) {
+        if (status == 401 || status == 403) {
+            services.credentials().rejected(call.provider());
+        }
         if (error.status() == 429) {
             call.provider().state().pause(error.retryAfterSeconds());
         }

@@ -1,9 +1,9 @@
 package io.visca.gateway.registry.provider.client;
 
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -31,15 +31,12 @@ public class ConnectionTester {
 
     private final UpstreamWebClient http;
     private final UpstreamAuth auth;
-    private final SecretResolver secrets;
     private final ObjectMapper json;
     private final RegistryConfig config;
 
-    ConnectionTester(UpstreamWebClient http, UpstreamAuth auth, SecretResolver secrets, ObjectMapper json,
-            RegistryConfig config) {
+    ConnectionTester(UpstreamWebClient http, UpstreamAuth auth, ObjectMapper json, RegistryConfig config) {
         this.http = http;
         this.auth = auth;
-        this.secrets = secrets;
         this.json = json;
         this.config = config;
     }
@@ -138,8 +135,9 @@ public class ConnectionTester {
 
     private Uni<Answer> send(EndpointConfig endpoint, TypeProbe.Call call, Map<String, String> authHeaders,
             CallTimeouts timeouts) {
-        Map<String, String> headers = new HashMap<>();
-        call.headers().forEach((name, value) -> headers.put(name, secrets.resolve(value, "request.headers." + name)));
+        // case-insensitive, as HTTP header names are: the provider's auth replaces a request header of the same name
+        Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        call.headers().forEach((name, value) -> headers.put(name, auth.resolve("request.headers." + name, value)));
         headers.putAll(authHeaders);
         HttpRequest<Buffer> request = timeouts.apply(http.get()
                 .requestAbs(HttpMethod.valueOf(call.method()), endpoint.baseUrl() + call.path()))

@@ -1,34 +1,46 @@
 package io.visca.gateway.registry.provider.client;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.inject.Inject;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.MultiMap;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.ext.web.client.HttpRequest;
+import io.visca.gateway.auth.MissingSecretException;
+import io.visca.gateway.auth.OAuth2TokenCache;
+import io.visca.gateway.auth.SecretResolver;
+import io.visca.gateway.auth.TokenEndpoint;
+import io.visca.gateway.auth.TokenRequestException;
+import io.visca.gateway.auth.UnsupportedAuthTypeException;
+import io.visca.gateway.auth.UpstreamAuthHeaders;
 import io.visca.gateway.contracts.provider.AuthConfig;
 
 /**
- * The headers that authenticate a call to a provider: bearer, a named header, Basic, or an OAuth2
- * client-credentials token fetched from {@code token_url} (form POST, client authenticated with HTTP Basic as RFC
- * 6749 section 2.3.1 requires servers to support). Secrets are resolved at call time and never leave the headers.
+ * Test Connection's side of the shared upstream auth ({@link UpstreamAuthHeaders}): the headers that authenticate a
+ * call to a provider, as a {@link Uni}, and {@code ${NAME}} references resolved from this service's environment at
+ * call time. OAuth2 tokens are fetched with {@link UpstreamWebClient} within the provider's {@link CallTimeouts}, and
+ * fresh for every test: a cached token would hide client credentials that stopped working. The shared failures
+ * become {@link ProbeFailure}s ({@code missing_secret}, {@code auth}, {@code http_error}, ...).
  */
 @ApplicationScoped
 public class UpstreamAuth {
 
     private final SecretResolver secrets;
     private final UpstreamWebClient http;
-    private final ObjectMapper json;
 
-    UpstreamAuth(SecretResolver secrets, UpstreamWebClient http, ObjectMapper json) {
+    @Inject
+    UpstreamAuth(UpstreamWebClient http) {
+        this(SecretResolver.fromEnvironment(), http);
+    }
+
+    UpstreamAuth(SecretResolver secrets, UpstreamWebClient http) {
         this.secrets = secrets;
         this.http = http;
-        this.json = json;
     }
 
     /**
@@ -36,64 +48,69 @@ public class UpstreamAuth {
      *         token endpoint's failure)
      */
     public Uni<Map<String, String>> headers(AuthConfig auth, CallTimeouts timeouts) {
-        if (auth == null || AuthConfig.NONE.equals(auth.authType())) {
-            return Uni.createFrom().item(Map.of());
-        }
+        UpstreamAuthHeaders headers = new UpstreamAuthHeaders(secrets,
+                new OAuth2TokenCache(tokenEndpoint(timeouts), secrets, timeouts.total()));
+        return Uni.createFrom().completionStage(() -> headers.headers(auth).toCompletionStage())
+                .map(UpstreamAuth::toMap)
+                .onFailure().transform(UpstreamAuth::failure);
+    }
+
+    /**
+     * @param field where the value comes from, e.g. {@code request.headers.X-Tenant}, for the error message
+     * @throws ProbeFailure {@code missing_secret} naming the variable when it is not set
+     */
+    public String resolve(String field, String value) {
         try {
-            return switch (auth.authType()) {
-                case AuthConfig.BEARER -> Uni.createFrom().item(
-                        Map.of("Authorization", "Bearer " + secrets.resolve(auth.apiKey(), "auth.api_key")));
-                case AuthConfig.HEADER -> Uni.createFrom().item(
-                        Map.of(auth.headerName(), secrets.resolve(auth.apiKey(), "auth.api_key")));
-                case AuthConfig.BASIC -> Uni.createFrom().item(Map.of("Authorization", basic(
-                        secrets.resolve(auth.username(), "auth.username"),
-                        secrets.resolve(auth.password(), "auth.password"))));
-                case AuthConfig.OAUTH2_CLIENT_CREDENTIALS -> token(auth, timeouts)
-                        .map(token -> Map.of("Authorization", "Bearer " + token));
-                default -> Uni.createFrom().failure(new ProbeFailure(ProbeFailure.AUTH, null,
-                        "unsupported auth_type " + auth.authType()));
-            };
-        } catch (ProbeFailure e) {
-            return Uni.createFrom().failure(e);
+            return secrets.resolve(field, value);
+        } catch (MissingSecretException e) {
+            throw failure(e);
         }
     }
 
-    private Uni<String> token(AuthConfig auth, CallTimeouts timeouts) {
-        String clientId = secrets.resolve(auth.clientId(), "auth.client_id");
-        String clientSecret = secrets.resolve(auth.clientSecret(), "auth.client_secret");
-        MultiMap form = MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials");
-        if (auth.scope() != null && !auth.scope().isBlank()) {
-            form.add("scope", auth.scope());
+    /** A shared auth failure in Test Connection's terms; anything else is left to {@link FailureClassifier}. */
+    static RuntimeException failure(Throwable cause) {
+        if (cause instanceof MissingSecretException missing) {
+            return new ProbeFailure(ProbeFailure.MISSING_SECRET, null,
+                    missing.getMessage() + " for provider-registry-service");
         }
-        String call = "token request to " + auth.tokenUrl();
-        return timeouts.apply(http.get().postAbs(auth.tokenUrl()))
-                .putHeader("Authorization", basic(clientId, clientSecret))
-                .putHeader("Accept", "application/json")
-                .sendForm(form)
-                .ifNoItem().after(timeouts.total()).fail()
-                .onFailure().transform(failure -> FailureClassifier.classify(failure, call))
-                .map(response -> {
-                    int status = response.statusCode();
-                    if (status == 400 || status == 401 || status == 403) {
-                        throw new ProbeFailure(ProbeFailure.AUTH, status, call + " answered HTTP " + status
-                                + ": the token endpoint refused the client credentials");
-                    }
-                    if (status < 200 || status > 299) {
-                        throw new ProbeFailure(ProbeFailure.HTTP_ERROR, status, call + " answered HTTP " + status);
-                    }
-                    try {
-                        JsonNode token = json.readTree(response.bodyAsString()).path("access_token");
-                        if (!token.isTextual() || token.textValue().isBlank()) {
-                            throw FailureClassifier.unexpectedBody(status, call, "no access_token");
-                        }
-                        return token.textValue();
-                    } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
-                        throw FailureClassifier.unexpectedBody(status, call, "not JSON");
-                    }
-                });
+        if (cause instanceof UnsupportedAuthTypeException unsupported) {
+            return new ProbeFailure(ProbeFailure.AUTH, null, "unsupported auth_type " + unsupported.authType());
+        }
+        if (cause instanceof TokenRequestException token) {
+            return tokenFailure(token);
+        }
+        return cause instanceof RuntimeException runtime ? runtime : FailureClassifier.classify(cause, "authentication");
     }
 
-    private static String basic(String user, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    private static ProbeFailure tokenFailure(TokenRequestException token) {
+        String call = "token request to " + token.tokenUrl();
+        int status = token.status();
+        return switch (token.problem()) {
+            case UNREACHABLE -> FailureClassifier.classify(token.getCause(), call);
+            case ERROR_STATUS -> status == 400 || status == 401 || status == 403
+                    ? new ProbeFailure(ProbeFailure.AUTH, status, call + " answered HTTP " + status
+                            + ": the token endpoint refused the client credentials")
+                    : new ProbeFailure(ProbeFailure.HTTP_ERROR, status, call + " answered HTTP " + status);
+            case NOT_JSON -> FailureClassifier.unexpectedBody(status, call, "not JSON");
+            case NO_ACCESS_TOKEN -> FailureClassifier.unexpectedBody(status, call, "no access_token");
+        };
+    }
+
+    private TokenEndpoint tokenEndpoint(CallTimeouts timeouts) {
+        return (url, headers, form, timeout) -> {
+            HttpRequest<Buffer> request = timeouts.apply(http.get().postAbs(url));
+            headers.forEach(request::putHeader);
+            Uni<TokenEndpoint.Reply> reply = request.sendBuffer(Buffer.buffer(form))
+                    .ifNoItem().after(timeout).fail()
+                    .map(response -> new TokenEndpoint.Reply(response.statusCode(),
+                            response.body() == null ? null : response.body().getDelegate()));
+            return Future.fromCompletionStage(reply.subscribeAsCompletionStage());
+        };
+    }
+
+    private static Map<String, String> toMap(MultiMap headers) {
+        Map<String, String> map = new LinkedHashMap<>();
+        headers.forEach(map::put);
+        return map;
     }
 }
