@@ -31,7 +31,7 @@ create table usage_record (
     reported_cost          numeric,
     latency_ms             bigint      not null,
     time_to_first_token_ms bigint,
-    attempt_log            jsonb       not null,
+    attempt_log            json        not null,
     schema_version         integer     not null,
     stored_at              timestamptz not null default now()
 );

@@ -2,6 +2,7 @@ package io.visca.gateway.billing.ledger;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 import io.visca.gateway.contracts.event.UsageRecorded;
@@ -66,8 +67,9 @@ record LedgerBatch(String[] requestId, String[] occurredAt, String[] apiKeyId, S
         return requestId.length;
     }
 
+    /** Cut (not rounded, as PostgreSQL would) to its microseconds: a request stays in the hour it finished in. */
     private static String instant(Instant instant) {
-        return instant.toString();
+        return instant.truncatedTo(ChronoUnit.MICROS).toString();
     }
 
     private static String decimal(BigDecimal value) {

@@ -38,7 +38,7 @@ public class LedgerRepository implements PanacheRepositoryBase<UsageRecordEntity
                     cast(:tokens_estimated as boolean[]), cast(cast(:input_cost as text[]) as numeric[]),
                     cast(cast(:output_cost as text[]) as numeric[]), cast(cast(:total_cost as text[]) as numeric[]),
                     cast(cast(:reported_cost as text[]) as numeric[]), cast(:latency_ms as bigint[]),
-                    cast(:time_to_first_token_ms as bigint[]), cast(cast(:attempt_log as text[]) as jsonb[]),
+                    cast(:time_to_first_token_ms as bigint[]), cast(cast(:attempt_log as text[]) as json[]),
                     cast(:schema_version as int[]))
                 as t(%1$s)
             ), inserted as (

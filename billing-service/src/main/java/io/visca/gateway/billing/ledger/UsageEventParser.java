@@ -54,7 +54,9 @@ public class UsageEventParser {
         try {
             event = reader.readValue(value);
         } catch (JsonMappingException e) {
-            return Parsed.problem("wrong type or value for " + path(e) + at(e.getLocation()));
+            String path = path(e);
+            return Parsed.problem((path.isEmpty() ? "not a usage-recorded object" : "wrong type or value for " + path)
+                    + at(e.getLocation()));
         } catch (JsonProcessingException e) {
             return Parsed.problem("not valid JSON" + at(e.getLocation()));
         } catch (IOException e) {
@@ -147,7 +149,7 @@ public class UsageEventParser {
                 path.append('[').append(ref.getIndex()).append(']');
             }
         }
-        return path.length() == 0 ? "the value" : path.toString();
+        return path.toString();
     }
 
     private static String at(JsonLocation location) {

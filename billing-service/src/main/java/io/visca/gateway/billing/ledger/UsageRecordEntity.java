@@ -13,7 +13,7 @@ import org.hibernate.annotations.Immutable;
 /**
  * One stored usage-recorded event (table {@code usage_record}), keyed by request id. Written only by
  * {@link LedgerRepository#store} (one multi-row insert per batch), read by the finance queries; never updated.
- * {@code attempt_log} is {@code jsonb} in the table and read as its JSON text.
+ * {@code attempt_log} is {@code json} in the table (kept as written) and read as its text.
  */
 @Entity
 @Immutable

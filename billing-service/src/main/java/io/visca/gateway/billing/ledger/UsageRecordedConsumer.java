@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -33,7 +32,6 @@ public class UsageRecordedConsumer {
 
     static final String CHANNEL = Topics.USAGE_RECORDED;
     private static final Logger LOG = Logger.getLogger(UsageRecordedConsumer.class);
-    private static final Pattern SANE_KEY = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
 
     private final UsageEventParser parser;
     private final LedgerWriter writer;
@@ -59,9 +57,9 @@ public class UsageRecordedConsumer {
         for (KafkaRecord<String, byte[]> record : records) {
             UsageEventParser.Parsed parsed = parser.parse(record.getPayload());
             if (!parsed.valid()) {
-                LOG.warnf("skipping malformed usage-recorded event at %s-%d offset %d (key %s): %s",
-                        record.getTopic(), record.getPartition(), offset(record), shown(record.getKey()),
-                        parsed.problem());
+                // its key is not shown either: nothing of a value that is not what it should be reaches the log
+                LOG.warnf("skipping malformed usage-recorded event at %s-%d offset %d: %s", record.getTopic(),
+                        record.getPartition(), offset(record), parsed.problem());
                 metrics.malformed();
                 continue;
             }
@@ -90,8 +88,4 @@ public class UsageRecordedConsumer {
         return record instanceof IncomingKafkaRecord<?, ?> incoming ? incoming.getOffset() : -1;
     }
 
-    /** A key is a request id; anything else is not repeated in the log. */
-    private static String shown(String key) {
-        return key == null ? "none" : SANE_KEY.matcher(key).matches() ? key : "not shown";
-    }
 }

@@ -1,11 +1,8 @@
 package io.visca.gateway.billing.testing;
 
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -49,19 +46,6 @@ public final class UsageEvents {
         return prefix + "-" + RUN + "-" + SEQUENCE.incrementAndGet();
     }
 
-    /** A successful chat request with configured and reported costs; change it with the with* helpers. */
-    public static UsageRecorded event(String apiKey, String provider, String model, Instant at, long prompt,
-            long completion, String inputCost, String outputCost, String reportedCost) {
-        BigDecimal in = inputCost == null ? null : new BigDecimal(inputCost);
-        BigDecimal out = outputCost == null ? null : new BigDecimal(outputCost);
-        BigDecimal total = in == null || out == null ? null : in.add(out);
-        String id = "req_" + UUID.randomUUID();
-        return new UsageRecorded(UsageRecorded.SCHEMA_VERSION, id, at, id, apiKey, model, model, provider,
-                provider + "/0", "cost", 1, "success", 200, null, false, prompt, completion, 0, false, in, out,
-                total, reportedCost == null ? null : new BigDecimal(reportedCost), 120, null, "chat", model, null,
-                List.of(new UsageRecorded.Attempt(provider, provider + "/0", model, 200, null, 118.5)));
-    }
-
     public static byte[] json(UsageRecorded event) {
         try {
             return JSON.writeValueAsBytes(event);
@@ -95,9 +79,11 @@ public final class UsageEvents {
         producer().flush();
     }
 
-    public static void await(Future<RecordMetadata> sent) {
+    /** Waits until the broker has it; its partition and offset. */
+    public static RecordMetadata await(Future<RecordMetadata> sent) {
+        flush();
         try {
-            sent.get(30, TimeUnit.SECONDS);
+            return sent.get(30, TimeUnit.SECONDS);
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
             throw new IllegalStateException("sending to Kafka failed", e);
         }
