@@ -37,6 +37,7 @@ public final class UsageEvents {
             .setPropertyNamingStrategy(new WireNamingStrategy())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private static KafkaProducer<String, byte[]> producer;
+    private static String bootstrapServers;
 
     private UsageEvents() {
     }
@@ -89,11 +90,16 @@ public final class UsageEvents {
         }
     }
 
+    /** Outside a Quarkus test: the broker to send to (otherwise the application's kafka.bootstrap.servers). */
+    public static synchronized void useBroker(String servers) {
+        bootstrapServers = servers;
+    }
+
     private static synchronized KafkaProducer<String, byte[]> producer() {
         if (producer == null) {
             Properties p = new Properties();
-            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers != null ? bootstrapServers
+                    : ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
             p.put(ProducerConfig.ACKS_CONFIG, "all");
             p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
             p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
