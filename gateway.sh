@@ -18,6 +18,8 @@
 #   ROUTER_PORT, REGISTRY_PORT, HEALTH_MONITOR_PORT, BILLING_PORT   (8080, 8081, 8082, 8083)
 #   GATEWAY_STATE_DIR                pids, logs, data, tokens (default ./.gateway)
 #   HEALTH_ALERT_WEBHOOK_URL         the health monitor POSTs each endpoint's UP/DOWN transition there (optional)
+#   BILLING_API_TOKEN                a second token that opens only billing's finance API (optional)
+#   BILLING_RETENTION_RAW_RECORDS    how long billing keeps raw usage records (default 90d; rollups are kept)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
