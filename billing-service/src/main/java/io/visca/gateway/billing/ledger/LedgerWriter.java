@@ -9,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.visca.gateway.billing.config.BillingConfig;
 import io.visca.gateway.contracts.event.UsageRecorded;
@@ -19,8 +18,8 @@ import io.visca.gateway.contracts.event.UsageRecorded;
  * <ul>
  * <li>one transaction, one statement ({@link LedgerRepository#store}) for the whole batch;</li>
  * <li>if PostgreSQL refuses the content of a row (SQLSTATE class 22/23, e.g. a timestamp out of its range), the
- * events are written one by one, each in its own transaction, and only those refused on their own are skipped
- * (logged with their request id, counted as malformed);</li>
+ * batch is split in halves, each written in a transaction of its own, and so on down to single events: only those
+ * refused on their own are skipped (logged with their request id, counted as malformed), the rest is stored;</li>
  * <li>any other failure (the database is down, a connection dropped, a deadlock) is retried with exponential
  * backoff for as long as it takes. The batch is not acknowledged meanwhile, so its offsets are not committed.</li>
  * </ul>
@@ -70,12 +69,12 @@ public class LedgerWriter {
                 metrics.malformed();
                 return Uni.createFrom().item(new Written(0, 1));
             }
-            LOG.warnf("PostgreSQL refused a batch of %d events (%s): writing them one by one", events.size(),
+            LOG.warnf("PostgreSQL refused a batch of %d events (%s): writing its halves apart", events.size(),
                     DbErrors.describe(failure));
-            return Multi.createFrom().range(0, events.size())
-                    .onItem().transformToUniAndConcatenate(i -> writeSplittingOnDataErrors(
-                            List.of(events.get(i)), List.of(attemptLogs.get(i))))
-                    .collect().with(java.util.stream.Collectors.reducing(new Written(0, 0), Written::plus));
+            int half = events.size() / 2;
+            return writeSplittingOnDataErrors(events.subList(0, half), attemptLogs.subList(0, half))
+                    .chain(first -> writeSplittingOnDataErrors(events.subList(half, events.size()),
+                            attemptLogs.subList(half, attemptLogs.size())).map(first::plus));
         });
     }
 
