@@ -61,6 +61,8 @@ class BillingProcessIT {
         given().baseUri(billing.url()).get("/api/usage/summary").then().statusCode(401);
         given().baseUri(billing.url()).get("/q/metrics").then().statusCode(200)
                 .body(containsString("billing_events_ingested_total"));
+        given().baseUri(billing.url()).get("/q/openapi").then().statusCode(200)
+                .body(containsString("/api/usage/summary"), containsString("next_cursor"));
     }
 
     @AfterAll
