@@ -19,6 +19,8 @@
 #   GATEWAY_STATE_DIR                pids, logs, data, tokens (default ./.gateway); the services run from there,
 #                                    so the router's usage spool is data/usage-spool in it
 #   HEALTH_ALERT_WEBHOOK_URL         the health monitor POSTs each endpoint's UP/DOWN transition there (optional)
+#   BILLING_API_TOKEN                a second token that opens only billing's finance API (optional)
+#   BILLING_RETENTION_RAW_RECORDS    how long billing keeps raw usage records (default 90d; rollups are kept)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

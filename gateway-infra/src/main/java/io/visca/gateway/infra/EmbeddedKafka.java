@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
-import java.util.UUID;
 
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.utils.Time;
 
@@ -119,11 +119,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         return id;
     }
 
+    /**
+     * Kafka's own generator: a base64url id that never starts with '-', which the storage tool's argument parser would
+     * take for an option (1 start in 64 failed with "argument --cluster-id/-t: expected one argument").
+     */
     private static String randomClusterId() {
-        UUID uuid = UUID.randomUUID();
-        byte[] bytes = java.nio.ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits())
-                .putLong(uuid.getLeastSignificantBits()).array();
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return Uuid.randomUuid().toString();
     }
 
     public String bootstrapServers() {

@@ -1,0 +1,78 @@
+package io.visca.gateway.billing.ledger;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+import io.visca.gateway.contracts.event.UsageRecorded;
+
+/**
+ * A batch of valid events as one array per column: what {@link LedgerRepository#store} binds to its single
+ * {@code INSERT ... SELECT FROM unnest(...)}. Timestamps, decimals and the attempt logs travel as text and are cast
+ * by PostgreSQL, so nothing is rounded on the way.
+ *
+ * @param attemptLogs each event's {@code attempt_log} as JSON text
+ */
+record LedgerBatch(String[] requestId, String[] occurredAt, String[] apiKeyId, String[] requestedModel,
+        String[] servedModel, String[] provider, String[] endpoint, String[] strategy, String[] operation,
+        String[] upstreamModel, String[] status, Integer[] httpStatus, String[] errorType, String[] errorCode,
+        Boolean[] stream, Integer[] attempts, Long[] promptTokens, Long[] completionTokens, Long[] cachedTokens,
+        Boolean[] tokensEstimated, String[] inputCost, String[] outputCost, String[] totalCost,
+        String[] reportedCost, Long[] latencyMs, Long[] timeToFirstTokenMs, String[] attemptLogs,
+        Integer[] schemaVersion) {
+
+    static LedgerBatch of(List<UsageRecorded> events, List<String> attemptLogs) {
+        int n = events.size();
+        LedgerBatch b = new LedgerBatch(new String[n], new String[n], new String[n], new String[n], new String[n],
+                new String[n], new String[n], new String[n], new String[n], new String[n], new String[n],
+                new Integer[n], new String[n], new String[n], new Boolean[n], new Integer[n], new Long[n],
+                new Long[n], new Long[n], new Boolean[n], new String[n], new String[n], new String[n],
+                new String[n], new Long[n], new Long[n], new String[n], new Integer[n]);
+        for (int i = 0; i < n; i++) {
+            UsageRecorded e = events.get(i);
+            b.requestId[i] = e.requestId();
+            b.occurredAt[i] = instant(e.occurredAt());
+            b.apiKeyId[i] = e.apiKeyId();
+            b.requestedModel[i] = e.requestedModel();
+            b.servedModel[i] = e.servedModel();
+            b.provider[i] = e.provider();
+            b.endpoint[i] = e.endpoint();
+            b.strategy[i] = e.strategy();
+            b.operation[i] = e.operation();
+            b.upstreamModel[i] = e.upstreamModel();
+            b.status[i] = e.status();
+            b.httpStatus[i] = e.httpStatus();
+            b.errorType[i] = e.errorType();
+            b.errorCode[i] = e.errorCode();
+            b.stream[i] = e.stream();
+            b.attempts[i] = e.attempts();
+            b.promptTokens[i] = e.promptTokens();
+            b.completionTokens[i] = e.completionTokens();
+            b.cachedTokens[i] = e.cachedTokens();
+            b.tokensEstimated[i] = e.tokensEstimated();
+            b.inputCost[i] = decimal(e.inputCost());
+            b.outputCost[i] = decimal(e.outputCost());
+            b.totalCost[i] = decimal(e.totalCost());
+            b.reportedCost[i] = decimal(e.reportedCost());
+            b.latencyMs[i] = e.latencyMs();
+            b.timeToFirstTokenMs[i] = e.timeToFirstTokenMs();
+            b.attemptLogs[i] = attemptLogs.get(i);
+            b.schemaVersion[i] = e.schemaVersion();
+        }
+        return b;
+    }
+
+    int size() {
+        return requestId.length;
+    }
+
+    /** Cut (not rounded, as PostgreSQL would) to its microseconds: a request stays in the hour it finished in. */
+    private static String instant(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.MICROS).toString();
+    }
+
+    private static String decimal(BigDecimal value) {
+        return value == null ? null : value.toPlainString();
+    }
+}

@@ -1,0 +1,118 @@
+package io.visca.gateway.billing.ledger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Writes batches into the ledger. One statement per batch, run inside the caller's transaction: the raw rows go in
+ * with {@code ON CONFLICT (request_id) DO NOTHING}, and only the rows that statement really inserted ({@code RETURNING})
+ * are added to the hourly rollup ({@code ON CONFLICT ... DO UPDATE} adding to the totals). A redelivered event is
+ * therefore neither stored nor counted twice. Both inserts take their rows in key order, so two writers lock rows in
+ * the same order.
+ */
+@ApplicationScoped
+public class LedgerRepository implements PanacheRepositoryBase<UsageRecordEntity, String> {
+
+    /** What a write did. {@code newestMicros}: the newest occurred_at stored, in µs since the epoch, or null. */
+    public record Stored(long inserted, Long newestMicros) {
+    }
+
+    private static final String COLUMNS = "request_id, occurred_at, api_key_id, requested_model, served_model, "
+            + "provider, endpoint, strategy, operation, upstream_model, status, http_status, error_type, error_code, "
+            + "stream, attempts, prompt_tokens, completion_tokens, cached_tokens, tokens_estimated, input_cost, "
+            + "output_cost, total_cost, reported_cost, latency_ms, time_to_first_token_ms, attempt_log, "
+            + "schema_version";
+
+    private static final String STORE = """
+            with input as (
+                select * from unnest(
+                    cast(:request_id as text[]), cast(cast(:occurred_at as text[]) as timestamptz[]),
+                    cast(:api_key_id as text[]), cast(:requested_model as text[]), cast(:served_model as text[]),
+                    cast(:provider as text[]), cast(:endpoint as text[]), cast(:strategy as text[]),
+                    cast(:operation as text[]), cast(:upstream_model as text[]), cast(:status as text[]),
+                    cast(:http_status as int[]), cast(:error_type as text[]), cast(:error_code as text[]),
+                    cast(:stream as boolean[]), cast(:attempts as int[]), cast(:prompt_tokens as bigint[]),
+                    cast(:completion_tokens as bigint[]), cast(:cached_tokens as bigint[]),
+                    cast(:tokens_estimated as boolean[]), cast(cast(:input_cost as text[]) as numeric[]),
+                    cast(cast(:output_cost as text[]) as numeric[]), cast(cast(:total_cost as text[]) as numeric[]),
+                    cast(cast(:reported_cost as text[]) as numeric[]), cast(:latency_ms as bigint[]),
+                    cast(:time_to_first_token_ms as bigint[]), cast(cast(:attempt_log as text[]) as json[]),
+                    cast(:schema_version as int[]))
+                as t(%1$s)
+            ), inserted as (
+                insert into usage_record (%1$s)
+                select %1$s from input order by request_id
+                on conflict (request_id) do nothing
+                returning occurred_at, provider, served_model, api_key_id, status, prompt_tokens, completion_tokens,
+                          cached_tokens, input_cost, output_cost, total_cost, reported_cost
+            ), rolled as (
+                insert into usage_hourly as h (hour, provider, served_model, api_key_id, requests, errors,
+                    prompt_tokens, completion_tokens, cached_tokens, input_cost, output_cost, total_cost,
+                    reported_cost, priced_requests, reported_requests, reported_configured_cost)
+                select date_trunc('hour', occurred_at, 'UTC'), coalesce(provider, ''), coalesce(served_model, ''),
+                       coalesce(api_key_id, ''), count(*), count(*) filter (where status = 'error'),
+                       sum(prompt_tokens), sum(completion_tokens), sum(cached_tokens),
+                       coalesce(sum(input_cost), 0), coalesce(sum(output_cost), 0), coalesce(sum(total_cost), 0),
+                       coalesce(sum(reported_cost), 0), count(total_cost), count(reported_cost),
+                       coalesce(sum(total_cost) filter (where reported_cost is not null), 0)
+                from inserted
+                group by 1, 2, 3, 4
+                order by 1, 2, 3, 4
+                on conflict (hour, provider, served_model, api_key_id) do update set
+                    requests = h.requests + excluded.requests,
+                    errors = h.errors + excluded.errors,
+                    prompt_tokens = h.prompt_tokens + excluded.prompt_tokens,
+                    completion_tokens = h.completion_tokens + excluded.completion_tokens,
+                    cached_tokens = h.cached_tokens + excluded.cached_tokens,
+                    input_cost = h.input_cost + excluded.input_cost,
+                    output_cost = h.output_cost + excluded.output_cost,
+                    total_cost = h.total_cost + excluded.total_cost,
+                    reported_cost = h.reported_cost + excluded.reported_cost,
+                    priced_requests = h.priced_requests + excluded.priced_requests,
+                    reported_requests = h.reported_requests + excluded.reported_requests,
+                    reported_configured_cost = h.reported_configured_cost + excluded.reported_configured_cost
+                returning 1
+            )
+            select (select count(*) from inserted),
+                   (select cast(floor(extract(epoch from max(occurred_at)) * 1000000) as bigint) from inserted),
+                   (select count(*) from rolled)
+            """.formatted(COLUMNS);
+
+    /** Stores the batch; must run inside a transaction ({@code Panache.withTransaction}). */
+    Uni<Stored> store(LedgerBatch b) {
+        return getSession().chain(session -> session.createNativeQuery(STORE, Object[].class)
+                .setParameter("request_id", b.requestId())
+                .setParameter("occurred_at", b.occurredAt())
+                .setParameter("api_key_id", b.apiKeyId())
+                .setParameter("requested_model", b.requestedModel())
+                .setParameter("served_model", b.servedModel())
+                .setParameter("provider", b.provider())
+                .setParameter("endpoint", b.endpoint())
+                .setParameter("strategy", b.strategy())
+                .setParameter("operation", b.operation())
+                .setParameter("upstream_model", b.upstreamModel())
+                .setParameter("status", b.status())
+                .setParameter("http_status", b.httpStatus())
+                .setParameter("error_type", b.errorType())
+                .setParameter("error_code", b.errorCode())
+                .setParameter("stream", b.stream())
+                .setParameter("attempts", b.attempts())
+                .setParameter("prompt_tokens", b.promptTokens())
+                .setParameter("completion_tokens", b.completionTokens())
+                .setParameter("cached_tokens", b.cachedTokens())
+                .setParameter("tokens_estimated", b.tokensEstimated())
+                .setParameter("input_cost", b.inputCost())
+                .setParameter("output_cost", b.outputCost())
+                .setParameter("total_cost", b.totalCost())
+                .setParameter("reported_cost", b.reportedCost())
+                .setParameter("latency_ms", b.latencyMs())
+                .setParameter("time_to_first_token_ms", b.timeToFirstTokenMs())
+                .setParameter("attempt_log", b.attemptLogs())
+                .setParameter("schema_version", b.schemaVersion())
+                .getSingleResult())
+                .map(row -> new Stored(((Number) row[0]).longValue(),
+                        row[1] == null ? null : ((Number) row[1]).longValue()));
+    }
+}

@@ -1,0 +1,159 @@
+package io.visca.gateway.billing.ledger;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+
+import io.visca.gateway.contracts.event.UsageRecorded;
+
+/**
+ * Reads one usage-recorded value (JSON, the contracts' naming) and checks what the ledger relies on. A value that
+ * fails is reported with a reason that names the field or the position, never the content (which could be anything,
+ * a secret included).
+ */
+@ApplicationScoped
+public class UsageEventParser {
+
+    static final int MAX_ID = 256;
+
+    /** Either {@code event} (and its attempt log as JSON) or {@code problem}. */
+    public record Parsed(UsageRecorded event, String attemptLogJson, String problem) {
+
+        static Parsed problem(String problem) {
+            return new Parsed(null, null, problem);
+        }
+
+        public boolean valid() {
+            return problem == null;
+        }
+    }
+
+    private final ObjectReader reader;
+    private final ObjectWriter attemptsWriter;
+
+    UsageEventParser(ObjectMapper mapper) {
+        this.reader = mapper.readerFor(UsageRecorded.class);
+        this.attemptsWriter = mapper.writerFor(mapper.getTypeFactory().constructCollectionType(List.class,
+                UsageRecorded.Attempt.class));
+    }
+
+    public Parsed parse(byte[] value) {
+        if (value == null || value.length == 0) {
+            return Parsed.problem("empty value (a tombstone?)");
+        }
+        UsageRecorded event;
+        try {
+            event = reader.readValue(value);
+        } catch (JsonMappingException e) {
+            String path = path(e);
+            return Parsed.problem((path.isEmpty() ? "not a usage-recorded object" : "wrong type or value for " + path)
+                    + at(e.getLocation()));
+        } catch (JsonProcessingException e) {
+            return Parsed.problem("not valid JSON" + at(e.getLocation()));
+        } catch (IOException e) {
+            return Parsed.problem("unreadable: " + e.getClass().getSimpleName());
+        }
+        if (event == null) {
+            return Parsed.problem("null instead of an object");
+        }
+        String problem = check(event);
+        if (problem != null) {
+            return Parsed.problem(problem);
+        }
+        try {
+            return new Parsed(event, attemptsWriter.writeValueAsString(event.attemptLog()), null);
+        } catch (JsonProcessingException e) {
+            return Parsed.problem("attempt_log cannot be written back as JSON");
+        }
+    }
+
+    /** The first thing the ledger cannot take, or null. */
+    static String check(UsageRecorded e) {
+        if (e.requestId() == null || e.requestId().isBlank()) {
+            return "request_id is missing";
+        }
+        if (e.requestId().length() > MAX_ID) {
+            return "request_id is longer than " + MAX_ID + " characters";
+        }
+        if (e.occurredAt() == null) {
+            return "occurred_at is missing";
+        }
+        if (e.status() == null || e.status().isBlank()) {
+            return "status is missing";
+        }
+        if (e.promptTokens() < 0 || e.completionTokens() < 0 || e.cachedTokens() < 0) {
+            return "a token count is negative";
+        }
+        if (e.attempts() < 0 || e.latencyMs() < 0) {
+            return "attempts or latency_ms is negative";
+        }
+        String cost = negative("input_cost", e.inputCost(), "output_cost", e.outputCost(), "total_cost",
+                e.totalCost(), "reported_cost", e.reportedCost());
+        if (cost != null) {
+            return cost + " is negative";
+        }
+        String nul = withNul("request_id", e.requestId(), "api_key_id", e.apiKeyId(), "requested_model",
+                e.requestedModel(), "served_model", e.servedModel(), "provider", e.provider(), "endpoint",
+                e.endpoint(), "strategy", e.strategy(), "status", e.status(), "error_type", e.errorType(),
+                "operation", e.operation(), "upstream_model", e.upstreamModel(), "error_code", e.errorCode());
+        if (nul == null) {
+            for (UsageRecorded.Attempt a : e.attemptLog()) {
+                if (a == null) {
+                    return "attempt_log holds a null";
+                }
+                nul = withNul("attempt_log.provider", a.provider(), "attempt_log.endpoint", a.endpoint(),
+                        "attempt_log.model", a.model(), "attempt_log.error_code", a.errorCode());
+                if (nul != null) {
+                    break;
+                }
+            }
+        }
+        return nul == null ? null : nul + " contains a NUL character, which PostgreSQL text cannot hold";
+    }
+
+    private static String negative(Object... namesAndValues) {
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            BigDecimal value = (BigDecimal) namesAndValues[i + 1];
+            if (value != null && value.signum() < 0) {
+                return (String) namesAndValues[i];
+            }
+        }
+        return null;
+    }
+
+    private static String withNul(String... namesAndValues) {
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            String value = namesAndValues[i + 1];
+            if (value != null && value.indexOf('\0') >= 0) {
+                return namesAndValues[i];
+            }
+        }
+        return null;
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (var ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    private static String at(JsonLocation location) {
+        return location == null || location.getLineNr() < 0 ? ""
+                : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+    }
+}

@@ -1,0 +1,74 @@
+package io.visca.gateway.billing;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import io.visca.gateway.billing.testing.EventBuilder;
+import io.visca.gateway.billing.testing.UsageEvents;
+import io.visca.gateway.contracts.event.UsageRecorded;
+import io.visca.gateway.infra.test.GatewayInfraResource;
+import io.visca.gateway.infra.test.ServiceProcess;
+
+/**
+ * Billing as other modules' end-to-end tests run it: the packaged jar ({@code -Dbilling.jar}) as a process of its
+ * own, configured only by DB_URL, DB_USER, DB_PASSWORD, KAFKA_BOOTSTRAP_SERVERS, GATEWAY_ADMIN_TOKEN and
+ * QUARKUS_HTTP_PORT. It migrates its database, becomes ready, and a consumer group without offsets reads the topic
+ * from its first event, so events published before billing ever ran are billed too.
+ */
+class BillingProcessIT {
+
+    private static ServiceProcess billing;
+
+    @Test
+    void runsFromItsJarOnTheEnvironmentAloneAndBillsEventsPublishedBeforeItStarted() {
+        String kafka = GatewayInfraResource.kafkaBootstrapServers();
+        Map<String, String> db = GatewayInfraResource.database("billing_it");
+        UsageEvents.useBroker(kafka);
+        String key = UsageEvents.unique("key");
+        Instant at = Instant.now().minus(Duration.ofHours(2));
+        List<UsageRecorded> events = List.of(
+                EventBuilder.event().key(key).at(at).tokens(1000, 100, 0).cost("0.0025", "0.001").build(),
+                EventBuilder.event().key(key).at(at.plusSeconds(1)).tokens(500, 50, 0).cost("0.00125", "0.0005")
+                        .build(),
+                EventBuilder.event().key(key).at(at.plusSeconds(2)).status("error").tokens(0, 0, 0).build());
+        UsageEvents.send(events);
+
+        billing = new ServiceProcess("billing", ServiceProcess.jar("billing.jar"), Map.of("DB_URL", db.get("url"),
+                "DB_USER", db.get("user"), "DB_PASSWORD", db.get("password"), "KAFKA_BOOTSTRAP_SERVERS", kafka,
+                "GATEWAY_ADMIN_TOKEN", "it-admin-token",
+                // a group of its own: a fresh group starts from the topic's first event
+                "BILLING_CONSUMER_GROUP", "billing-it-" + UUID.randomUUID())).start();
+
+        given().baseUri(billing.url()).get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().baseUri(billing.url())
+                .header("Authorization", "Bearer it-admin-token").queryParam("api_key", key)
+                .get("/api/usage/summary").then().statusCode(200)
+                .body("rows[0].requests", equalTo(3))
+                .body("rows[0].errors", equalTo(1))
+                .body("rows[0].total_tokens", equalTo(1650))
+                .body("rows[0].total_cost", equalTo("0.00525")));
+        given().baseUri(billing.url()).get("/api/usage/summary").then().statusCode(401);
+        given().baseUri(billing.url()).get("/q/metrics").then().statusCode(200)
+                .body(containsString("billing_events_ingested_total"));
+        given().baseUri(billing.url()).get("/q/openapi").then().statusCode(200)
+                .body(containsString("/api/usage/summary"), containsString("next_cursor"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (billing != null) {
+            billing.stop();
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package io.visca.gateway.billing.testing;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.visca.gateway.infra.test.GatewayInfraResource;
+
+/**
+ * The real Kafka broker and PostgreSQL database every test of this module runs against. Declared once here: test
+ * resources are global, so all test classes share one application start.
+ */
+@QuarkusTestResource(value = GatewayInfraResource.class, initArgs = @ResourceArg(name = "database", value = "billing"))
+public final class BillingTestInfra {
+
+    private BillingTestInfra() {
+    }
+}
