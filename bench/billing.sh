@@ -13,7 +13,7 @@
 #   (2) live: publishes at BENCH_LIVE_RATE events/s for BENCH_LIVE_SECONDS while billing runs, and measures the
 #       delay from occurred_at to stored_at (does billing keep up with a producer on the same 2 cores?);
 #   (3) checks the totals: rows, tokens and cost in the ledger and in the hourly rollup against what was sent, and
-#       billing's duplicate counter against the copies sent;
+#       billing's duplicate counter against the copies sent; times a few finance queries over everything stored;
 # prints a table with PASS/FAIL against the target (>= 10,000 events/s), and stops what it started.
 #
 # Environment (all optional):
@@ -205,6 +205,23 @@ if [ "$LIVE_SECONDS" -gt 0 ]; then
 fi
 RSS_END=$(rss_mb "$BILLING_PID")
 
+# --- (4) queries over what was stored ------------------------------------------------------------------------------------
+# median of 5 calls each (after one warm-up call): what a finance user waits for, with every stored row in range
+query_ms() {
+  local i t=()
+  curl -fs -o /dev/null -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$BILLING_PORT$1" || { echo failed; return; }
+  for i in 1 2 3 4 5; do
+    t+=("$(curl -fs -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$BILLING_PORT$1")")
+  done
+  printf '%s\n' "${t[@]}" | sort -n | sed -n 3p | awk '{ printf "%.1f", $1 * 1000 }'
+}
+Q_TOTAL=$(query_ms "/api/usage/summary")
+Q_GROUPED=$(query_ms "/api/usage/summary?group_by=provider,model,api_key,day")
+Q_HOURLY=$(query_ms "/api/usage/summary?group_by=hour,provider")
+Q_RECON=$(query_ms "/api/usage/reconciliation")
+Q_PAGE=$(query_ms "/api/usage/records?limit=100&provider=openai")
+say "# queries_ms: summary=$Q_TOTAL grouped=$Q_GROUPED hourly=$Q_HOURLY reconciliation=$Q_RECON records_page=$Q_PAGE" >> "$RESULTS"
+
 # --- (3) totals --------------------------------------------------------------------------------------------------------
 DUPS_METRIC=$(metric billing_events_duplicate_total)
 MALFORMED=$(metric billing_events_malformed_total)
@@ -236,6 +253,8 @@ STEADY=$(get "$DRAIN" steady_rate)
     printf '  %-44s %s\n' "occurred_at -> stored, p50 / p99 / max" "$(get "$LIVE" delay_p50_s) / $(get "$LIVE" delay_p99_s) / $(get "$LIVE" delay_max_s) s"
     printf '  %-44s %s\n' "events per batch" "$(get "$LIVE" avg_batch)"
   fi
+  say "queries, median ms: summary $Q_TOTAL; group_by=provider,model,api_key,day $Q_GROUPED; group_by=hour,provider $Q_HOURLY;"
+  say "  reconciliation $Q_RECON; a records page (100, provider filter) $Q_PAGE"
   say "totals: backlog $TOTALS_BACKLOG; $ROLLUP; duplicates counted $DUPS_METRIC (sent $DUPS_SENT); malformed $MALFORMED"
   say ""
   printf '%-44s %-16s %s\n' "target" "measured" "verdict"
