@@ -27,7 +27,7 @@ final class DbErrors {
     }
 
     /**
-     * Whether PostgreSQL refused the data itself: class 22 (data exception, e.g. a timestamp out of range) or 23
+     * Whether PostgreSQL refused the data itself: class 22 (data exception, e.g. a number beyond numeric's range) or 23
      * (integrity constraint). Those fail again however often they are retried. Anything else (connection lost,
      * server shutting down, deadlock, a bug in a statement) is retried, so no event is ever dropped for it.
      */

@@ -2,19 +2,18 @@ package io.visca.gateway.billing.ledger;
 
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 import io.visca.gateway.contracts.event.UsageRecorded;
 
 /**
  * A batch of valid events as one array per column: what {@link LedgerRepository#store} binds to its single
- * {@code INSERT ... SELECT FROM unnest(...)}. Timestamps, decimals and the attempt logs travel as text and are cast
- * by PostgreSQL, so nothing is rounded on the way.
+ * {@code INSERT ... SELECT FROM unnest(...)}. Decimals and the attempt logs travel as text and are cast by
+ * PostgreSQL, so nothing is rounded on the way; occurred_at travels as microseconds since the epoch.
  *
  * @param attemptLogs each event's {@code attempt_log} as JSON text
  */
-record LedgerBatch(String[] requestId, String[] occurredAt, String[] apiKeyId, String[] requestedModel,
+record LedgerBatch(String[] requestId, Long[] occurredAt, String[] apiKeyId, String[] requestedModel,
         String[] servedModel, String[] provider, String[] endpoint, String[] strategy, String[] operation,
         String[] upstreamModel, String[] status, Integer[] httpStatus, String[] errorType, String[] errorCode,
         Boolean[] stream, Integer[] attempts, Long[] promptTokens, Long[] completionTokens, Long[] cachedTokens,
@@ -24,7 +23,7 @@ record LedgerBatch(String[] requestId, String[] occurredAt, String[] apiKeyId, S
 
     static LedgerBatch of(List<UsageRecorded> events, List<String> attemptLogs) {
         int n = events.size();
-        LedgerBatch b = new LedgerBatch(new String[n], new String[n], new String[n], new String[n], new String[n],
+        LedgerBatch b = new LedgerBatch(new String[n], new Long[n], new String[n], new String[n], new String[n],
                 new String[n], new String[n], new String[n], new String[n], new String[n], new String[n],
                 new Integer[n], new String[n], new String[n], new Boolean[n], new Integer[n], new Long[n],
                 new Long[n], new Long[n], new Boolean[n], new String[n], new String[n], new String[n],
@@ -32,7 +31,7 @@ record LedgerBatch(String[] requestId, String[] occurredAt, String[] apiKeyId, S
         for (int i = 0; i < n; i++) {
             UsageRecorded e = events.get(i);
             b.requestId[i] = e.requestId();
-            b.occurredAt[i] = instant(e.occurredAt());
+            b.occurredAt[i] = micros(e.occurredAt());
             b.apiKeyId[i] = e.apiKeyId();
             b.requestedModel[i] = e.requestedModel();
             b.servedModel[i] = e.servedModel();
@@ -67,9 +66,12 @@ record LedgerBatch(String[] requestId, String[] occurredAt, String[] apiKeyId, S
         return requestId.length;
     }
 
-    /** Cut (not rounded, as PostgreSQL would) to its microseconds: a request stays in the hour it finished in. */
-    private static String instant(Instant instant) {
-        return instant.truncatedTo(ChronoUnit.MICROS).toString();
+    /**
+     * Microseconds since the epoch, cut (not rounded, as PostgreSQL would round a finer instant): a request stays in
+     * the hour it finished in. {@link UsageEventParser} keeps occurred_at within years 1 to 9999.
+     */
+    private static long micros(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
     }
 
     private static String decimal(BigDecimal value) {

@@ -28,7 +28,7 @@ public class LedgerRepository implements PanacheRepositoryBase<UsageRecordEntity
     private static final String STORE = """
             with input as (
                 select * from unnest(
-                    cast(:request_id as text[]), cast(cast(:occurred_at as text[]) as timestamptz[]),
+                    cast(:request_id as text[]), cast(:occurred_at as bigint[]),
                     cast(:api_key_id as text[]), cast(:requested_model as text[]), cast(:served_model as text[]),
                     cast(:provider as text[]), cast(:endpoint as text[]), cast(:strategy as text[]),
                     cast(:operation as text[]), cast(:upstream_model as text[]), cast(:status as text[]),
@@ -43,7 +43,7 @@ public class LedgerRepository implements PanacheRepositoryBase<UsageRecordEntity
                 as t(%1$s)
             ), inserted as (
                 insert into usage_record (%1$s)
-                select %1$s from input order by request_id
+                select %2$s from input order by request_id
                 on conflict (request_id) do nothing
                 returning occurred_at, provider, served_model, api_key_id, status, prompt_tokens, completion_tokens,
                           cached_tokens, input_cost, output_cost, total_cost, reported_cost
@@ -78,7 +78,8 @@ public class LedgerRepository implements PanacheRepositoryBase<UsageRecordEntity
             select (select count(*) from inserted),
                    (select cast(floor(extract(epoch from max(occurred_at)) * 1000000) as bigint) from inserted),
                    (select count(*) from rolled)
-            """.formatted(COLUMNS);
+            """.formatted(COLUMNS, COLUMNS.replace("occurred_at,",
+            "timestamptz 'epoch' + occurred_at * interval '1 microsecond',"));
 
     /** Stores the batch; must run inside a transaction ({@code Panache.withTransaction}). */
     Uni<Stored> store(LedgerBatch b) {

@@ -17,7 +17,7 @@ import io.visca.gateway.contracts.event.UsageRecorded;
  * Puts a batch of valid events into the ledger, whatever it takes:
  * <ul>
  * <li>one transaction, one statement ({@link LedgerRepository#store}) for the whole batch;</li>
- * <li>if PostgreSQL refuses the content of a row (SQLSTATE class 22/23, e.g. a timestamp out of its range), the
+ * <li>if PostgreSQL refuses the content of a row (SQLSTATE class 22/23, e.g. a cost beyond what numeric holds), the
  * batch is split in halves, each written in a transaction of its own, and so on down to single events: only those
  * refused on their own are skipped (logged with their request id, counted as malformed), the rest is stored;</li>
  * <li>any other failure (the database is down, a connection dropped, a deadlock) is retried with exponential

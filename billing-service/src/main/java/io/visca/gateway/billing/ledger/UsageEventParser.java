@@ -2,6 +2,7 @@ package io.visca.gateway.billing.ledger;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,6 +25,8 @@ import io.visca.gateway.contracts.event.UsageRecorded;
 public class UsageEventParser {
 
     static final int MAX_ID = 256;
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
 
     /** Either {@code event} (and its attempt log as JSON) or {@code problem}. */
     public record Parsed(UsageRecorded event, String attemptLogJson, String problem) {
@@ -86,6 +89,9 @@ public class UsageEventParser {
         }
         if (e.occurredAt() == null) {
             return "occurred_at is missing";
+        }
+        if (e.occurredAt().isBefore(EARLIEST) || e.occurredAt().isAfter(LATEST)) {
+            return "occurred_at is out of range (years 1 to 9999)";
         }
         if (e.status() == null || e.status().isBlank()) {
             return "status is missing";

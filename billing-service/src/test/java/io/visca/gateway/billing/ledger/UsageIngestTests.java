@@ -111,23 +111,26 @@ class UsageIngestTests {
                 UsageEvents.json(EventBuilder.event().key(key).model("gpt\u0000" + secret).at(day).build())));
         malformed.put("input_cost is negative", UsageEvents.sendRaw("req_6",
                 UsageEvents.json(EventBuilder.event().key(key).cost("-1", "0").at(day).build())));
-        // Java reads it; PostgreSQL refuses it (timestamptz ends in 294276 AD): isolated, the rest of the batch is kept
-        UsageRecorded farFuture = EventBuilder.event().key(key).at(Instant.parse("+300000-01-01T00:00:00Z")).build();
-        UsageEvents.sendRaw(farFuture.requestId(), UsageEvents.json(farFuture));
+        malformed.put("occurred_at is out of range (years 1 to 9999)", UsageEvents.sendRaw("req_7",
+                UsageEvents.json(EventBuilder.event().key(key).at(Instant.parse("+300000-01-01T00:00:00Z")).build())));
+        // Java reads it; PostgreSQL refuses it (numeric holds 131072 digits before the point): isolated, the rest of
+        // the batch is kept
+        UsageRecorded huge = EventBuilder.event().key(key).at(day).reported("1e200000").build();
+        UsageEvents.sendRaw(huge.requestId(), UsageEvents.json(huge));
         UsageEvents.send(last);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> Ledger.rawRows(key) == 2);
-        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(LOG).contains(farFuture.requestId()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(LOG).contains(huge.requestId()));
         String log = Files.readString(LOG);
         assertFalse(log.contains(secret), "the log never repeats a malformed value's content nor its key");
         for (Map.Entry<String, Future<RecordMetadata>> m : malformed.entrySet()) {
             String expected = "offset " + UsageEvents.await(m.getValue()).offset() + ": " + m.getKey();
             assertTrue(log.contains(expected), "logged: " + expected);
         }
-        assertTrue(log.contains("skipping usage event " + farFuture.requestId() + ": PostgreSQL refused it"),
+        assertTrue(log.contains("skipping usage event " + huge.requestId() + ": PostgreSQL refused it"),
                 "the refused event is named by its request id");
         assertTrue(
-                log.matches("(?s).*" + farFuture.requestId() + ": PostgreSQL refused it \\(\\w+ \\(SQLSTATE 22\\d{3}\\)\\).*"),
+                log.matches("(?s).*" + huge.requestId() + ": PostgreSQL refused it \\(\\w+ \\(SQLSTATE 22\\d{3}\\)\\).*"),
                 "with the SQLSTATE of a data exception");
         FinanceApi.api().queryParam("api_key", key).get("/api/usage/records").then().statusCode(200)
                 .body("data.request_id", equalTo(List.of(last.requestId(), first.requestId())));
