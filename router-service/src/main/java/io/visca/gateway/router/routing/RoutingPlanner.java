@@ -20,6 +20,7 @@ import io.visca.gateway.contracts.provider.ProviderConfig;
 import io.visca.gateway.contracts.routing.RoutingPolicy;
 import io.visca.gateway.router.adapter.Operation;
 import io.visca.gateway.router.adapter.TokenEstimates;
+import io.visca.gateway.router.adapter.UpstreamErrors;
 import io.visca.gateway.router.config.RouterConfig;
 import io.visca.gateway.router.proxy.GatewayError;
 
@@ -63,6 +64,8 @@ public class RoutingPlanner {
         List<String> skipped = new ArrayList<>();
         boolean onlyContext = true;
         boolean onlyPaused = true;
+        ModelRoute unsupported = null;
+        boolean onlyUnsupported = true;
         long retryAfter = Long.MAX_VALUE;
         for (int i = 0; i < routes.size(); i++) {
             ModelRoute route = routes.get(i);
@@ -76,6 +79,7 @@ public class RoutingPlanner {
             long paused = provider.state().pausedSeconds(now);
             if (!provider.adapter().supports(operation)) {
                 why = "type " + provider.adapter().type() + " does not support " + operation.label();
+                unsupported = route;
             } else if (window != null && prompt + maxTokens > window) {
                 why = "context window " + window + " < ~" + prompt + " prompt + " + maxTokens + " max tokens";
             } else if (!provider.anyEndpointAvailable(now)) {
@@ -92,12 +96,18 @@ public class RoutingPlanner {
             } else {
                 onlyContext &= why.startsWith("context window");
                 onlyPaused &= paused > 0 && why.startsWith("paused");
+                onlyUnsupported &= unsupported == route;
                 skipped.add(label(route) + ": " + why);
             }
         }
         if (candidates.isEmpty()) {
             if (skipped.isEmpty()) {
                 throw noCandidate(model, List.of("none of routing.providers " + policy.providers() + " serves it"), 0);
+            }
+            if (onlyUnsupported) {
+                // a client mistake, as before routing: e.g. embeddings from a model only an anthropic provider serves
+                throw UpstreamErrors.unsupported(unsupported.provider().name(), unsupported.provider().adapter().type(),
+                        operation);
             }
             if (onlyContext) {
                 throw new GatewayError(400, GatewayError.INVALID_REQUEST, "context_length_exceeded", "messages",

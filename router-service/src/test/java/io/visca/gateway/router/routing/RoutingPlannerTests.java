@@ -27,6 +27,7 @@ import io.visca.gateway.router.adapter.Adapters;
 import io.visca.gateway.router.adapter.Json;
 import io.visca.gateway.router.adapter.OpenAiCompatibleAdapter;
 import io.visca.gateway.router.adapter.Operation;
+import io.visca.gateway.router.adapter.TgiAdapter;
 import io.visca.gateway.router.proxy.GatewayError;
 
 /** Filters and strategy orders of the planner, on a table built from a snapshot (no network involved). */
@@ -125,6 +126,20 @@ class RoutingPlannerTests {
         GatewayError limited = assertThrows(GatewayError.class, () -> order(table, "m", null));
         assertEquals(429, limited.status(), "every candidate asked for a pause: the client is rate limited");
         assertTrue(limited.retryAfterSeconds() >= 29, "Retry-After " + limited.retryAfterSeconds());
+    }
+
+    @Test
+    void anOperationNoCandidateSupportsIsTheClientsMistakeA400() {
+        ProviderConfig chat = provider("tgi-box", "m", null, null, null, null);
+        ProviderConfig tgi = new ProviderConfig(chat.name(), "tgi", true, chat.endpoints(), null, chat.models(), null,
+                null, null, null, null, null);
+        RoutingTable table = RoutingTable.from(new RegistrySnapshot(1, Instant.now(), List.of(tgi), List.of(),
+                RoutingPolicies.NONE), Adapters.of(new OpenAiCompatibleAdapter(), new TgiAdapter()), live);
+        GatewayError error = assertThrows(GatewayError.class, () -> planner.plan(table, Operation.EMBEDDINGS,
+                chat(0), "m", RequestRouting.effective(null, "m", table.policies())));
+        assertEquals(400, error.status());
+        assertEquals("unsupported_operation", error.code());
+        assertTrue(error.getMessage().contains("tgi-box"), error.getMessage());
     }
 
     @Test
