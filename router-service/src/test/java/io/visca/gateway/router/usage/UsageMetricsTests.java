@@ -75,6 +75,11 @@ class UsageMetricsTests {
         assertEquals(404, UsageEventsTests.chat(UsageEventsTests.newId(), unknownModel, false).statusCode());
 
         Map<String, String> openai = Map.of("provider", "metrics-openai", "model", "metrics-chat", "operation", "chat");
+        // the usage thread records in order: once the last request (unknown model) and the failed one are counted, the
+        // successes before them are too
+        awaitMetrics("visca_gateway_requests_total",
+                Map.of("provider", "metrics-failing", "model", "metrics-failing-chat", "status", "error"), 1);
+        awaitMetrics("visca_gateway_requests_total", Map.of("provider", "none", "model", "none", "status", "error"), 1);
         String metrics = awaitMetrics("visca_gateway_requests_total", with(openai, "status", "success"), 4);
         assertEquals(1, value(metrics, "visca_gateway_requests_total",
                 Map.of("provider", "metrics-failing", "model", "metrics-failing-chat", "status", "error")));
