@@ -21,6 +21,8 @@
 #   HEALTH_ALERT_WEBHOOK_URL         the health monitor POSTs each endpoint's UP/DOWN transition there (optional)
 #   BILLING_API_TOKEN                a second token that opens only billing's finance API (optional)
 #   BILLING_RETENTION_RAW_RECORDS    how long billing keeps raw usage records (default 90d; rollups are kept)
+#   GATEWAY_WITHOUT                  services not to start, space-separated: billing and/or health-monitor (the
+#                                    router's benchmark runs without billing; usage events then wait in Kafka)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -157,8 +159,15 @@ cmd_up() {
   say "Starting the services..."
   start_service registry
   wait_for registry 120 ready registry
-  for s in router health-monitor billing; do start_service "$s"; done
-  for s in router health-monitor billing; do wait_for "$s" 120 ready "$s"; done
+  local later=()
+  for s in router health-monitor billing; do
+    case " ${GATEWAY_WITHOUT:-} " in
+      *" $s "*) [ "$s" != router ] || die "GATEWAY_WITHOUT: the router is needed"; say "  not starting $s (GATEWAY_WITHOUT)" ;;
+      *) later+=("$s") ;;
+    esac
+  done
+  for s in "${later[@]}"; do start_service "$s"; done
+  for s in "${later[@]}"; do wait_for "$s" 120 ready "$s"; done
   say ""
   say "Visca AI Gateway is up."
   say "  router (OpenAI-compatible /v1)  http://127.0.0.1:$(port_of router)/v1"

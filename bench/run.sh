@@ -27,6 +27,10 @@
 #   BENCH_MAX_FOREIGN=10        a shared box: before each measured run wait (up to BENCH_QUIET_WAIT=300 s) until
 #                               other processes use less than this % of the machine, and repeat a run (up to
 #                               BENCH_RETRIES=2 times) when they used more during it; the least disturbed run counts
+#   BENCH_BILLING=0             1: run billing-service in the benchmark's stack too. By default it is left out
+#                               (GATEWAY_WITHOUT=billing): billing and PostgreSQL storing every request's usage
+#                               event take as much CPU as the router on these 2 cores, which measures the box, not
+#                               the router. The router still publishes every event to Kafka (in the figures).
 #   BENCH_SKIP_BUILD=1          never build (use the jars as they are)
 #   BENCH_STATE_DIR             results, logs and the fake's classes (default bench/.state)
 #   GATEWAY_STATE_DIR           the stack's state (default bench/.state/gateway: a stack of its own, apart from the
@@ -57,6 +61,7 @@ FAKE_KIND=${BENCH_FAKE:-fast}
 MAX_FOREIGN=${BENCH_MAX_FOREIGN:-10}
 QUIET_WAIT=${BENCH_QUIET_WAIT:-300}
 RETRIES=${BENCH_RETRIES:-2}
+BILLING=${BENCH_BILLING:-0}
 MODEL=bench-model
 PROVIDER=bench-fake
 
@@ -193,6 +198,7 @@ elif stack_running; then
 else
   say "Starting the stack (./gateway.sh up, state $GW, router :$ROUTER_PORT, registry :$REGISTRY_PORT)..."
   STARTED_STACK=1
+  [ "$BILLING" = 1 ] || export GATEWAY_WITHOUT="billing ${GATEWAY_WITHOUT:-}"
   "$ROOT/gateway.sh" up > "$LOG/gateway-up.log" 2>&1 \
     || { tail -n 30 "$LOG/gateway-up.log" >&2; die "./gateway.sh up failed (log: $LOG/gateway-up.log)"; }
 fi
@@ -342,6 +348,7 @@ get() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" "$STATE/$1.result"; } # get NAME FIELD
   say "# bench/run.sh $STAMP on $(hostname) ($(nproc) cores, $(awk '/model name/{$1=$2=$3="";print;exit}' /proc/cpuinfo | sed 's/^ *//'))"
   say "# fake=$FAKE_KIND rate=$RATE rate_connections=$RATE_CONNECTIONS threads=$THREADS connections=$CONNECTIONS latency_s=$LATENCY_SECONDS throughput_s=$THROUGHPUT_SECONDS warmup_s=$WARMUP_SECONDS"
   say "# loadavg before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  say "# stack: $("$ROOT/gateway.sh" status 2>/dev/null | awk '{printf "%s %s; ", $1, $2}')"
   env | grep -E '^(QUARKUS_[A-Z_]*|JAVA_TOOL_OPTIONS)=' | sed 's/^/# env: /' || true
   say "# source: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?') + $(git -C "$ROOT" status --porcelain 2>/dev/null \
     | wc -l) changed/new paths; router jar built $(date -u -r "$ROOT/router-service/target/quarkus-app/quarkus-run.jar" '+%F %T UTC')"
