@@ -202,6 +202,8 @@ class UsageTimeseriesTests {
             "bucket   | ''                   | is not one of minute, hour, day",
             "from     | yesterday            | neither an ISO-8601 instant",
             "to       | 2026-11-26T25:00:00Z | neither an ISO-8601 instant",
+            "to       | 0001-01-01           | must be within the years 1000 to 9998",
+            "from     | +99999-01-01T00:00:00Z | must be within the years 1000 to 9998",
             "provider | ''                   | must be 1 to 256 characters",
             "status   | error                | unknown parameter",
             "group_by | provider             | unknown parameter" })

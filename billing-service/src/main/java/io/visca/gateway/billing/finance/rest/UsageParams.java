@@ -28,6 +28,9 @@ final class UsageParams {
 
     static final Set<String> STATUSES = Set.of("success", "error", "client_closed");
     private static final int MAX_TEXT = 256;
+    /** Instants outside these years are refused (PostgreSQL and the defaults' arithmetic have limits). */
+    private static final Instant EARLIEST = Instant.parse("1000-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-01-01T00:00:00Z");
 
     private final Map<String, List<String>> query;
     private final List<Violation> violations = new ArrayList<>();
@@ -61,10 +64,13 @@ final class UsageParams {
         // a '+' of an offset arrives as a space when the client did not encode it
         String text = value.strip().replace(' ', '+');
         try {
-            if (text.length() == 10) {
-                return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
+            Instant instant = text.length() == 10 ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant()
+                    : OffsetDateTime.parse(text).toInstant();
+            if (instant.isBefore(EARLIEST) || !instant.isBefore(LATEST)) {
+                violations.add(new Violation(name, "must be within the years 1000 to 9998"));
+                return null;
             }
-            return OffsetDateTime.parse(text).toInstant();
+            return instant;
         } catch (DateTimeParseException e) {
             violations.add(new Violation(name, "'" + shorten(value) + "' is neither an ISO-8601 instant "
                     + "(2026-01-31T10:00:00Z) nor a date (2026-01-31)"));
