@@ -50,6 +50,10 @@ public interface BillingConfig {
         @WithDefault("92d")
         Duration maxHourlyRange();
 
+        /** The most buckets one time series may have. */
+        @WithDefault("2000")
+        int maxBuckets();
+
         /** Records per page when {@code limit} is not given. */
         @WithDefault("100")
         int defaultLimit();

@@ -10,14 +10,17 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 
 /**
  * The ingest path's meters (Prometheus names at {@code /q/metrics}): {@code billing_events_ingested_total},
  * {@code billing_events_duplicate_total}, {@code billing_events_malformed_total}, {@code billing_events_expired_total},
  * {@code billing_batches_total}, {@code billing_batch_events}, {@code billing_db_write_seconds},
  * {@code billing_db_write_failures_total}, {@code billing_ingest_lag_seconds} and
- * {@code billing_retention_deleted_records_total}.
+ * {@code billing_retention_deleted_records_total}. Created at startup, so every meter is on {@code /q/metrics} (at
+ * zero) before the first event arrives.
  */
+@Startup
 @ApplicationScoped
 public class IngestMetrics {
 

@@ -27,6 +27,8 @@ public final class EventBuilder {
     private BigDecimal inputCost;
     private BigDecimal outputCost;
     private BigDecimal reportedCost;
+    private long latencyMs = 120;
+    private Long ttftMs;
 
     public static EventBuilder event() {
         return new EventBuilder();
@@ -85,6 +87,17 @@ public final class EventBuilder {
         return this;
     }
 
+    public EventBuilder latency(long latencyMs) {
+        this.latencyMs = latencyMs;
+        return this;
+    }
+
+    /** Time to first token (streamed requests); by default 35 ms when streamed, null otherwise. */
+    public EventBuilder ttft(Long ttftMs) {
+        this.ttftMs = ttftMs;
+        return this;
+    }
+
     public EventBuilder tokens(long prompt, long completion, long cached) {
         this.prompt = prompt;
         this.completion = completion;
@@ -113,6 +126,6 @@ public final class EventBuilder {
         return new UsageRecorded(UsageRecorded.SCHEMA_VERSION, requestId, at, requestId, apiKey,
                 requestedModel == null ? model : requestedModel, model, provider, endpoint, "cost", attempts.size(),
                 status, httpStatus, errorType, stream, prompt, completion, cached, false, inputCost, outputCost, total,
-                reportedCost, 120, stream ? 35L : null, "chat", model, errorCode, attempts);
+                reportedCost, latencyMs, ttftMs != null ? ttftMs : stream ? 35L : null, "chat", model, errorCode, attempts);
     }
 }

@@ -20,6 +20,8 @@ public interface HealthConfig {
     @WithDefault("20")
     int transitionsKept();
 
+    Transitions transitions();
+
     Registry registry();
 
     Probe probe();
@@ -27,6 +29,17 @@ public interface HealthConfig {
     Events events();
 
     Alert alert();
+
+    /** The transition history of {@code /api/health/transitions} (in memory, empty after a restart). */
+    interface Transitions {
+        /** At most this many transitions are kept per endpoint (the oldest go first). */
+        @WithDefault("500")
+        int maxPerEndpoint();
+
+        /** Transitions older than this are forgotten. */
+        @WithDefault("7d")
+        Duration maxAge();
+    }
 
     interface Registry {
         /** How often the snapshot is refetched even without a provider-changed event (a safety net). */

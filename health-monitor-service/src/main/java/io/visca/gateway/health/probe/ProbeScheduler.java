@@ -3,9 +3,11 @@ package io.visca.gateway.health.probe;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -24,6 +26,8 @@ import io.visca.gateway.contracts.provider.ProviderConfig;
 import io.visca.gateway.health.alert.AlertWebhook;
 import io.visca.gateway.health.config.HealthConfig;
 import io.visca.gateway.health.events.HealthChangedPublisher;
+import io.visca.gateway.health.history.HealthTransition;
+import io.visca.gateway.health.history.TransitionHistory;
 import io.visca.gateway.health.metrics.HealthMetrics;
 
 /**
@@ -43,6 +47,7 @@ public class ProbeScheduler {
     private final Prober prober;
     private final HealthChangedPublisher publisher;
     private final AlertWebhook alerts;
+    private final TransitionHistory history;
     private final int transitionsKept;
     /** Guarded by {@code this}, as is every decision to publish. */
     private final Map<String, Monitored> monitored = new LinkedHashMap<>();
@@ -69,12 +74,13 @@ public class ProbeScheduler {
 
     @Inject
     public ProbeScheduler(Vertx vertx, Prober prober, HealthChangedPublisher publisher, AlertWebhook alerts,
-            HealthConfig config, HealthMetrics metrics) {
+            HealthConfig config, HealthMetrics metrics, TransitionHistory history) {
         this.vertx = vertx;
         this.metrics = metrics;
         this.prober = prober;
         this.publisher = publisher;
         this.alerts = alerts;
+        this.history = history;
         this.transitionsKept = config.transitionsKept();
     }
 
@@ -91,7 +97,11 @@ public class ProbeScheduler {
             return;
         }
         Map<String, ProbeTarget> wanted = new LinkedHashMap<>();
+        Set<String> existing = new HashSet<>();
         for (ProviderConfig provider : next) {
+            for (EndpointConfig endpoint : provider.endpoints()) {
+                existing.add(ProbeTarget.of(provider, endpoint).key());
+            }
             if (!provider.enabled() || provider.healthCheck() == null || !provider.healthCheck().enabled()) {
                 continue;
             }
@@ -133,6 +143,7 @@ public class ProbeScheduler {
             monitored.put(target.key(), started);
             schedule(started);
         }
+        history.retainOnly(existing);
         providers = List.copyOf(next);
     }
 
@@ -214,6 +225,8 @@ public class ProbeScheduler {
                     transition.previousStatus(), transition.reason(), transition.latencyMs(),
                     transition.consecutiveFailures(), transition.at());
             publisher.publish(event);
+            history.record(new HealthTransition(transition.at(), m.target.provider(), m.target.endpoint(),
+                    m.target.baseUrl(), transition.previousStatus(), transition.status(), transition.reason()));
         }
         if (event.previousStatus() == null) {
             LOG.infof("%s is %s: %s", event.key(), event.status(), event.reason());

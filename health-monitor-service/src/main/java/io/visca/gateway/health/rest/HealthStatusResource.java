@@ -1,5 +1,8 @@
 package io.visca.gateway.health.rest;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -7,29 +10,40 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import io.visca.gateway.contracts.provider.ProviderConfig;
 import io.visca.gateway.health.error.ApiException;
 import io.visca.gateway.health.events.HealthChangedPublisher;
+import io.visca.gateway.health.history.TransitionHistory;
 import io.visca.gateway.health.probe.EndpointState;
 import io.visca.gateway.health.probe.ProbeScheduler;
 import io.visca.gateway.health.probe.ProbeScheduler.EndpointHealth;
 import io.visca.gateway.health.registry.SnapshotHolder;
 
-/** The live health of every endpoint ({@code /api/health}), guarded by the service token. */
+/**
+ * The live health of every endpoint ({@code /api/health}) and their recent transitions
+ * ({@code /api/health/transitions}), guarded by the service token.
+ */
 @Path("/api/health")
 @Produces(MediaType.APPLICATION_JSON)
 public class HealthStatusResource {
 
+    static final int DEFAULT_LIMIT = 500;
+    static final int MAX_LIMIT = 5000;
+
     private final ProbeScheduler scheduler;
     private final SnapshotHolder snapshot;
     private final HealthChangedPublisher publisher;
+    private final TransitionHistory history;
 
-    HealthStatusResource(ProbeScheduler scheduler, SnapshotHolder snapshot, HealthChangedPublisher publisher) {
+    HealthStatusResource(ProbeScheduler scheduler, SnapshotHolder snapshot, HealthChangedPublisher publisher,
+            TransitionHistory history) {
         this.scheduler = scheduler;
         this.snapshot = snapshot;
         this.publisher = publisher;
+        this.history = history;
     }
 
     @GET
@@ -50,6 +64,23 @@ public class HealthStatusResource {
                 publisher.unpublished(), providers);
     }
 
+    /**
+     * The status changes of every endpoint (or of one provider's), newest first: the first status each got since the
+     * monitor started and every change between UP and DOWN. A provider the monitor does not know has none.
+     *
+     * @param since ISO-8601 instant: only transitions at or after it
+     * @param limit at most this many (1 to 5000, default 500)
+     */
+    @GET
+    @Path("/transitions")
+    public TransitionsView transitions(@QueryParam("provider") String provider, @QueryParam("since") String since,
+            @QueryParam("limit") String limit) {
+        Instant from = since == null || since.isBlank() ? null : instant("since", since);
+        int max = limit == null || limit.isBlank() ? DEFAULT_LIMIT : limit(limit);
+        return new TransitionsView(history.startedAt(), history.maxAge().toString(),
+                history.list(provider == null || provider.isEmpty() ? null : provider, from, max));
+    }
+
     @GET
     @Path("/{provider}")
     public ProviderHealthView provider(@PathParam("provider") String name) {
@@ -59,5 +90,32 @@ public class HealthStatusResource {
             }
         }
         throw ApiException.notFound("provider_not_found", "no provider named '" + name + "' in the registry");
+    }
+
+    private static Instant instant(String name, String value) {
+        // a '+' of an offset arrives as a space when the client did not encode it
+        String text = value.strip().replace(' ', '+');
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            throw ApiException.invalidParameter(name, "'" + shorten(value) + "' is not an ISO-8601 instant, e.g. "
+                    + "2026-11-26T04:00:00Z");
+        }
+    }
+
+    private static int limit(String value) {
+        try {
+            int limit = Integer.parseInt(value.strip());
+            if (limit >= 1 && limit <= MAX_LIMIT) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.invalidParameter("limit", "must be a whole number from 1 to " + MAX_LIMIT);
+    }
+
+    private static String shorten(String value) {
+        return value.length() <= 64 ? value : value.substring(0, 64) + "...";
     }
 }

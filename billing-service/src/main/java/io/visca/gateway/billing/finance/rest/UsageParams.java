@@ -15,6 +15,7 @@ import java.util.TreeSet;
 
 import io.visca.gateway.billing.error.ApiException;
 import io.visca.gateway.billing.error.Violation;
+import io.visca.gateway.billing.finance.service.Bucket;
 import io.visca.gateway.billing.finance.service.Cursor;
 import io.visca.gateway.billing.finance.service.GroupBy;
 
@@ -27,6 +28,9 @@ final class UsageParams {
 
     static final Set<String> STATUSES = Set.of("success", "error", "client_closed");
     private static final int MAX_TEXT = 256;
+    /** Instants outside these years are refused (PostgreSQL and the defaults' arithmetic have limits). */
+    private static final Instant EARLIEST = Instant.parse("1000-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-01-01T00:00:00Z");
 
     private final Map<String, List<String>> query;
     private final List<Violation> violations = new ArrayList<>();
@@ -60,10 +64,13 @@ final class UsageParams {
         // a '+' of an offset arrives as a space when the client did not encode it
         String text = value.strip().replace(' ', '+');
         try {
-            if (text.length() == 10) {
-                return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
+            Instant instant = text.length() == 10 ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant()
+                    : OffsetDateTime.parse(text).toInstant();
+            if (instant.isBefore(EARLIEST) || !instant.isBefore(LATEST)) {
+                violations.add(new Violation(name, "must be within the years 1000 to 9998"));
+                return null;
             }
-            return OffsetDateTime.parse(text).toInstant();
+            return instant;
         } catch (DateTimeParseException e) {
             violations.add(new Violation(name, "'" + shorten(value) + "' is neither an ISO-8601 instant "
                     + "(2026-01-31T10:00:00Z) nor a date (2026-01-31)"));
@@ -153,6 +160,60 @@ final class UsageParams {
                     + "'; use any of " + GroupBy.names() + ", comma-separated")));
         }
         return groups;
+    }
+
+    /** The time series' {@code bucket}: minute, hour or day; hour when absent. */
+    Bucket bucket() {
+        String value = raw("bucket");
+        if (value == null) {
+            return Bucket.HOUR;
+        }
+        return Bucket.of(value.strip()).orElseGet(() -> {
+            violations.add(new Violation("bucket", "'" + shorten(value) + "' is not one of " + Bucket.names()));
+            return Bucket.HOUR;
+        });
+    }
+
+    /** At most {@code max} buckets over [from, to). */
+    void bucketCount(Bucket bucket, Instant from, Instant to, int max) {
+        if (from != null && to != null && !from.isAfter(to)) {
+            long count = bucket.count(from, to);
+            if (count > max) {
+                violations.add(new Violation("bucket", "at most " + max + " buckets per call, and " + bucket.parameter()
+                        + " buckets over from..to would be " + count + "; take a wider bucket or a shorter range"));
+            }
+        }
+    }
+
+    /**
+     * A bound between two hours takes its partial hour from the raw records: they must still be there (within the
+     * raw-record retention; {@code retention} zero keeps them for good).
+     */
+    void onTheHourOrRecent(String name, Instant value, Instant partialHourStart, Duration retention, Instant now) {
+        if (value == null || value.truncatedTo(ChronoUnit.HOURS).equals(value) || retention.isZero()) {
+            return;
+        }
+        if (partialHourStart.isBefore(now.minus(retention))) {
+            violations.add(new Violation(name, "must be on the hour (summaries come from hourly totals, and the raw "
+                    + "records of a partial hour are kept only " + describe(retention) + "), e.g. "
+                    + value.truncatedTo(ChronoUnit.HOURS)));
+        }
+    }
+
+    /** Rounds up to the microsecond, the ledger's precision: [from, to) then selects the same records. */
+    static Instant ceilMicros(Instant t) {
+        if (t == null) {
+            return null;
+        }
+        Instant down = t.truncatedTo(ChronoUnit.MICROS);
+        return down.equals(t) ? t : down.plus(1, ChronoUnit.MICROS);
+    }
+
+    private static String describe(Duration d) {
+        if (d.toMinutes() % 60 != 0) {
+            return d.toMinutes() + " minutes";
+        }
+        return d.toHours() % 24 == 0 ? d.toDays() + " days" : d.toHours() + " hours";
     }
 
     /** {@code from} must not be after {@code to}; both known. */

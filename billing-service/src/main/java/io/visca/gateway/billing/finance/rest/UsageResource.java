@@ -31,6 +31,8 @@ import io.visca.gateway.billing.error.ApiError;
 import io.visca.gateway.billing.finance.mapping.Reconciliation;
 import io.visca.gateway.billing.finance.mapping.RecordsPage;
 import io.visca.gateway.billing.finance.mapping.UsageSummary;
+import io.visca.gateway.billing.finance.mapping.UsageTimeseries;
+import io.visca.gateway.billing.finance.service.Bucket;
 import io.visca.gateway.billing.finance.service.Cursor;
 import io.visca.gateway.billing.finance.service.GroupBy;
 import io.visca.gateway.billing.finance.service.UsageFilter;
@@ -38,8 +40,10 @@ import io.visca.gateway.billing.finance.service.UsageQueryService;
 
 /**
  * The finance API. Time ranges are [from, to) on when requests finished, ISO-8601 instants or dates (a date is its
- * start, UTC). Summaries and reconciliation come from the hourly rollup, so their bounds are whole hours; without
- * them they cover the 30 days up to the end of the current hour. Money is USD as exact decimal strings.
+ * start, UTC). Summaries and reconciliation come from the hourly rollup, so their bounds are whole hours (a summary
+ * bound between two hours, within the raw-record retention, adds its partial hour from the raw records); without
+ * them they cover the 30 days up to the end of the current hour. Time series aggregate the raw records per minute,
+ * hour or day. Money is USD as exact decimal strings.
  */
 @Path("/api/usage")
 @Tag(name = "usage")
@@ -49,6 +53,8 @@ import io.visca.gateway.billing.finance.service.UsageQueryService;
 public class UsageResource {
 
     static final Duration DEFAULT_RANGE = Duration.ofDays(30);
+    static final Duration DEFAULT_SERIES_RANGE = Duration.ofHours(24);
+    private static final Set<String> TIMESERIES = Set.of("from", "to", "bucket", "provider", "model", "api_key");
     private static final Set<String> SUMMARY = Set.of("from", "to", "group_by", "provider", "model", "api_key");
     private static final Set<String> RECONCILIATION = Set.of("from", "to", "provider", "model", "api_key");
     private static final Set<String> EXPORT = Set.of("from", "to", "provider", "model", "api_key", "status",
@@ -58,10 +64,12 @@ public class UsageResource {
 
     private final UsageQueryService service;
     private final BillingConfig.Api config;
+    private final Duration retention;
 
     UsageResource(UsageQueryService service, BillingConfig config) {
         this.service = service;
         this.config = config.api();
+        this.retention = config.retention().rawRecords();
     }
 
     @GET
@@ -70,8 +78,8 @@ public class UsageResource {
     @Operation(summary = "Usage and spend totals", description = "Requests, errors, tokens, configured and reported "
             + "cost over [from, to), grouped by any of provider, model, api_key, day, hour (comma-separated, in "
             + "that order of nesting); without group_by one total row.")
-    @Parameter(name = "from", in = ParameterIn.QUERY, description = "Start (inclusive), on the hour; default: to - 30 days", example = "2026-01-01")
-    @Parameter(name = "to", in = ParameterIn.QUERY, description = "End (exclusive), on the hour; default: the end of the current hour", example = "2026-02-01")
+    @Parameter(name = "from", in = ParameterIn.QUERY, description = "Start (inclusive), on the hour or within the raw-record retention; default: to - 30 days", example = "2026-01-01")
+    @Parameter(name = "to", in = ParameterIn.QUERY, description = "End (exclusive), on the hour or within the raw-record retention; default: the end of the current hour", example = "2026-02-01")
     @Parameter(name = "group_by", in = ParameterIn.QUERY, description = "provider, model, api_key, day, hour; hour over at most 92 days", example = "provider,day")
     @Parameter(name = "provider", in = ParameterIn.QUERY, description = "Only this provider")
     @Parameter(name = "model", in = ParameterIn.QUERY, description = "Only this served model")
@@ -79,13 +87,49 @@ public class UsageResource {
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = UsageSummary.class)))
     public Uni<UsageSummary> summary(@Context UriInfo uri) {
         UsageParams params = new UsageParams(uri.getQueryParameters(), SUMMARY);
-        UsageFilter filter = rollupRange(params);
+        UsageFilter filter = summaryRange(params);
         List<GroupBy> groups = params.groupBy();
         if (groups.contains(GroupBy.HOUR)) {
             params.atMost("group_by", filter.from(), filter.to(), config.maxHourlyRange(), "group_by=hour");
         }
         params.done();
         return service.summary(filter, groups);
+    }
+
+    @GET
+    @Path("/timeseries")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Usage per minute, hour or day", description = "From the raw records over [from, to): per "
+            + "bucket (UTC) requests, errors, error rate, p50/p95 latency and time to first token (streamed requests), "
+            + "tokens and cost; every bucket from the one holding from to the one holding the end, empty ones with "
+            + "zeros (percentiles null), at most 2000 buckets.")
+    @Parameter(name = "from", in = ParameterIn.QUERY, description = "Start (inclusive), any instant or date; default: to - 24 hours", example = "2026-11-26T00:00:00Z")
+    @Parameter(name = "to", in = ParameterIn.QUERY, description = "End (exclusive), any instant or date; default: now", example = "2026-11-27T00:00:00Z")
+    @Parameter(name = "bucket", in = ParameterIn.QUERY, description = "minute, hour or day; default: hour", example = "hour")
+    @Parameter(name = "provider", in = ParameterIn.QUERY, description = "Only this provider")
+    @Parameter(name = "model", in = ParameterIn.QUERY, description = "Only this served model")
+    @Parameter(name = "api_key", in = ParameterIn.QUERY, description = "Only this gateway API key id")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = UsageTimeseries.class)))
+    public Uni<UsageTimeseries> timeseries(@Context UriInfo uri) {
+        UsageParams params = new UsageParams(uri.getQueryParameters(), TIMESERIES);
+        Instant from = UsageParams.ceilMicros(params.instant("from"));
+        Instant to = UsageParams.ceilMicros(params.instant("to"));
+        Bucket bucket = params.bucket();
+        if (to == null) {
+            to = UsageParams.ceilMicros(Instant.now());
+            if (from != null && from.isAfter(to)) {
+                to = from;
+            }
+        }
+        if (from == null) {
+            from = to.minus(DEFAULT_SERIES_RANGE);
+        }
+        params.ordered(from, to);
+        params.bucketCount(bucket, from, to, config.maxBuckets());
+        UsageFilter filter = new UsageFilter(from, to, params.text("provider"), params.text("model"),
+                params.text("api_key"), null, null);
+        params.done();
+        return service.timeseries(filter, bucket);
     }
 
     @GET
@@ -156,6 +200,34 @@ public class UsageResource {
                 .header("Content-Disposition", "attachment; filename=\"" + name + "\"")
                 .header("Content-Type", "text/csv; charset=UTF-8; header=present")
                 .build();
+    }
+
+    /**
+     * [from, to) of a summary, with the defaults, and the rollup's filters: a bound between two hours must be within
+     * the raw-record retention (its partial hour is summed from the raw records).
+     */
+    private UsageFilter summaryRange(UsageParams params) {
+        Instant from = UsageParams.ceilMicros(params.instant("from"));
+        Instant to = UsageParams.ceilMicros(params.instant("to"));
+        Instant now = Instant.now();
+        if (from != null) {
+            params.onTheHourOrRecent("from", from, from, retention, now);
+        }
+        if (to != null) {
+            params.onTheHourOrRecent("to", to, to.truncatedTo(ChronoUnit.HOURS), retention, now);
+        }
+        if (to == null) {
+            to = now.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
+            if (from != null && from.isAfter(to)) {
+                to = from;
+            }
+        }
+        if (from == null) {
+            from = to.minus(DEFAULT_RANGE);
+        }
+        params.ordered(from, to);
+        return new UsageFilter(from, to, params.text("provider"), params.text("model"), params.text("api_key"), null,
+                null);
     }
 
     /** [from, to) on whole hours, with the defaults, and the rollup's filters. */

@@ -1,6 +1,7 @@
 package io.visca.gateway.billing.finance.service;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +21,9 @@ import io.visca.gateway.billing.finance.mapping.ReconciliationRow;
 import io.visca.gateway.billing.finance.mapping.RecordMapper;
 import io.visca.gateway.billing.finance.mapping.RecordsPage;
 import io.visca.gateway.billing.finance.mapping.SummaryRow;
+import io.visca.gateway.billing.finance.mapping.TimeseriesBucket;
 import io.visca.gateway.billing.finance.mapping.UsageSummary;
+import io.visca.gateway.billing.finance.mapping.UsageTimeseries;
 import io.visca.gateway.billing.finance.mapping.UsageTotals;
 import io.visca.gateway.billing.finance.repository.UsageQueryRepository;
 import io.visca.gateway.billing.ledger.UsageRecordEntity;
@@ -51,6 +54,28 @@ public class UsageQueryService {
             }
             return new UsageSummary(filter.from(), filter.to(), groups.stream().map(GroupBy::parameter).toList(),
                     CURRENCY, out);
+        });
+    }
+
+    /** Every bucket covering [from, to) of the filter, empty ones included. */
+    public Uni<UsageTimeseries> timeseries(UsageFilter filter, Bucket bucket) {
+        if (bucket.count(filter.from(), filter.to()) == 0) {
+            return Uni.createFrom().item(new UsageTimeseries(filter.from(), filter.to(), bucket.parameter(), CURRENCY,
+                    List.of()));
+        }
+        Instant first = bucket.floor(filter.from());
+        Instant last = bucket.floor(filter.to().minusNanos(1_000));
+        return Panache.withSession(() -> repository.timeseries(filter, bucket, first, last)).map(rows -> {
+            List<TimeseriesBucket> out = new ArrayList<>(rows.size());
+            for (Object[] row : rows) {
+                long requests = ((Number) row[1]).longValue();
+                long errors = ((Number) row[2]).longValue();
+                out.add(new TimeseriesBucket(Instant.ofEpochSecond(((Number) row[0]).longValue()), requests, errors,
+                        requests == 0 ? 0 : (double) errors / requests, (Double) row[3], (Double) row[4],
+                        (Double) row[5], (Double) row[6], ((Number) row[7]).longValue(),
+                        ((Number) row[8]).longValue(), Money.sum(row[9])));
+            }
+            return new UsageTimeseries(filter.from(), filter.to(), bucket.parameter(), CURRENCY, out);
         });
     }
 
