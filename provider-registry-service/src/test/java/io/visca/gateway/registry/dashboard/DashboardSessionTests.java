@@ -57,6 +57,14 @@ class DashboardSessionTests {
     }
 
     @Test
+    void servesHtmxFromItsWebjarAndTheDashboardsOwnCssAndScript() {
+        given().get("/webjars/htmx.org/2.0.7/dist/htmx.min.js").then().statusCode(200)
+                .body(containsString("htmx"));
+        given().get("/dashboard/dashboard.css").then().statusCode(200).body(containsString(":focus-visible"));
+        given().get("/dashboard/dashboard.js").then().statusCode(200).body(containsString("confirm-delete"));
+    }
+
+    @Test
     void refusesAWrongTokenWith401AndNoCookie() {
         Response response = given().redirects().follow(false).formParam("token", TestApi.ADMIN_TOKEN + "x")
                 .post("/login");

@@ -35,13 +35,16 @@ import io.visca.gateway.fakes.FakeOpenAiServer;
 /**
  * The Custom Providers pages against the real service, database and Kafka: the list, the form and its JSON mode,
  * validation, CSRF, write-only keys, enable/disable, delete and Test Connection. The health monitor and billing
- * are unreachable in this test profile, so their banners show.
+ * are {@link FakeBackends}.
  */
 @QuarkusTest
 class ProvidersPageTests {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static FakeOpenAiServer upstream;
+
+    @FakeBackendsResource.Inject
+    FakeBackends backends;
 
     @BeforeAll
     static void startUpstream() {
@@ -201,11 +204,43 @@ class ProvidersPageTests {
     }
 
     @Test
+    void theListShowsHealthAndTheLast24HoursFromTheHealthMonitorAndBilling() {
+        DashboardClient browser = DashboardClient.login();
+        String name = uniqueName("dash-stats");
+        browser.post("/providers", goodForm(name)).then().statusCode(303);
+        backends.endpointStatus(name, "10.0.0.1:8000", "UP");
+        backends.endpointStatus(name, "replica-2", "DOWN");
+        backends.usage(name, 200, 5, "1.234500");
+        Document page = browser.page("/providers");
+        assertNull(page.selectFirst(".banner-health"));
+        assertNull(page.selectFirst(".banner-billing"));
+        Element row = page.selectFirst("table#providers tr[data-provider=" + name + "]");
+        assertEquals("UP", row.selectFirst(".endpoint-health[data-endpoint=10.0.0.1:8000]").text());
+        assertEquals("DOWN", row.selectFirst(".endpoint-health[data-endpoint=replica-2]").text());
+        assertEquals("200", row.selectFirst(".requests-24h").text());
+        assertEquals("2.5%", row.selectFirst(".error-rate-24h").text());
+        assertEquals("$1.2345", row.selectFirst(".cost-24h").text());
+        var summary = backends.billingRequests().get(backends.billingRequests().size() - 1);
+        assertTrue(summary.query().contains("group_by=provider"), summary.query());
+        assertTrue(summary.query().matches(".*from=\\d{4}-\\d\\d-\\d\\dT\\d\\d(:|%3A)00(:|%3A)00Z.*"), summary.query());
+        admin().delete("/api/providers/" + name).then().statusCode(204);
+    }
+
+    @Test
     void theListShowsEachProviderWithBannersWhenHealthAndBillingAreDown() {
         DashboardClient browser = DashboardClient.login();
         String name = uniqueName("dash-list");
         browser.post("/providers", goodForm(name)).then().statusCode(303);
-        Document page = browser.page("/providers");
+        backends.endpointStatus(name, "replica-2", "UP");
+        backends.healthDown(true);
+        backends.billingDown(true);
+        Document page;
+        try {
+            page = browser.page("/providers");
+        } finally {
+            backends.healthDown(false);
+            backends.billingDown(false);
+        }
         assertTrue(page.selectFirst(".banner.banner-health").text().contains("health monitor"));
         assertTrue(page.selectFirst(".banner.banner-billing").text().contains("Billing"));
         assertEquals("/providers/new", page.selectFirst("a#add-provider").attr("href"));
