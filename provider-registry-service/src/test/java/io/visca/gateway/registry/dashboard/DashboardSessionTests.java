@@ -29,7 +29,8 @@ import io.visca.gateway.registry.TestApi;
 class DashboardSessionTests {
 
     @ParameterizedTest
-    @ValueSource(strings = { "/", "/providers", "/providers/new", "/providers/some-name/edit", "/providers?x=1" })
+    @ValueSource(strings = { "/", "/providers", "/providers/new", "/providers/some-name/edit", "/routing", "/keys",
+            "/providers?x=1" })
     void sendsEveryPageWithoutASessionToTheLogin(String path) {
         given().redirects().follow(false).get(path).then().statusCode(303)
                 .header("Location", endsWith("/login?next=" + URLEncoder.encode(path, StandardCharsets.UTF_8)));
