@@ -16,12 +16,16 @@ import io.vertx.core.http.HttpServerRequest;
  */
 public final class TinyHttpServer implements AutoCloseable {
 
-    /** What the server answers. */
-    public record Reply(int status, String contentType, String body) {
+    /** What the server answers, with extra response headers. */
+    public record Reply(int status, String contentType, String body, Map<String, String> headers) {
+
+        public Reply(int status, String contentType, String body) {
+            this(status, contentType, body, Map.of());
+        }
     }
 
-    /** A request it received: method, path, headers (lower-case names) and body. */
-    public record Received(String method, String path, Map<String, String> headers, String body) {
+    /** A request it received: method, path, headers (lower-case names), body and query string (null if none). */
+    public record Received(String method, String path, Map<String, String> headers, String body, String query) {
     }
 
     private final Vertx vertx = Vertx.vertx();
@@ -30,9 +34,11 @@ public final class TinyHttpServer implements AutoCloseable {
 
     private TinyHttpServer(Function<Received, Reply> handler) throws Exception {
         server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
-            Received in = new Received(request.method().name(), request.path(), headers(request), body.toString());
+            Received in = new Received(request.method().name(), request.path(), headers(request), body.toString(),
+                    request.query());
             received.add(in);
             Reply reply = handler.apply(in);
+            reply.headers().forEach(request.response()::putHeader);
             request.response().setStatusCode(reply.status()).putHeader("content-type", reply.contentType())
                     .end(reply.body());
         }));

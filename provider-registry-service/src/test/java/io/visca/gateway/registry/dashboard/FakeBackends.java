@@ -1,0 +1,166 @@
+package io.visca.gateway.registry.dashboard;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.visca.gateway.registry.TestApi;
+import io.visca.gateway.registry.TinyHttpServer;
+
+/**
+ * The health monitor's {@code GET /api/health} and billing's {@code GET /api/usage/summary} and {@code /export} as
+ * the dashboard reads them (same JSON shape, same bearer tokens), with what they report set by each test; either
+ * can be switched to failing (503) to see the dashboard's banners. The APIs being built on branch dash-apis
+ * (time series, transitions) are not faked here: they answer 404, as today's services do.
+ */
+public final class FakeBackends implements AutoCloseable {
+
+    private final TinyHttpServer health;
+    private final TinyHttpServer billing;
+    private final TinyHttpServer router;
+    private volatile boolean routerRejects;
+    private volatile String servedBy = "nobody";
+    private final Map<String, Map<String, String>> status = new ConcurrentHashMap<>();
+    private final Map<String, String> usageRows = new ConcurrentHashMap<>();
+    /** What the fake export answers. */
+    public static final String EXPORT_CSV = "request_id,occurred_at,provider,model,total_cost\nreq-1,"
+            + "2026-11-26T05:00:00Z,p,m,0.01\n";
+
+    private volatile String totalRow = "{\"requests\":0,\"errors\":0,\"total_cost\":\"0.00\"}";
+    private volatile boolean healthDown;
+    private volatile boolean billingDown;
+
+    private FakeBackends() throws Exception {
+        health = TinyHttpServer.start(in -> {
+            if (healthDown) {
+                return new TinyHttpServer.Reply(503, "application/json", "{\"error\":{\"message\":\"down\"}}");
+            }
+            if (!("Bearer " + TestApi.SERVICE_TOKEN).equals(in.headers().get("authorization"))) {
+                return new TinyHttpServer.Reply(401, "application/json", "{}");
+            }
+            if (!in.path().equals("/api/health")) {
+                return new TinyHttpServer.Reply(404, "application/json", "{\"error\":{\"message\":\"no route\"}}");
+            }
+            StringBuilder providers = new StringBuilder();
+            status.forEach((provider, endpoints) -> {
+                StringBuilder list = new StringBuilder();
+                endpoints.forEach((endpoint, s) -> list.append(list.isEmpty() ? "" : ",").append(
+                        "{\"provider\":\"" + provider + "\",\"endpoint\":\"" + endpoint + "\",\"status\":\"" + s
+                                + "\",\"latency_ms\":5}"));
+                providers.append(providers.isEmpty() ? "" : ",").append("{\"provider\":\"" + provider
+                        + "\",\"probed\":true,\"endpoints\":[" + list + "]}");
+            });
+            return new TinyHttpServer.Reply(200, "application/json",
+                    "{\"registry_revision\":1,\"up\":0,\"down\":0,\"unknown\":0,\"providers\":[" + providers + "]}");
+        });
+        billing = TinyHttpServer.start(in -> {
+            if (billingDown) {
+                return new TinyHttpServer.Reply(503, "application/json", "{\"error\":{\"message\":\"down\"}}");
+            }
+            if (!("Bearer " + TestApi.ADMIN_TOKEN).equals(in.headers().get("authorization"))) {
+                return new TinyHttpServer.Reply(401, "application/json", "{}");
+            }
+            if (in.path().equals("/api/usage/export")) {
+                return new TinyHttpServer.Reply(200, "text/csv", EXPORT_CSV);
+            }
+            if (!in.path().equals("/api/usage/summary")) {
+                return new TinyHttpServer.Reply(404, "application/json", "{\"error\":{\"message\":\"no route\"}}");
+            }
+            if (in.query() == null || !in.query().contains("group_by=")) {
+                return new TinyHttpServer.Reply(200, "application/json", "{\"group_by\":[],\"currency\":\"USD\","
+                        + "\"rows\":[" + totalRow + "]}");
+            }
+            return new TinyHttpServer.Reply(200, "application/json", "{\"group_by\":[\"provider\"],\"currency\":"
+                    + "\"USD\",\"rows\":[" + String.join(",", usageRows.values()) + "]}");
+        });
+        router = TinyHttpServer.start(in -> {
+            String authorization = in.headers().getOrDefault("authorization", "");
+            if (!in.path().equals("/v1/chat/completions") || !in.method().equals("POST")) {
+                return new TinyHttpServer.Reply(404, "application/json", "{\"error\":{\"message\":\"no route\"}}");
+            }
+            if (routerRejects || !authorization.startsWith("Bearer vsk_")) {
+                return new TinyHttpServer.Reply(401, "application/json",
+                        "{\"error\":{\"message\":\"invalid API key\",\"type\":\"authentication_error\"}}");
+            }
+            return new TinyHttpServer.Reply(200, "text/event-stream", ROUTER_STREAM, Map.of("x-visca-provider",
+                    servedBy, "x-visca-endpoint", "gpu-1", "x-visca-attempts", "2", "x-visca-model", "pg-model",
+                    "x-visca-strategy", "cost-optimized"));
+        });
+    }
+
+    /** A chat completion stream as the router sends it: two deltas, the usage chunk, [DONE]. */
+    public static final String ROUTER_STREAM = "data: {\"id\":\"c1\",\"model\":\"pg-model\",\"choices\":[{\"index\":0,"
+            + "\"delta\":{\"role\":\"assistant\",\"content\":\"Hel\"}}]}\n\n"
+            + "data: {\"id\":\"c1\",\"model\":\"pg-model\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo\"}}]}\n\n"
+            + "data: {\"id\":\"c1\",\"model\":\"pg-model\",\"choices\":[],\"usage\":{\"prompt_tokens\":1000,"
+            + "\"completion_tokens\":500,\"total_tokens\":1500}}\n\n"
+            + "data: [DONE]\n\n";
+
+    public static FakeBackends start() throws Exception {
+        return new FakeBackends();
+    }
+
+    public String routerUrl() {
+        return router.url();
+    }
+
+    /** The provider the fake router says served the next chats ({@code x-visca-provider}). */
+    public void servedBy(String provider) {
+        servedBy = provider;
+    }
+
+    /** Whether the fake router rejects every key (401), as for a revoked or not yet known key. */
+    public void routerRejects(boolean rejects) {
+        routerRejects = rejects;
+    }
+
+    public List<TinyHttpServer.Received> routerRequests() {
+        return router.received();
+    }
+
+    public String healthUrl() {
+        return health.url();
+    }
+
+    public String billingUrl() {
+        return billing.url();
+    }
+
+    public void endpointStatus(String provider, String endpoint, String value) {
+        status.computeIfAbsent(provider, p -> new ConcurrentHashMap<>()).put(endpoint, value);
+    }
+
+    public void usage(String provider, long requests, long errors, String totalCost) {
+        usageRows.put(provider, "{\"provider\":\"" + provider + "\",\"requests\":" + requests + ",\"errors\":"
+                + errors + ",\"total_cost\":\"" + totalCost + "\"}");
+    }
+
+    /** The grand total billing answers to a summary without group_by. */
+    public void total(long requests, long errors, String totalCost) {
+        totalRow = "{\"requests\":" + requests + ",\"errors\":" + errors + ",\"total_cost\":\"" + totalCost
+                + "\"}";
+    }
+
+    public void healthDown(boolean down) {
+        healthDown = down;
+    }
+
+    public void billingDown(boolean down) {
+        billingDown = down;
+    }
+
+    public List<TinyHttpServer.Received> healthRequests() {
+        return health.received();
+    }
+
+    public List<TinyHttpServer.Received> billingRequests() {
+        return billing.received();
+    }
+
+    @Override
+    public void close() throws Exception {
+        health.close();
+        billing.close();
+        router.close();
+    }
+}
