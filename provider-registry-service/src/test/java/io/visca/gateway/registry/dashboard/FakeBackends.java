@@ -8,10 +8,10 @@ import io.visca.gateway.registry.TestApi;
 import io.visca.gateway.registry.TinyHttpServer;
 
 /**
- * The health monitor's {@code GET /api/health} and billing's {@code GET /api/usage/summary} and {@code /export} as
- * the dashboard reads them (same JSON shape, same bearer tokens), with what they report set by each test; either
- * can be switched to failing (503) to see the dashboard's banners. The APIs being built on branch dash-apis
- * (time series, transitions) are not faked here: they answer 404, as today's services do.
+ * The health monitor's {@code GET /api/health} and {@code /api/health/transitions}, and billing's
+ * {@code GET /api/usage/summary}, {@code /timeseries} and {@code /export}, as the dashboard reads them (same JSON
+ * shape, same bearer tokens), with what they report set by each test; either can be switched to failing (503) to
+ * see the dashboard's banners.
  */
 public final class FakeBackends implements AutoCloseable {
 
@@ -27,6 +27,8 @@ public final class FakeBackends implements AutoCloseable {
             + "2026-11-26T05:00:00Z,p,m,0.01\n";
 
     private volatile String totalRow = "{\"requests\":0,\"errors\":0,\"total_cost\":\"0.00\"}";
+    private volatile String buckets = "";
+    private volatile String transitions = "";
     private volatile boolean healthDown;
     private volatile boolean billingDown;
 
@@ -37,6 +39,10 @@ public final class FakeBackends implements AutoCloseable {
             }
             if (!("Bearer " + TestApi.SERVICE_TOKEN).equals(in.headers().get("authorization"))) {
                 return new TinyHttpServer.Reply(401, "application/json", "{}");
+            }
+            if (in.path().equals("/api/health/transitions")) {
+                return new TinyHttpServer.Reply(200, "application/json", "{\"history_started_at\":"
+                        + "\"2026-11-26T04:00:00Z\",\"max_age\":\"PT168H\",\"transitions\":[" + transitions + "]}");
             }
             if (!in.path().equals("/api/health")) {
                 return new TinyHttpServer.Reply(404, "application/json", "{\"error\":{\"message\":\"no route\"}}");
@@ -59,6 +65,10 @@ public final class FakeBackends implements AutoCloseable {
             }
             if (!("Bearer " + TestApi.ADMIN_TOKEN).equals(in.headers().get("authorization"))) {
                 return new TinyHttpServer.Reply(401, "application/json", "{}");
+            }
+            if (in.path().equals("/api/usage/timeseries")) {
+                return new TinyHttpServer.Reply(200, "application/json", "{\"bucket\":\"hour\",\"buckets\":["
+                        + buckets + "]}");
             }
             if (in.path().equals("/api/usage/export")) {
                 return new TinyHttpServer.Reply(200, "text/csv", EXPORT_CSV);
@@ -95,6 +105,16 @@ public final class FakeBackends implements AutoCloseable {
             + "data: {\"id\":\"c1\",\"model\":\"pg-model\",\"choices\":[],\"usage\":{\"prompt_tokens\":1000,"
             + "\"completion_tokens\":500,\"total_tokens\":1500}}\n\n"
             + "data: [DONE]\n\n";
+
+    /** The buckets billing's time series answers with (JSON objects, comma-separated). */
+    public void timeseries(String bucketsJson) {
+        buckets = bucketsJson;
+    }
+
+    /** The transitions the health monitor answers with (JSON objects, comma-separated, newest first). */
+    public void transitions(String transitionsJson) {
+        transitions = transitionsJson;
+    }
 
     public static FakeBackends start() throws Exception {
         return new FakeBackends();

@@ -15,7 +15,7 @@ import io.visca.gateway.registry.dashboard.client.MonitoringData;
 
 /**
  * The monitoring page's reading of billing's {@code /api/usage/timeseries} and the health monitor's
- * {@code /api/health/transitions}, both being built on branch dash-apis: fakes of their documented shape.
+ * {@code /api/health/transitions}, in the shapes those services answer with.
  */
 class MonitoringDataTests {
 
@@ -24,7 +24,7 @@ class MonitoringDataTests {
     @Test
     void turnsTimeSeriesBucketsIntoChartColumnsWithGapsForMissingValues() throws Exception {
         JsonNode body = JSON.readTree("""
-                {"from": "2026-11-26T05:00:00Z", "to": "2026-11-26T06:00:00Z", "bucket": "minute", "rows": [
+                {"from": "2026-11-26T05:00:00Z", "to": "2026-11-26T06:00:00Z", "bucket": "minute", "buckets": [
                  {"start": "2026-11-26T05:00:00Z", "requests": 10, "errors": 1, "error_rate": 0.1,
                   "latency_ms_p50": 120, "latency_ms_p95": 480, "ttft_ms_p50": 40, "ttft_ms_p95": 90,
                   "prompt_tokens": 1000, "completion_tokens": 200, "total_cost": "0.0125"},
@@ -42,9 +42,9 @@ class MonitoringDataTests {
     }
 
     @Test
-    void acceptsATopLevelArrayAndSkipsBucketsWithoutAStart() throws Exception {
+    void skipsBucketsWithoutAStartAndReadsNothingFromAnErrorBody() throws Exception {
         ObjectNode columns = MonitoringData.chartColumns(JSON.readTree(
-                "[{\"bucket_start\": \"2026-11-26T05:00:00Z\", \"requests\": 3}, {\"requests\": 9}]"));
+                "{\"buckets\": [{\"start\": \"2026-11-26T05:00:00Z\", \"requests\": 3}, {\"requests\": 9}]}"));
         assertEquals(1, columns.get("t").size());
         assertEquals("[3.0]", columns.get("requests").toString());
         assertEquals(0, MonitoringData.chartColumns(JSON.readTree("{\"error\": {}}")).get("t").size());
@@ -63,7 +63,7 @@ class MonitoringDataTests {
         assertEquals(new MonitoringData.Transition("2026-11-26T05:10:00Z", "vllm", "gpu-1", "DOWN", "UP", ""),
                 transitions.get(0));
         assertEquals("refused", transitions.get(1).reason());
-        assertTrue(MonitoringData.transitions(JSON.readTree("[]")).isEmpty());
+        assertTrue(MonitoringData.transitions(JSON.readTree("{\"transitions\": []}")).isEmpty());
     }
 
     private static List<Long> longs(JsonNode array) {

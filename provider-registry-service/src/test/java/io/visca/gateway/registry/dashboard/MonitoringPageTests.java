@@ -28,6 +28,11 @@ class MonitoringPageTests {
         TestApi.create(TestApi.openAiProvider(name, "${X_KEY}"));
         backends.total(42, 2, "0.3150");
         backends.usage(name, 42, 2, "0.3150");
+        backends.timeseries("{\"start\":\"2026-11-26T05:00:00Z\",\"requests\":42,\"errors\":2,\"error_rate\":0.0476,"
+                + "\"latency_ms_p50\":120,\"latency_ms_p95\":480,\"ttft_ms_p50\":null,\"ttft_ms_p95\":null,"
+                + "\"prompt_tokens\":4200,\"completion_tokens\":840,\"total_cost\":\"0.3150\"}");
+        backends.transitions("{\"at\":\"2026-11-26T05:10:00Z\",\"provider\":\"" + name + "\",\"endpoint\":\"e1\","
+                + "\"base_url\":\"http://127.0.0.1:1/v1\",\"from\":\"UP\",\"to\":\"DOWN\",\"reason\":\"refused\"}");
         Document page = browser.page("/monitoring?window=week&provider=" + name);
         assertEquals("week", page.selectFirst("select#window option[selected]").attr("value"));
         assertEquals("42", page.selectFirst("#total-requests").text());
@@ -38,11 +43,14 @@ class MonitoringPageTests {
             assertNotNull(page.selectFirst("#chart-" + chart), chart);
         }
         assertNotNull(page.selectFirst("#health-timeline"));
-        // the time series and transitions are not served by today's services: those two panels say so
-        assertTrue(page.selectFirst("#charts").parent().selectFirst(".banner.banner-billing").text()
-                .contains("Billing"));
-        assertTrue(page.selectFirst("#health-timeline").parent().selectFirst(".banner.banner-health").text()
-                .contains("health monitor"));
+        // the charts draw billing's time series; the timeline lists the health monitor's transitions
+        assertNull(page.selectFirst("#charts").parent().selectFirst(".banner.banner-billing"));
+        String chart = page.selectFirst("#charts").attr("data-chart");
+        assertTrue(chart.contains("\"requests\":[42.0]") && chart.contains("\"latency_ms_p95\":[480.0]"), chart);
+        assertNull(page.selectFirst("#health-timeline").parent().selectFirst(".banner.banner-health"));
+        var entry = page.selectFirst("#health-timeline li[data-provider=" + name + "]");
+        assertTrue(entry.text().contains("UP") && entry.text().contains("DOWN") && entry.text().contains("refused"),
+                entry.text());
         var summaries = backends.billingRequests().stream().filter(r -> r.path().equals("/api/usage/summary"))
                 .toList();
         assertTrue(summaries.get(summaries.size() - 1).query().contains("provider=" + name));

@@ -32,10 +32,9 @@ public final class MonitoringData {
     }
 
     /**
-     * Chart columns from {@code GET /api/usage/timeseries}: {@code {"t": [...], "requests": [...], ...}}; a bucket
-     * without a value gives null (a gap in the chart). Accepts the rows as a top-level array or under
-     * {@code rows}/{@code buckets}/{@code points}, the bucket start as {@code start}, {@code bucket_start} or
-     * {@code bucket}.
+     * Chart columns from {@code GET /api/usage/timeseries} ({@code {"buckets": [{"start": ..., "requests": ...}]}}):
+     * {@code {"t": [...], "requests": [...], ...}}; a bucket without a value (no latency in an empty bucket) gives
+     * null, a gap in the chart.
      */
     public static ObjectNode chartColumns(JsonNode body) {
         JsonNodeFactory nodes = JsonNodeFactory.instance;
@@ -43,15 +42,14 @@ public final class MonitoringData {
         ArrayNode t = columns.putArray("t");
         List<ArrayNode> series = new ArrayList<>();
         SERIES.forEach(name -> series.add(columns.putArray(name)));
-        for (JsonNode row : rows(body, "rows", "buckets", "points", "series")) {
-            Long start = epochSeconds(first(row, "start", "bucket_start", "bucket", "at"));
+        for (JsonNode row : rows(body, "buckets")) {
+            Long start = epochSeconds(row.get("start"));
             if (start == null) {
                 continue;
             }
             t.add(start);
             for (int i = 0; i < SERIES.size(); i++) {
-                JsonNode value = row.get(SERIES.get(i));
-                BigDecimal number = number(value);
+                BigDecimal number = number(row.get(SERIES.get(i)));
                 if (number == null) {
                     series.get(i).addNull();
                 } else {
@@ -65,35 +63,16 @@ public final class MonitoringData {
     /** Transitions from {@code GET /api/health/transitions}, newest first as the monitor sends them. */
     public static List<Transition> transitions(JsonNode body) {
         List<Transition> list = new ArrayList<>();
-        for (JsonNode row : rows(body, "transitions", "rows", "items")) {
+        for (JsonNode row : rows(body, "transitions")) {
             list.add(new Transition(text(row.get("at")), text(row.get("provider")), text(row.get("endpoint")),
                     text(row.get("from")), text(row.get("to")), text(row.get("reason"))));
         }
         return list;
     }
 
-    static Iterable<JsonNode> rows(JsonNode body, String... fields) {
-        if (body == null) {
-            return List.of();
-        }
-        if (body.isArray()) {
-            return body;
-        }
-        for (String field : fields) {
-            if (body.path(field).isArray()) {
-                return body.get(field);
-            }
-        }
-        return List.of();
-    }
-
-    private static JsonNode first(JsonNode row, String... fields) {
-        for (String field : fields) {
-            if (row.hasNonNull(field)) {
-                return row.get(field);
-            }
-        }
-        return null;
+    /** The array {@code field} of a response body; none when the body has no such array. */
+    static Iterable<JsonNode> rows(JsonNode body, String field) {
+        return body != null && body.path(field).isArray() ? body.get(field) : List.of();
     }
 
     private static Long epochSeconds(JsonNode value) {
