@@ -59,6 +59,13 @@ public interface RegistryConfig {
         /** Timeout of each call to the health monitor and billing (the page renders a banner after it). */
         @WithDefault("2s")
         Duration backendTimeout();
+
+        /**
+         * How long after creating its key the playground keeps sending again on a 401 from the router, which learns
+         * new keys from the registry's next event (within a second while Kafka is up).
+         */
+        @WithDefault("10s")
+        Duration playgroundKeyPropagation();
     }
 
     interface TestConnection {

@@ -109,6 +109,7 @@ class PlaygroundPageTests {
         DashboardClient browser = DashboardClient.login();
         events(browser.post("/playground/chat", Map.of("model", "auto", "prompt", "one")));
         String first = lastAuthorization();
+        Thread.sleep(1_100); // past registry.dashboard.playground-key-propagation (1s in tests)
 
         // the router does not know the key yet: a failure, and the same key again next time
         backends.routerRejects(true);
@@ -131,6 +132,36 @@ class PlaygroundPageTests {
         List<String> playgroundKeys = admin().get("/api/keys").then().extract().jsonPath()
                 .getList("findAll { it.name == 'dashboard-playground' }.id");
         assertEquals(1, playgroundKeys.size(), playgroundKeys.toString());
+    }
+
+    @Test
+    void aNewKeyTheRouterDoesNotKnowYetIsSentAgainUntilItDoes() throws Exception {
+        DashboardClient browser = DashboardClient.login();
+        String id = admin().get("/api/keys").then().extract().jsonPath()
+                .getString("find { it.name == 'dashboard-playground' }.id");
+        if (id != null) {
+            admin().delete("/api/keys/" + id).then().statusCode(204); // the next send makes a new key
+            backends.routerRejects(true);
+            events(browser.post("/playground/chat", Map.of("model", "auto", "prompt", "forget it")));
+        }
+        backends.routerRejects(true);
+        int before = backends.routerRequests().size();
+        Thread releaser = new Thread(() -> {
+            try {
+                Thread.sleep(600); // the router learns the key from the registry's next event
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            backends.routerRejects(false);
+        });
+        releaser.start();
+        List<JsonNode> events = events(browser.post("/playground/chat", Map.of("model", "auto", "prompt", "hi")));
+        releaser.join();
+        assertEquals("done", events.get(events.size() - 1).get("type").asText(), events.toString());
+        List<String> sent = backends.routerRequests().subList(before, backends.routerRequests().size()).stream()
+                .map(r -> r.headers().get("authorization")).distinct().toList();
+        assertEquals(1, sent.size(), "sent again with the same new key");
+        assertTrue(backends.routerRequests().size() - before > 1, "refused at first, then served");
     }
 
     private String lastAuthorization() {

@@ -8,6 +8,7 @@ import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
 import io.visca.gateway.registry.apikey.service.ApiKeyService;
+import io.visca.gateway.registry.config.RegistryConfig;
 
 /**
  * The playground's own gateway key: created on first use and kept only in this process's memory. As its clear
@@ -23,17 +24,19 @@ public class PlaygroundKey {
     private static final Logger LOG = Logger.getLogger(PlaygroundKey.class);
 
     private final ApiKeyService keys;
+    private final long propagationNanos;
     private final AtomicReference<Created> current = new AtomicReference<>();
 
-    private record Created(String id, String key) {
+    private record Created(String id, String key, long atNanos) {
         @Override
         public String toString() {
             return "Created[id=" + id + ", key=<masked>]";
         }
     }
 
-    PlaygroundKey(ApiKeyService keys) {
+    PlaygroundKey(ApiKeyService keys, RegistryConfig config) {
         this.keys = keys;
+        this.propagationNanos = config.dashboard().playgroundKeyPropagation().toNanos();
     }
 
     public Uni<String> get() {
@@ -53,9 +56,15 @@ public class PlaygroundKey {
                 .chain(() -> keys.create(NAME))
                 .map(created -> {
                     LOG.infof("playground key %s created (prefix %s)", created.id(), created.keyPrefix());
-                    current.set(new Created(created.id(), created.key()));
+                    current.set(new Created(created.id(), created.key(), System.nanoTime()));
                     return created.key();
                 });
+    }
+
+    /** Whether {@code key} is the current key and so new that the router may not know it yet. */
+    public boolean propagating(String key) {
+        Created known = current.get();
+        return known != null && known.key().equals(key) && System.nanoTime() - known.atNanos() < propagationNanos;
     }
 
     /** The router rejected {@code key}: forgets it when it is no longer an active key. */

@@ -122,7 +122,7 @@ public class PlaygroundPage {
         }
         long started = System.nanoTime();
         return providers.list().chain(all -> key.get().map(k -> Map.entry(all, k)))
-                .onItem().transformToMulti(ctx -> send(ctx.getValue(), body).onItem().transformToMulti(response -> {
+                .onItem().transformToMulti(ctx -> sendOnceKnown(ctx.getValue(), body).onItem().transformToMulti(response -> {
                     Map<String, Object> meta = new LinkedHashMap<>();
                     meta.put("status", response.statusCode());
                     Map<String, String> headers = new LinkedHashMap<>();
@@ -153,6 +153,20 @@ public class PlaygroundPage {
                 });
     }
 
+    /**
+     * Sends, and while the router answers 401 to a key created moments ago (it learns new keys from the registry's
+     * next event), sends again every 250 ms for up to the key's propagation time.
+     */
+    private Uni<HttpClientResponse> sendOnceKnown(String apiKey, ObjectNode body) {
+        return send(apiKey, body).chain(response -> {
+            if (response.statusCode() != 401 || !key.propagating(apiKey)) {
+                return Uni.createFrom().item(response);
+            }
+            return response.body().replaceWithVoid().onItem().delayIt().by(Duration.ofMillis(250))
+                    .chain(() -> sendOnceKnown(apiKey, body));
+        });
+    }
+
     private Uni<HttpClientResponse> send(String apiKey, ObjectNode body) {
         int port = router.getPort() > 0 ? router.getPort() : ("https".equals(router.getScheme()) ? 443 : 80);
         String path = (router.getPath() == null ? "" : router.getPath().replaceAll("/$", "")) + "/v1/chat/completions";
@@ -172,8 +186,9 @@ public class PlaygroundPage {
         } catch (Exception ignored) {
             // not JSON: the status says enough
         }
-        String hint = status == 401 ? " (a new playground key may take a few seconds to reach the router; send "
-                + "again)" : "";
+        String hint = status == 401
+                ? " (the router refused the playground's key; if it was revoked, the next send makes a new one)"
+                : "";
         return "the router answered HTTP " + status + (detail.isEmpty() ? "" : ": " + detail) + hint;
     }
 
