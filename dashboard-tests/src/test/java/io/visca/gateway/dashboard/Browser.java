@@ -89,11 +89,13 @@ final class Browser {
         if (failure == null && chromium.canExecute() && chromedriver.canExecute()) {
             return;
         }
-        throw new IllegalStateException("The dashboard's browser tests need Chromium (" + chromium + ") and "
-                + "ChromeDriver (" + chromedriver + "), which are missing, and " + script + " could not install them ("
-                + (failure != null ? failure : "they are still missing") + "; its output: " + log + "). Install them "
-                + "as root: apt-get install -y chromium chromium-driver (or run dashboard-tests/install-browser.sh), "
-                + "then run the tests again.");
+        String missing = (chromium.canExecute() ? "" : "Chromium (" + chromium + ") ")
+                + (chromium.canExecute() || chromedriver.canExecute() ? "" : "and ")
+                + (chromedriver.canExecute() ? "" : "ChromeDriver (" + chromedriver + ")");
+        throw new IllegalStateException("The dashboard's browser tests need " + missing.trim() + ", and " + script
+                + " could not install it (" + (failure != null ? failure : "still missing after it ran")
+                + "; its output: " + log + "). Install Debian's packages as root: apt-get install -y chromium "
+                + "chromium-driver (or run dashboard-tests/install-browser.sh), then run the tests again.");
     }
 
     private static String property(String name) {
