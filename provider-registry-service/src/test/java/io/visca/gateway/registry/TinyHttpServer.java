@@ -20,8 +20,8 @@ public final class TinyHttpServer implements AutoCloseable {
     public record Reply(int status, String contentType, String body) {
     }
 
-    /** A request it received: method, path, headers (lower-case names) and body. */
-    public record Received(String method, String path, Map<String, String> headers, String body) {
+    /** A request it received: method, path, headers (lower-case names), body and query string (null if none). */
+    public record Received(String method, String path, Map<String, String> headers, String body, String query) {
     }
 
     private final Vertx vertx = Vertx.vertx();
@@ -30,7 +30,8 @@ public final class TinyHttpServer implements AutoCloseable {
 
     private TinyHttpServer(Function<Received, Reply> handler) throws Exception {
         server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
-            Received in = new Received(request.method().name(), request.path(), headers(request), body.toString());
+            Received in = new Received(request.method().name(), request.path(), headers(request), body.toString(),
+                    request.query());
             received.add(in);
             Reply reply = handler.apply(in);
             request.response().setStatusCode(reply.status()).putHeader("content-type", reply.contentType())

@@ -19,7 +19,21 @@ public interface RegistryConfig {
     /** Folder of {@code *.json} provider configs created at start when missing ({@code PROVIDERS_DIR}). */
     Optional<String> providersDir();
 
+    /** Base URL of the health monitor the dashboard reads endpoint health from ({@code HEALTH_MONITOR_URL}). */
+    @WithDefault("http://127.0.0.1:8082")
+    String healthMonitorUrl();
+
+    /** Base URL of billing the dashboard reads usage from ({@code BILLING_URL}). */
+    @WithDefault("http://127.0.0.1:8083")
+    String billingUrl();
+
+    /** Base URL of the router the dashboard's playground calls ({@code ROUTER_URL}). */
+    @WithDefault("http://127.0.0.1:8080")
+    String routerUrl();
+
     Outbox outbox();
+
+    Dashboard dashboard();
 
     TestConnection testConnection();
 
@@ -31,6 +45,20 @@ public interface RegistryConfig {
         /** Events read and published per round. */
         @WithDefault("100")
         int batchSize();
+    }
+
+    interface Dashboard {
+        /** How long a dashboard login lasts. */
+        @WithDefault("8h")
+        Duration sessionTtl();
+
+        /** Failed logins per client address and minute before the login answers 429 for the rest of the minute. */
+        @WithDefault("10")
+        int loginFailuresPerMinute();
+
+        /** Timeout of each call to the health monitor and billing (the page renders a banner after it). */
+        @WithDefault("2s")
+        Duration backendTimeout();
     }
 
     interface TestConnection {

@@ -9,6 +9,7 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
 
 import io.vertx.core.http.HttpServerRequest;
+import io.visca.gateway.registry.dashboard.session.Dashboard;
 import io.visca.gateway.registry.error.ApiException;
 import io.visca.gateway.registry.error.RequestIds;
 
@@ -16,7 +17,7 @@ import io.visca.gateway.registry.error.RequestIds;
  * Every REST resource needs a bearer token: {@code GATEWAY_SERVICE_TOKEN} for classes marked
  * {@link ServiceAuthenticated}, {@code GATEWAY_ADMIN_TOKEN} for all others; a 401 in the error shape otherwise.
  * The decision follows the matched resource class, not the path. {@code /q/*} (health, OpenAPI, Swagger UI) are
- * not REST resources and stay open.
+ * not REST resources and stay open. Classes marked {@link Dashboard} (the web dashboard) take a session instead.
  */
 public class BearerTokenFilter {
 
@@ -28,6 +29,9 @@ public class BearerTokenFilter {
 
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
     public Response authenticate(SimpleResourceInfo resource, HttpServerRequest request) {
+        if (resource.getResourceClass() != null && resource.getResourceClass().isAnnotationPresent(Dashboard.class)) {
+            return null; // the dashboard's pages take a session cookie (DashboardSessionFilter), not a bearer token
+        }
         boolean service = resource.getResourceClass() != null
                 && resource.getResourceClass().isAnnotationPresent(ServiceAuthenticated.class);
         String presented = bearerToken(request.getHeader(HttpHeaders.AUTHORIZATION));

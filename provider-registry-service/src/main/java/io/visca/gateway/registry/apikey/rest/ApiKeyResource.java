@@ -81,8 +81,17 @@ public class ApiKeyResource {
     }
 
     private static String name(String body) {
+        return name(JsonBodies.parse(body));
+    }
+
+    /**
+     * The name of a new key from a body {@code {"name": ...}}, validated (also used by the dashboard).
+     *
+     * @throws io.visca.gateway.registry.error.ApiException 400 listing the violations
+     */
+    public static String name(com.fasterxml.jackson.databind.JsonNode body) {
         Violations violations = new Violations();
-        JsonFields fields = JsonFields.of(JsonBodies.parse(body), "", violations, FIELDS);
+        JsonFields fields = JsonFields.of(body, "", violations, FIELDS);
         String name = fields == null ? null : fields.requiredString("name");
         if (name != null && name.length() > MAX_NAME) {
             violations.add("name", "must be at most " + MAX_NAME + " characters");

@@ -1,0 +1,109 @@
+package io.visca.gateway.registry.dashboard.rest;
+
+import java.net.URI;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.NewCookie;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestQuery;
+
+import io.quarkus.qute.Location;
+import io.quarkus.qute.Template;
+import io.vertx.core.http.HttpServerRequest;
+import io.visca.gateway.registry.dashboard.session.Dashboard;
+import io.visca.gateway.registry.dashboard.session.DashboardPages;
+import io.visca.gateway.registry.dashboard.session.DashboardSessions;
+import io.visca.gateway.registry.dashboard.session.LoginThrottle;
+import io.visca.gateway.registry.security.ApiTokens;
+
+/** The dashboard's login with the admin token, its logout, and {@code /}. */
+@Path("/")
+@Dashboard
+@Produces(MediaType.TEXT_HTML)
+public class LoginResource {
+
+    private static final Logger LOG = Logger.getLogger(LoginResource.class);
+
+    private final ApiTokens tokens;
+    private final DashboardSessions sessions;
+    private final DashboardPages pages;
+    private final LoginThrottle throttle;
+    private final Template login;
+
+    LoginResource(ApiTokens tokens, DashboardSessions sessions, DashboardPages pages, LoginThrottle throttle,
+            @Location("dashboard/login.html") Template login) {
+        this.tokens = tokens;
+        this.sessions = sessions;
+        this.pages = pages;
+        this.throttle = throttle;
+        this.login = login;
+    }
+
+    @GET
+    public Response home() {
+        return Response.seeOther(URI.create("/providers")).build();
+    }
+
+    @GET
+    @Path("login")
+    @Dashboard.PublicPage
+    public Response loginPage(@RestQuery String next) {
+        return Response.ok(login.data("next", safeNext(next)).data("error", null).data("nav", null)
+                .data("csrf", null).data("csrfHeaders", null).render()).build();
+    }
+
+    @POST
+    @Path("login")
+    @Dashboard.PublicPage
+    public Response login(@RestForm String token, @RestForm String next, HttpServerRequest request) {
+        String client = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+        String target = safeNext(next);
+        if (!throttle.allowed(client)) {
+            LOG.warnf("dashboard login refused for %s: too many failed attempts", client);
+            return Response.status(429).header("Retry-After", "60").entity(login.data("next", target)
+                    .data("error", "Too many failed attempts; wait a minute and try again.").data("nav", null)
+                    .data("csrf", null).data("csrfHeaders", null).render()).build();
+        }
+        if (token == null || token.isEmpty() || !tokens.isAdmin(token)) {
+            throttle.failed(client);
+            LOG.infof("dashboard login failed from %s", client);
+            return Response.status(401).entity(login.data("next", target)
+                    .data("error", "That is not the admin token.").data("nav", null).data("csrf", null)
+                    .data("csrfHeaders", null).render())
+                    .build();
+        }
+        throttle.succeeded(client);
+        boolean secure = "https".equalsIgnoreCase(request.scheme());
+        NewCookie cookie = new NewCookie.Builder(DashboardSessions.COOKIE).value(sessions.issue()).path("/")
+                .httpOnly(true).secure(secure).sameSite(NewCookie.SameSite.STRICT)
+                .maxAge((int) sessions.ttlSeconds()).build();
+        return Response.seeOther(URI.create(target == null ? "/providers" : target)).cookie(cookie).build();
+    }
+
+    @POST
+    @Path("logout")
+    public Response logout(@RestForm String csrf, HttpServerRequest request) {
+        sessions.logout(pages.requireCsrf(request, csrf));
+        NewCookie cleared = new NewCookie.Builder(DashboardSessions.COOKIE).value("").path("/").httpOnly(true)
+                .secure("https".equalsIgnoreCase(request.scheme())).sameSite(NewCookie.SameSite.STRICT).maxAge(0)
+                .build();
+        return Response.seeOther(URI.create("/login")).cookie(cleared).build();
+    }
+
+    /** A local path to return to after the login, or null: never another origin. */
+    static String safeNext(String next) {
+        if (next == null || next.isEmpty() || next.length() > 2048 || !next.startsWith("/") || next.startsWith("//")
+                || next.contains("\\") || next.startsWith("/login") || next.startsWith("/logout")
+                || next.chars().anyMatch(c -> c < 0x21 || c == 0x7F)) {
+            return null;
+        }
+        return next;
+    }
+}

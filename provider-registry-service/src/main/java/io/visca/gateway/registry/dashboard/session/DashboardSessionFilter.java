@@ -1,0 +1,75 @@
+package io.visca.gateway.registry.dashboard.session;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.jboss.resteasy.reactive.server.ServerResponseFilter;
+import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
+
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * Sends every dashboard request without a valid session to the login: a 303 to {@code /login?next=<path>}, or for
+ * htmx requests a 401 with {@code HX-Redirect: /login}. Every dashboard response gets a restrictive Content
+ * Security Policy and is never cached. Resources not marked {@link Dashboard} are left to the bearer token filter.
+ */
+public class DashboardSessionFilter {
+
+    static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            + "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+
+    private final DashboardSessions sessions;
+
+    DashboardSessionFilter(DashboardSessions sessions) {
+        this.sessions = sessions;
+    }
+
+    @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
+    public Response requireSession(SimpleResourceInfo resource, HttpServerRequest request) {
+        if (!isDashboard(resource) || resource.getMethodName() == null || isPublic(resource)) {
+            return null;
+        }
+        Cookie cookie = request.getCookie(DashboardSessions.COOKIE);
+        if (sessions.verify(cookie == null ? null : cookie.getValue()) != null) {
+            return null;
+        }
+        if (request.getHeader("HX-Request") != null) {
+            return Response.status(401).header("HX-Redirect", "/login").build();
+        }
+        String next = request.uri();
+        return Response.seeOther(URI.create("/login?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8)))
+                .build();
+    }
+
+    @ServerResponseFilter
+    public void securityHeaders(SimpleResourceInfo resource, jakarta.ws.rs.container.ContainerResponseContext response) {
+        if (isDashboard(resource)) {
+            response.getHeaders().putSingle("Content-Security-Policy", CSP);
+            response.getHeaders().putSingle("X-Frame-Options", "DENY");
+            response.getHeaders().putSingle("X-Content-Type-Options", "nosniff");
+            response.getHeaders().putSingle("Referrer-Policy", "same-origin");
+            response.getHeaders().putSingle("Cache-Control", "no-store");
+        }
+    }
+
+    static boolean isDashboard(SimpleResourceInfo resource) {
+        return resource != null && resource.getResourceClass() != null
+                && resource.getResourceClass().isAnnotationPresent(Dashboard.class);
+    }
+
+    private static boolean isPublic(SimpleResourceInfo resource) {
+        for (var method : resource.getResourceClass().getDeclaredMethods()) {
+            if (method.getName().equals(resource.getMethodName())
+                    && method.isAnnotationPresent(Dashboard.PublicPage.class)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,98 @@
+package io.visca.gateway.registry.dashboard;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.visca.gateway.registry.TestApi;
+import io.visca.gateway.registry.TinyHttpServer;
+
+/**
+ * The health monitor's {@code GET /api/health} and billing's {@code GET /api/usage/summary} as the dashboard reads
+ * them (same JSON shape, same bearer tokens), with what they report set by each test; either can be switched to
+ * failing (503) to see the dashboard's banners.
+ */
+public final class FakeBackends implements AutoCloseable {
+
+    private final TinyHttpServer health;
+    private final TinyHttpServer billing;
+    private final Map<String, Map<String, String>> status = new ConcurrentHashMap<>();
+    private final Map<String, String> usageRows = new ConcurrentHashMap<>();
+    private volatile boolean healthDown;
+    private volatile boolean billingDown;
+
+    private FakeBackends() throws Exception {
+        health = TinyHttpServer.start(in -> {
+            if (healthDown) {
+                return new TinyHttpServer.Reply(503, "application/json", "{\"error\":{\"message\":\"down\"}}");
+            }
+            if (!("Bearer " + TestApi.SERVICE_TOKEN).equals(in.headers().get("authorization"))) {
+                return new TinyHttpServer.Reply(401, "application/json", "{}");
+            }
+            StringBuilder providers = new StringBuilder();
+            status.forEach((provider, endpoints) -> {
+                StringBuilder list = new StringBuilder();
+                endpoints.forEach((endpoint, s) -> list.append(list.isEmpty() ? "" : ",").append(
+                        "{\"provider\":\"" + provider + "\",\"endpoint\":\"" + endpoint + "\",\"status\":\"" + s
+                                + "\",\"latency_ms\":5}"));
+                providers.append(providers.isEmpty() ? "" : ",").append("{\"provider\":\"" + provider
+                        + "\",\"probed\":true,\"endpoints\":[" + list + "]}");
+            });
+            return new TinyHttpServer.Reply(200, "application/json",
+                    "{\"registry_revision\":1,\"up\":0,\"down\":0,\"unknown\":0,\"providers\":[" + providers + "]}");
+        });
+        billing = TinyHttpServer.start(in -> {
+            if (billingDown) {
+                return new TinyHttpServer.Reply(503, "application/json", "{\"error\":{\"message\":\"down\"}}");
+            }
+            if (!("Bearer " + TestApi.ADMIN_TOKEN).equals(in.headers().get("authorization"))) {
+                return new TinyHttpServer.Reply(401, "application/json", "{}");
+            }
+            return new TinyHttpServer.Reply(200, "application/json", "{\"group_by\":[\"provider\"],\"currency\":"
+                    + "\"USD\",\"rows\":[" + String.join(",", usageRows.values()) + "]}");
+        });
+    }
+
+    public static FakeBackends start() throws Exception {
+        return new FakeBackends();
+    }
+
+    public String healthUrl() {
+        return health.url();
+    }
+
+    public String billingUrl() {
+        return billing.url();
+    }
+
+    public void endpointStatus(String provider, String endpoint, String value) {
+        status.computeIfAbsent(provider, p -> new ConcurrentHashMap<>()).put(endpoint, value);
+    }
+
+    public void usage(String provider, long requests, long errors, String totalCost) {
+        usageRows.put(provider, "{\"provider\":\"" + provider + "\",\"requests\":" + requests + ",\"errors\":"
+                + errors + ",\"total_cost\":\"" + totalCost + "\"}");
+    }
+
+    public void healthDown(boolean down) {
+        healthDown = down;
+    }
+
+    public void billingDown(boolean down) {
+        billingDown = down;
+    }
+
+    public List<TinyHttpServer.Received> healthRequests() {
+        return health.received();
+    }
+
+    public List<TinyHttpServer.Received> billingRequests() {
+        return billing.received();
+    }
+
+    @Override
+    public void close() throws Exception {
+        health.close();
+        billing.close();
+    }
+}
