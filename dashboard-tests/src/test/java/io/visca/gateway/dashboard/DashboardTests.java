@@ -33,6 +33,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
@@ -277,7 +278,7 @@ class DashboardTests {
         visit("/providers/conn-ok/edit", "provider-edit");
         find("button#test-connection").click();
         WebElement result = testResult();
-        Browser.screenshot(driver, "test-connection");
+        screenshotAt(find("#test-results"), "test-connection");
         assertEquals("reachable", text(result, ".reachable"));
         assertEquals("200", text(result, ".status"));
         String models = text(result, ".models");
@@ -295,7 +296,7 @@ class DashboardTests {
         visit("/providers/conn-wrong-key/edit", "provider-edit-wrong-key");
         find("button#test-connection").click();
         WebElement result = testResult();
-        Browser.screenshot(driver, "test-connection-401");
+        screenshotAt(find("#test-results"), "test-connection-401");
         assertEquals("401", text(result, ".status"));
         String reason = text(result, ".reason").toLowerCase(Locale.ROOT);
         assertTrue(reason.contains("401") || reason.contains("auth"), "the reason names the 401: " + reason);
@@ -500,6 +501,12 @@ class DashboardTests {
         driver.get(dashboard(path));
         find("main#main");
         Browser.screenshot(driver, screenshot);
+    }
+
+    /** Scrolls {@code element} into the middle of the window, then saves the screenshot. */
+    private static void screenshotAt(WebElement element, String name) {
+        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView({block: 'center'})", element);
+        Browser.screenshot(driver, name);
     }
 
     private static void logIn() {
