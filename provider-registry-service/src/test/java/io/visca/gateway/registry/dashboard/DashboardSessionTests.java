@@ -30,6 +30,7 @@ class DashboardSessionTests {
 
     @ParameterizedTest
     @ValueSource(strings = { "/", "/providers", "/providers/new", "/providers/some-name/edit", "/routing", "/keys",
+            "/monitoring",
             "/providers?x=1" })
     void sendsEveryPageWithoutASessionToTheLogin(String path) {
         given().redirects().follow(false).get(path).then().statusCode(303)

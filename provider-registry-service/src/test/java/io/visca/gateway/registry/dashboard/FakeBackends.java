@@ -8,9 +8,10 @@ import io.visca.gateway.registry.TestApi;
 import io.visca.gateway.registry.TinyHttpServer;
 
 /**
- * The health monitor's {@code GET /api/health} and billing's {@code GET /api/usage/summary} as the dashboard reads
- * them (same JSON shape, same bearer tokens), with what they report set by each test; either can be switched to
- * failing (503) to see the dashboard's banners.
+ * The health monitor's {@code GET /api/health} and billing's {@code GET /api/usage/summary} and {@code /export} as
+ * the dashboard reads them (same JSON shape, same bearer tokens), with what they report set by each test; either
+ * can be switched to failing (503) to see the dashboard's banners. The APIs being built on branch dash-apis
+ * (time series, transitions) are not faked here: they answer 404, as today's services do.
  */
 public final class FakeBackends implements AutoCloseable {
 
@@ -18,6 +19,11 @@ public final class FakeBackends implements AutoCloseable {
     private final TinyHttpServer billing;
     private final Map<String, Map<String, String>> status = new ConcurrentHashMap<>();
     private final Map<String, String> usageRows = new ConcurrentHashMap<>();
+    /** What the fake export answers. */
+    public static final String EXPORT_CSV = "request_id,occurred_at,provider,model,total_cost\nreq-1,"
+            + "2026-11-26T05:00:00Z,p,m,0.01\n";
+
+    private volatile String totalRow = "{\"requests\":0,\"errors\":0,\"total_cost\":\"0.00\"}";
     private volatile boolean healthDown;
     private volatile boolean billingDown;
 
@@ -28,6 +34,9 @@ public final class FakeBackends implements AutoCloseable {
             }
             if (!("Bearer " + TestApi.SERVICE_TOKEN).equals(in.headers().get("authorization"))) {
                 return new TinyHttpServer.Reply(401, "application/json", "{}");
+            }
+            if (!in.path().equals("/api/health")) {
+                return new TinyHttpServer.Reply(404, "application/json", "{\"error\":{\"message\":\"no route\"}}");
             }
             StringBuilder providers = new StringBuilder();
             status.forEach((provider, endpoints) -> {
@@ -47,6 +56,16 @@ public final class FakeBackends implements AutoCloseable {
             }
             if (!("Bearer " + TestApi.ADMIN_TOKEN).equals(in.headers().get("authorization"))) {
                 return new TinyHttpServer.Reply(401, "application/json", "{}");
+            }
+            if (in.path().equals("/api/usage/export")) {
+                return new TinyHttpServer.Reply(200, "text/csv", EXPORT_CSV);
+            }
+            if (!in.path().equals("/api/usage/summary")) {
+                return new TinyHttpServer.Reply(404, "application/json", "{\"error\":{\"message\":\"no route\"}}");
+            }
+            if (in.query() == null || !in.query().contains("group_by=")) {
+                return new TinyHttpServer.Reply(200, "application/json", "{\"group_by\":[],\"currency\":\"USD\","
+                        + "\"rows\":[" + totalRow + "]}");
             }
             return new TinyHttpServer.Reply(200, "application/json", "{\"group_by\":[\"provider\"],\"currency\":"
                     + "\"USD\",\"rows\":[" + String.join(",", usageRows.values()) + "]}");
@@ -72,6 +91,12 @@ public final class FakeBackends implements AutoCloseable {
     public void usage(String provider, long requests, long errors, String totalCost) {
         usageRows.put(provider, "{\"provider\":\"" + provider + "\",\"requests\":" + requests + ",\"errors\":"
                 + errors + ",\"total_cost\":\"" + totalCost + "\"}");
+    }
+
+    /** The grand total billing answers to a summary without group_by. */
+    public void total(long requests, long errors, String totalCost) {
+        totalRow = "{\"requests\":" + requests + ",\"errors\":" + errors + ",\"total_cost\":\"" + totalCost
+                + "\"}";
     }
 
     public void healthDown(boolean down) {

@@ -19,7 +19,14 @@ public interface BillingClient {
     @GET
     @Path("/summary")
     Uni<JsonNode> summary(@HeaderParam("Authorization") String authorization, @QueryParam("group_by") String groupBy,
-            @QueryParam("from") String from, @QueryParam("to") String to);
+            @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("provider") String provider,
+            @QueryParam("model") String model);
+
+    @GET
+    @Path("/export")
+    @jakarta.ws.rs.Produces("text/csv")
+    Uni<String> export(@HeaderParam("Authorization") String authorization, @QueryParam("from") String from,
+            @QueryParam("to") String to, @QueryParam("provider") String provider, @QueryParam("model") String model);
 
     @GET
     @Path("/timeseries")

@@ -88,11 +88,47 @@ public class DashboardBackends {
     /** Requests, errors and cost per provider since 24 hours before the current hour began (whole hours). */
     public Uni<UsageByProvider> usageLast24h() {
         Instant from = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(24));
-        return billing.summary(adminAuthorization, "provider", from.toString(), null).ifNoItem().after(timeout).fail()
+        return billing.summary(adminAuthorization, "provider", from.toString(), null, null, null).ifNoItem().after(timeout)
+                .fail()
                 .map(DashboardBackends::parseUsage)
                 .onFailure().recoverWithItem(e -> {
                     LOG.warnf("billing unavailable for the dashboard: %s", describe(e));
                     return new UsageByProvider(false, Map.of());
+                });
+    }
+
+    /** A read of one panel: the body, or why it is missing. */
+    public record Read(boolean available, JsonNode body, String problem) {
+    }
+
+    /** Billing's summary over {@code [from, to)} (bounds on the hour), grouped and filtered. */
+    public Uni<Read> summary(String groupBy, Instant from, Instant to, String provider, String model) {
+        return read("billing", billing.summary(adminAuthorization, groupBy, from.toString(), to.toString(),
+                provider, model));
+    }
+
+    /** Billing's time series (built on branch dash-apis): requests, errors, latency, TTFT, tokens, cost per bucket. */
+    public Uni<Read> timeseries(Instant from, Instant to, String bucket, String provider, String model) {
+        return read("billing", billing.timeseries(adminAuthorization, from.toString(), to.toString(), bucket,
+                provider, model));
+    }
+
+    /** The health monitor's transitions (built on branch dash-apis), newest first. */
+    public Uni<Read> transitions(String provider, Instant since, int limit) {
+        return read("health monitor", health.transitions(serviceAuthorization, provider, since.toString(), limit));
+    }
+
+    /** Billing's CSV export of the records over {@code [from, to)}. */
+    public Uni<String> export(Instant from, Instant to, String provider, String model) {
+        return billing.export(adminAuthorization, from.toString(), to.toString(), provider, model).ifNoItem()
+                .after(timeout.multipliedBy(15)).fail();
+    }
+
+    private Uni<Read> read(String service, Uni<JsonNode> call) {
+        return call.ifNoItem().after(timeout).fail().map(body -> new Read(true, body, null))
+                .onFailure().recoverWithItem(e -> {
+                    LOG.warnf("%s unavailable for the dashboard: %s", service, describe(e));
+                    return new Read(false, null, describe(e));
                 });
     }
 
@@ -119,7 +155,7 @@ public class DashboardBackends {
         return new UsageByProvider(true, usage);
     }
 
-    static BigDecimal decimal(JsonNode node) {
+    public static BigDecimal decimal(JsonNode node) {
         try {
             return node.isMissingNode() || node.isNull() ? BigDecimal.ZERO : new BigDecimal(node.asText());
         } catch (NumberFormatException e) {
@@ -131,7 +167,7 @@ public class DashboardBackends {
         return "UP".equals(status) || "DOWN".equals(status) ? status : "UNKNOWN";
     }
 
-    private static String describe(Throwable e) {
+    static String describe(Throwable e) {
         if (e instanceof jakarta.ws.rs.WebApplicationException web && web.getResponse() != null) {
             return "HTTP " + web.getResponse().getStatus();
         }
