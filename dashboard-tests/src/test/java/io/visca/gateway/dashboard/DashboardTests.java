@@ -244,6 +244,28 @@ class DashboardTests {
     }
 
     @Test
+    void addsAProviderAsJson() {
+        stack.admin.deleteProvider("json-added");
+        String document = provider("json-added", true, "json-added-chat", "${DASHBOARD_E2E_KEY}");
+        logIn();
+        visit("/providers/new", "provider-form-for-json");
+        find("a#edit-as-json").click();
+        WebElement json = find("form#provider-json-form textarea#provider-json");
+        json.clear();
+        json.sendKeys(document);
+        Browser.screenshot(driver, "provider-json");
+        find("button#save-json").click();
+
+        wait.until(d -> "/providers/json-added/edit".equals(currentPath()));
+        find("#saved");
+        JsonNode saved = apiProvider("json-added");
+        assertEquals(stack.upstream.baseUrl(), saved.path("endpoints").path(0).path("base_url").asText());
+        assertEquals("${DASHBOARD_E2E_KEY}", saved.path("auth").path("api_key").asText(), "a reference, as written");
+        assertEquals("json-added-chat", saved.path("models").path(0).path("id").asText());
+        assertEquals(1, saved.path("health_check").path("interval_seconds").asInt());
+    }
+
+    @Test
     void badFormInputShowsInlineErrorsAndSavesNothing() {
         stack.admin.deleteProvider("bad-input");
         int providersBefore = apiProviders().size();
