@@ -27,7 +27,7 @@
     }
     var copy = e.target.closest('#copy-key');
     if (copy) {
-      var key = document.getElementById('new-key-value').textContent.trim();
+      var key = document.getElementById('new-key').textContent.trim();
       var done = function () { copy.textContent = 'Copied'; };
       if (navigator.clipboard && window.isSecureContext) {
         navigator.clipboard.writeText(key).then(done, function () { selectText(); });
@@ -53,7 +53,7 @@
 
   function selectText() {
     var range = document.createRange();
-    range.selectNodeContents(document.getElementById('new-key-value'));
+    range.selectNodeContents(document.getElementById('new-key'));
     var selection = window.getSelection();
     selection.removeAllRanges();
     selection.addRange(range);

@@ -16,8 +16,12 @@ import io.vertx.core.http.HttpServerRequest;
  */
 public final class TinyHttpServer implements AutoCloseable {
 
-    /** What the server answers. */
-    public record Reply(int status, String contentType, String body) {
+    /** What the server answers, with extra response headers. */
+    public record Reply(int status, String contentType, String body, Map<String, String> headers) {
+
+        public Reply(int status, String contentType, String body) {
+            this(status, contentType, body, Map.of());
+        }
     }
 
     /** A request it received: method, path, headers (lower-case names), body and query string (null if none). */
@@ -34,6 +38,7 @@ public final class TinyHttpServer implements AutoCloseable {
                     request.query());
             received.add(in);
             Reply reply = handler.apply(in);
+            reply.headers().forEach(request.response()::putHeader);
             request.response().setStatusCode(reply.status()).putHeader("content-type", reply.contentType())
                     .end(reply.body());
         }));

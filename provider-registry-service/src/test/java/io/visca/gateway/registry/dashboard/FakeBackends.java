@@ -17,6 +17,9 @@ public final class FakeBackends implements AutoCloseable {
 
     private final TinyHttpServer health;
     private final TinyHttpServer billing;
+    private final TinyHttpServer router;
+    private volatile boolean routerRejects;
+    private volatile String servedBy = "nobody";
     private final Map<String, Map<String, String>> status = new ConcurrentHashMap<>();
     private final Map<String, String> usageRows = new ConcurrentHashMap<>();
     /** What the fake export answers. */
@@ -70,10 +73,49 @@ public final class FakeBackends implements AutoCloseable {
             return new TinyHttpServer.Reply(200, "application/json", "{\"group_by\":[\"provider\"],\"currency\":"
                     + "\"USD\",\"rows\":[" + String.join(",", usageRows.values()) + "]}");
         });
+        router = TinyHttpServer.start(in -> {
+            String authorization = in.headers().getOrDefault("authorization", "");
+            if (!in.path().equals("/v1/chat/completions") || !in.method().equals("POST")) {
+                return new TinyHttpServer.Reply(404, "application/json", "{\"error\":{\"message\":\"no route\"}}");
+            }
+            if (routerRejects || !authorization.startsWith("Bearer vsk_")) {
+                return new TinyHttpServer.Reply(401, "application/json",
+                        "{\"error\":{\"message\":\"invalid API key\",\"type\":\"authentication_error\"}}");
+            }
+            return new TinyHttpServer.Reply(200, "text/event-stream", ROUTER_STREAM, Map.of("x-visca-provider",
+                    servedBy, "x-visca-endpoint", "gpu-1", "x-visca-attempts", "2", "x-visca-model", "pg-model",
+                    "x-visca-strategy", "cost-optimized"));
+        });
     }
+
+    /** A chat completion stream as the router sends it: two deltas, the usage chunk, [DONE]. */
+    public static final String ROUTER_STREAM = "data: {\"id\":\"c1\",\"model\":\"pg-model\",\"choices\":[{\"index\":0,"
+            + "\"delta\":{\"role\":\"assistant\",\"content\":\"Hel\"}}]}\n\n"
+            + "data: {\"id\":\"c1\",\"model\":\"pg-model\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo\"}}]}\n\n"
+            + "data: {\"id\":\"c1\",\"model\":\"pg-model\",\"choices\":[],\"usage\":{\"prompt_tokens\":1000,"
+            + "\"completion_tokens\":500,\"total_tokens\":1500}}\n\n"
+            + "data: [DONE]\n\n";
 
     public static FakeBackends start() throws Exception {
         return new FakeBackends();
+    }
+
+    public String routerUrl() {
+        return router.url();
+    }
+
+    /** The provider the fake router says served the next chats ({@code x-visca-provider}). */
+    public void servedBy(String provider) {
+        servedBy = provider;
+    }
+
+    /** Whether the fake router rejects every key (401), as for a revoked or not yet known key. */
+    public void routerRejects(boolean rejects) {
+        routerRejects = rejects;
+    }
+
+    public List<TinyHttpServer.Received> routerRequests() {
+        return router.received();
     }
 
     public String healthUrl() {
@@ -119,5 +161,6 @@ public final class FakeBackends implements AutoCloseable {
     public void close() throws Exception {
         health.close();
         billing.close();
+        router.close();
     }
 }

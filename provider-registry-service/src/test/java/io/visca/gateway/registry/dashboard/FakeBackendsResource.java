@@ -21,7 +21,8 @@ public class FakeBackendsResource implements QuarkusTestResourceLifecycleManager
         } catch (Exception e) {
             throw new IllegalStateException("the fake health monitor and billing did not start", e);
         }
-        return Map.of("registry.health-monitor-url", fake.healthUrl(), "registry.billing-url", fake.billingUrl());
+        return Map.of("registry.health-monitor-url", fake.healthUrl(), "registry.billing-url", fake.billingUrl(),
+                "registry.router-url", fake.routerUrl());
     }
 
     @Override

@@ -128,9 +128,9 @@ class RoutingAndKeysPageTests {
         assertEquals(200, created.statusCode());
         assertTrue(created.header("Cache-Control").contains("no-store"));
         Document page = Jsoup.parse(created.asString());
-        String key = page.selectFirst("#new-key #new-key-value").text();
+        String key = page.selectFirst("#new-key").text();
         assertTrue(key.startsWith("vsk_"), key);
-        assertNotNull(page.selectFirst("#new-key button#copy-key"));
+        assertNotNull(page.selectFirst("#new-key-panel button#copy-key"));
         Element row = page.select("table#keys tr[data-key-id]").stream()
                 .filter(r -> r.selectFirst(".key-name").text().equals(name)).findFirst().orElseThrow();
         String id = row.attr("data-key-id");
