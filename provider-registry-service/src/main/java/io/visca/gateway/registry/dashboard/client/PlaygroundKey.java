@@ -12,7 +12,9 @@ import io.visca.gateway.registry.apikey.service.ApiKeyService;
 /**
  * The playground's own gateway key: created on first use and kept only in this process's memory. As its clear
  * text is lost with the process, a new process first revokes the keys of that name left by earlier ones, then
- * creates its own. A key the router rejects is forgotten, so the next send makes a new one.
+ * creates its own. When the router rejects the key, it is forgotten only if it is no longer active (revoked, e.g.
+ * by another registry instance), so the next send makes a new one; an active key the router does not know yet
+ * (it learns new keys with its next snapshot) is kept.
  */
 @ApplicationScoped
 public class PlaygroundKey {
@@ -21,16 +23,23 @@ public class PlaygroundKey {
     private static final Logger LOG = Logger.getLogger(PlaygroundKey.class);
 
     private final ApiKeyService keys;
-    private final AtomicReference<String> current = new AtomicReference<>();
+    private final AtomicReference<Created> current = new AtomicReference<>();
+
+    private record Created(String id, String key) {
+        @Override
+        public String toString() {
+            return "Created[id=" + id + ", key=<masked>]";
+        }
+    }
 
     PlaygroundKey(ApiKeyService keys) {
         this.keys = keys;
     }
 
     public Uni<String> get() {
-        String key = current.get();
-        if (key != null) {
-            return Uni.createFrom().item(key);
+        Created known = current.get();
+        if (known != null) {
+            return Uni.createFrom().item(known.key());
         }
         return keys.listActive()
                 .chain(active -> {
@@ -44,13 +53,22 @@ public class PlaygroundKey {
                 .chain(() -> keys.create(NAME))
                 .map(created -> {
                     LOG.infof("playground key %s created (prefix %s)", created.id(), created.keyPrefix());
-                    current.set(created.key());
+                    current.set(new Created(created.id(), created.key()));
                     return created.key();
                 });
     }
 
-    /** Forgets a key the router rejected. */
-    public void rejected(String key) {
-        current.compareAndSet(key, null);
+    /** The router rejected {@code key}: forgets it when it is no longer an active key. */
+    public Uni<Void> rejected(String key) {
+        Created known = current.get();
+        if (known == null || !known.key().equals(key)) {
+            return Uni.createFrom().voidItem();
+        }
+        return keys.listActive().invoke(active -> {
+            if (active.stream().noneMatch(k -> k.id().equals(known.id()))) {
+                LOG.infof("playground key %s is no longer active; a new one is made at the next send", known.id());
+                current.compareAndSet(known, null);
+            }
+        }).replaceWithVoid();
     }
 }

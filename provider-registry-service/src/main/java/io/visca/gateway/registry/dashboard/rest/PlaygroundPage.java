@@ -132,14 +132,13 @@ public class PlaygroundPage {
                         }
                     });
                     meta.put("headers", headers);
-                    if (response.statusCode() == 401) {
-                        key.rejected(ctx.getValue());
-                    }
                     StreamState state = new StreamState(ctx.getKey(), headers, started);
                     if (response.statusCode() != 200) {
-                        return response.body().onItem().transformToMulti(error -> Multi.createFrom().items(
-                                event("meta", meta), event("failure", Map.of("message", errorMessage(response
-                                        .statusCode(), error.toString())))));
+                        Uni<Void> checked = response.statusCode() == 401 ? key.rejected(ctx.getValue())
+                                : Uni.createFrom().voidItem();
+                        return response.body().call(() -> checked).onItem().transformToMulti(error -> Multi
+                                .createFrom().items(event("meta", meta), event("failure", Map.of("message",
+                                        errorMessage(response.statusCode(), error.toString())))));
                     }
                     Multi<Map<String, Object>> deltas = response.toMulti()
                             .onItem().transformToIterable(state::feed);
