@@ -405,6 +405,31 @@ class DashboardTests {
         Browser.screenshot(driver, "providers-health");
     }
 
+    @Test
+    void pagesSayWhenTheHealthMonitorAndBillingAreDown() {
+        stack.admin.putProvider(provider("outage-watch", true, "outage-watch-chat", UPSTREAM_KEY));
+        logIn();
+        CompletableFuture.allOf(CompletableFuture.runAsync(stack.healthMonitor::stop),
+                CompletableFuture.runAsync(stack.billing::stop)).join();
+        try {
+            visit("/providers", "providers-backends-down");
+            assertTrue(find(".banner.banner-health").getText().toLowerCase(Locale.ROOT).contains("health monitor"));
+            assertTrue(find(".banner.banner-billing").getText().toLowerCase(Locale.ROOT).contains("billing"));
+            assertEquals("enabled", rowText("outage-watch", ".enabled"), "the rest of the page works");
+            assertEquals("UNKNOWN", rowText("outage-watch", ".health .endpoint-health"));
+            visit("/monitoring?window=day", "monitoring-billing-down");
+            assertTrue(find(".banner.banner-billing").isDisplayed());
+            find("select#window");
+            assertFalse(driver.getPageSource().contains("Exception"), "no stack trace");
+        } finally {
+            CompletableFuture.allOf(CompletableFuture.runAsync(stack.healthMonitor::start),
+                    CompletableFuture.runAsync(stack.billing::start)).join();
+        }
+        visit("/providers", "providers-backends-back");
+        refreshUntil(WAIT.multipliedBy(2), "the banners gone once both are back",
+                () -> driver.findElements(By.cssSelector(".banner.banner-health, .banner.banner-billing")).isEmpty());
+    }
+
     // ---- keys -----------------------------------------------------------------------------------------------------
 
     @Test
