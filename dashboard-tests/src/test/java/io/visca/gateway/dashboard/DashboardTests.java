@@ -246,6 +246,30 @@ class DashboardTests {
     }
 
     @Test
+    void editsAProviderAndKeepsItsKey() {
+        stack.admin.putProvider(provider("to-edit", true, "to-edit-chat", UPSTREAM_KEY));
+        logIn();
+        visit("/providers", "providers-to-edit");
+        find("tr[data-provider='to-edit'] a.edit").click();
+        wait.until(d -> "/providers/to-edit/edit".equals(currentPath()));
+        assertEquals("", field("api_key").getAttribute("value"), "the stored key is not shown");
+        assertTrue(field("api_key").getAttribute("placeholder").contains("unchanged"));
+        type("models[0].cost_per_1k_output", "12.5");
+        find("button#save").click();
+
+        wait.until(d -> "/providers/to-edit/edit".equals(currentPath()) && !d.findElements(By.id("saved")).isEmpty());
+        Browser.screenshot(driver, "provider-edited");
+        JsonNode saved = apiProvider("to-edit");
+        assertEquals(0, new BigDecimal("12.5").compareTo(saved.path("models").path(0).path("cost_per_1k_output")
+                .decimalValue()));
+        assertEquals("********", saved.path("auth").path("api_key").asText(), "a literal key is still stored");
+        // the stored key is the right one still: the upstream, which takes only that key, answers
+        find("button#test-connection").click();
+        WebElement result = testResult();
+        assertEquals("200", text(result, ".status"), text(result, ".reason"));
+    }
+
+    @Test
     void addsAProviderAsJson() {
         stack.admin.deleteProvider("json-added");
         String document = provider("json-added", true, "json-added-chat", "${DASHBOARD_E2E_KEY}");
