@@ -54,7 +54,7 @@ class DashboardSessionTests {
         assertEquals("Admin token", page.selectFirst("label[for=token]").text());
         assertNotNull(page.selectFirst("button#login"));
         assertEquals("/keys", page.selectFirst("input[name=next]").attr("value"));
-        assertNotNull(page.selectFirst("header nav#nav a#nav-providers[href=/providers]"));
+        assertTrue(page.selectFirst("header nav#nav") == null, "no navigation before the login: every link leads back here");
         assertNotNull(page.selectFirst("main#main"));
     }
 
@@ -120,7 +120,11 @@ class DashboardSessionTests {
         browser.postWithoutCsrf("/logout", Map.of()).then().statusCode(403)
                 .body(containsString("nothing was changed"));
         browser.postWithoutCsrf("/logout", Map.of("csrf", browser.csrf() + "x")).then().statusCode(403);
-        browser.get("/providers").then().statusCode(200);
+        Document page = browser.page("/providers");
+        for (String link : new String[] { "providers", "routing", "keys", "monitoring", "playground" }) {
+            assertNotNull(page.selectFirst("header nav#nav a#nav-" + link + "[href=/" + link + "]"), link);
+        }
+        assertNotNull(page.selectFirst("form#logout-form button#logout"));
 
         Response logout = browser.post("/logout", Map.of());
         assertEquals(303, logout.statusCode());
