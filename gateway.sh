@@ -173,6 +173,7 @@ cmd_up() {
   say ""
   say "Visca AI Gateway is up."
   say "  router (OpenAI-compatible /v1)  http://127.0.0.1:$(port_of router)/v1"
+  say "  dashboard (log in: admin token) http://127.0.0.1:$(port_of registry)/"
   say "  provider registry (admin API)   http://127.0.0.1:$(port_of registry)/api   (Swagger UI: /q/swagger-ui)"
   say "  health monitor                  http://127.0.0.1:$(port_of health-monitor)"
   say "  billing (finance API)           http://127.0.0.1:$(port_of billing)"
