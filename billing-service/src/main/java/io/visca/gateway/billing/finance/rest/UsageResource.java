@@ -216,18 +216,7 @@ public class UsageResource {
         if (to != null) {
             params.onTheHourOrRecent("to", to, to.truncatedTo(ChronoUnit.HOURS), retention, now);
         }
-        if (to == null) {
-            to = now.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
-            if (from != null && from.isAfter(to)) {
-                to = from;
-            }
-        }
-        if (from == null) {
-            from = to.minus(DEFAULT_RANGE);
-        }
-        params.ordered(from, to);
-        return new UsageFilter(from, to, params.text("provider"), params.text("model"), params.text("api_key"), null,
-                null);
+        return withDefaults(params, from, to, now);
     }
 
     /** [from, to) on whole hours, with the defaults, and the rollup's filters. */
@@ -236,8 +225,16 @@ public class UsageResource {
         Instant to = params.instant("to");
         params.onTheHour("from", from);
         params.onTheHour("to", to);
+        return withDefaults(params, from, to, Instant.now());
+    }
+
+    /**
+     * The range with its defaults (to: the end of the current hour, or {@code from} when that is later; from:
+     * {@link #DEFAULT_RANGE} before to), checked in order, with the rollup's filters.
+     */
+    private static UsageFilter withDefaults(UsageParams params, Instant from, Instant to, Instant now) {
         if (to == null) {
-            to = Instant.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
+            to = now.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
             if (from != null && from.isAfter(to)) {
                 to = from;
             }
