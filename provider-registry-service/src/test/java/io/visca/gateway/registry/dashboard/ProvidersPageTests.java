@@ -10,11 +10,17 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.jsoup.Jsoup;
@@ -222,7 +228,14 @@ class ProvidersPageTests {
         assertEquals("$1.2345", row.selectFirst(".cost-24h").text());
         var summary = backends.billingRequests().get(backends.billingRequests().size() - 1);
         assertTrue(summary.query().contains("group_by=provider"), summary.query());
-        assertTrue(summary.query().matches(".*from=\\d{4}-\\d\\d-\\d\\dT\\d\\d(:|%3A)00(:|%3A)00Z.*"), summary.query());
+        // the last 24 hours exactly: from and to 24 h apart, to about now
+        Matcher bounds = Pattern.compile("from=([^&]+)&to=([^&]+)")
+                .matcher(URLDecoder.decode(summary.query(), StandardCharsets.UTF_8));
+        assertTrue(bounds.find(), summary.query());
+        Instant from = Instant.parse(bounds.group(1));
+        Instant to = Instant.parse(bounds.group(2));
+        assertEquals(Duration.ofHours(24), Duration.between(from, to));
+        assertTrue(Duration.between(to, Instant.now()).abs().toMinutes() < 1, summary.query());
         admin().delete("/api/providers/" + name).then().statusCode(204);
     }
 

@@ -3,7 +3,6 @@ package io.visca.gateway.registry.dashboard.client;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -85,10 +84,12 @@ public class DashboardBackends {
                 });
     }
 
-    /** Requests, errors and cost per provider since 24 hours before the current hour began (whole hours). */
+    /** Requests, errors and cost per provider over the last 24 hours. */
     public Uni<UsageByProvider> usageLast24h() {
-        Instant from = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(24));
-        return billing.summary(adminAuthorization, "provider", from.toString(), null, null, null).ifNoItem().after(timeout)
+        Instant to = Instant.now();
+        Instant from = to.minus(Duration.ofHours(24));
+        return billing.summary(adminAuthorization, "provider", from.toString(), to.toString(), null, null).ifNoItem()
+                .after(timeout)
                 .fail()
                 .map(DashboardBackends::parseUsage)
                 .onFailure().recoverWithItem(e -> {

@@ -3,7 +3,6 @@ package io.visca.gateway.registry.dashboard.rest;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -54,10 +53,9 @@ public class MonitoringPage {
         this.page = page;
     }
 
-    /** The chosen window: its length, the chart bucket and the summary bounds (on the hour, as billing needs). */
+    /** The chosen window: its length, the chart bucket and its bounds (charts, totals, spend and export alike). */
     @TemplateData
-    public record Window(String name, Duration length, String bucket, Instant from, Instant to, Instant summaryFrom,
-            Instant summaryTo) {
+    public record Window(String name, Duration length, String bucket, Instant from, Instant to) {
 
         static Window of(String name, Instant now) {
             String chosen = name == null ? "day" : name;
@@ -78,8 +76,7 @@ public class MonitoringPage {
                     bucket = "hour";
                 }
             }
-            Instant summaryTo = now.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
-            return new Window(chosen, length, bucket, now.minus(length), now, summaryTo.minus(length), summaryTo);
+            return new Window(chosen, length, bucket, now.minus(length), now);
         }
     }
 
@@ -96,8 +93,8 @@ public class MonitoringPage {
         String m = blankToNull(model);
         return providers.list().chain(all -> Uni.combine().all().unis(
                 backends.timeseries(w.from(), w.to(), w.bucket(), p, m),
-                backends.summary(null, w.summaryFrom(), w.summaryTo(), p, m),
-                backends.summary("provider,model,api_key", w.summaryFrom(), w.summaryTo(), p, m),
+                backends.summary(null, w.from(), w.to(), p, m),
+                backends.summary("provider,model,api_key", w.from(), w.to(), p, m),
                 backends.transitions(p, w.from(), 200)).asTuple().map(t -> {
                     TreeSet<String> models = new TreeSet<>();
                     all.forEach(config -> config.models().stream().map(ModelConfig::id).forEach(models::add));
