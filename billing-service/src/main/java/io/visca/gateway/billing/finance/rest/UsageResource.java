@@ -115,19 +115,9 @@ public class UsageResource {
         Instant from = UsageParams.ceilMicros(params.instant("from"));
         Instant to = UsageParams.ceilMicros(params.instant("to"));
         Bucket bucket = params.bucket();
-        if (to == null) {
-            to = UsageParams.ceilMicros(Instant.now());
-            if (from != null && from.isAfter(to)) {
-                to = from;
-            }
-        }
-        if (from == null) {
-            from = to.minus(DEFAULT_SERIES_RANGE);
-        }
-        params.ordered(from, to);
-        params.bucketCount(bucket, from, to, config.maxBuckets());
-        UsageFilter filter = new UsageFilter(from, to, params.text("provider"), params.text("model"),
-                params.text("api_key"), null, null);
+        UsageFilter filter = withDefaults(params, from, to, UsageParams.ceilMicros(Instant.now()),
+                DEFAULT_SERIES_RANGE);
+        params.bucketCount(bucket, filter.from(), filter.to(), config.maxBuckets());
         params.done();
         return service.timeseries(filter, bucket);
     }
@@ -216,7 +206,7 @@ public class UsageResource {
         if (to != null) {
             params.onTheHourOrRecent("to", to, to.truncatedTo(ChronoUnit.HOURS), retention, now);
         }
-        return withDefaults(params, from, to, now);
+        return withDefaults(params, from, to, endOfHour(now), DEFAULT_RANGE);
     }
 
     /** [from, to) on whole hours, with the defaults, and the rollup's filters. */
@@ -225,26 +215,28 @@ public class UsageResource {
         Instant to = params.instant("to");
         params.onTheHour("from", from);
         params.onTheHour("to", to);
-        return withDefaults(params, from, to, Instant.now());
+        return withDefaults(params, from, to, endOfHour(Instant.now()), DEFAULT_RANGE);
     }
 
     /**
-     * The range with its defaults (to: the end of the current hour, or {@code from} when that is later; from:
-     * {@link #DEFAULT_RANGE} before to), checked in order, with the rollup's filters.
+     * The range with its defaults (to: {@code defaultTo}, or {@code from} when that is later; from: {@code range}
+     * before to), checked in order, with the rollup's filters.
      */
-    private static UsageFilter withDefaults(UsageParams params, Instant from, Instant to, Instant now) {
+    private static UsageFilter withDefaults(UsageParams params, Instant from, Instant to, Instant defaultTo,
+            Duration range) {
         if (to == null) {
-            to = now.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
-            if (from != null && from.isAfter(to)) {
-                to = from;
-            }
+            to = from != null && from.isAfter(defaultTo) ? from : defaultTo;
         }
         if (from == null) {
-            from = to.minus(DEFAULT_RANGE);
+            from = to.minus(range);
         }
         params.ordered(from, to);
         return new UsageFilter(from, to, params.text("provider"), params.text("model"), params.text("api_key"), null,
                 null);
+    }
+
+    private static Instant endOfHour(Instant now) {
+        return now.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
     }
 
     private static UsageFilter recordFilter(UsageParams params) {
