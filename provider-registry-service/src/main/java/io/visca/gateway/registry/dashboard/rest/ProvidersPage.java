@@ -28,6 +28,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import io.visca.gateway.contracts.provider.ProviderConfig;
 import io.visca.gateway.registry.dashboard.client.DashboardBackends;
+import io.visca.gateway.registry.dashboard.form.FormSubmission;
 import io.visca.gateway.registry.dashboard.form.ProviderForm;
 import io.visca.gateway.registry.dashboard.form.ProviderFormView;
 import io.visca.gateway.registry.dashboard.session.Dashboard;
@@ -107,7 +108,7 @@ public class ProvidersPage {
             String document = body.getFirst("json");
             return saveJson(null, document, () -> parser.parse(document), providers::create, request);
         }
-        ProviderForm.Submission submission = ProviderForm.fromForm(body, null, null, json);
+        FormSubmission.Submission submission = FormSubmission.fromForm(body, null, null, json);
         return saveForm(submission, providers::create, request);
     }
 
@@ -127,7 +128,7 @@ public class ProvidersPage {
                 return parser.parse(tree);
             }, doc -> providers.replace(name, doc), request);
         }
-        return stored(name).chain(tree -> saveForm(ProviderForm.fromForm(body, tree, name, json),
+        return stored(name).chain(tree -> saveForm(FormSubmission.fromForm(body, tree, name, json),
                 doc -> providers.replace(name, doc), request));
     }
 
@@ -161,7 +162,7 @@ public class ProvidersPage {
                 .map(report -> testResults.data("report", report).render());
     }
 
-    private Uni<Response> saveForm(ProviderForm.Submission submission,
+    private Uni<Response> saveForm(FormSubmission.Submission submission,
             java.util.function.Function<ProviderDocument, Uni<ProviderConfig>> save, HttpServerRequest request) {
         ProviderDocument document;
         try {
