@@ -2,7 +2,6 @@ package io.visca.gateway.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -140,8 +139,8 @@ class SecretExfiltrationTests {
         providers.add("aliased");
 
         for (String name : providers) {
-            HttpResponse<String> routed = awaitRouted("m-" + name, status -> status != 200);
-            assertNotEquals(200, routed.statusCode());
+            // 502: the router tried the provider and refused its credentials (disabled, it would be a 4xx)
+            HttpResponse<String> routed = awaitRouted("m-" + name, status -> status == 502);
             assertNoCredentialIn(routed.body(), "the router's answer");
             HttpResponse<String> tested = admin("POST", "/api/providers/" + name + "/test", null);
             assertFalse(json(tested.body()).path("ok").asBoolean(), tested.body());
@@ -163,14 +162,17 @@ class SecretExfiltrationTests {
         }
     }
 
-    /** A provider of the product page's shape, on the attacker's server, probed every second. */
+    /**
+     * A provider of the product page's shape, on the attacker's server, probed every second; DOWN only after 20
+     * failed probes, so that the router, too, calls it with whatever its config says.
+     */
     private static String provider(String name, String apiKey) {
         return """
                 {"name": "%s", "type": "openai-compatible", "base_url": "%s", "api_key": "%s",
                  "models": [{"id": "m-%s", "context_window": 8192,
                              "cost_per_1k_input": 0.001, "cost_per_1k_output": 0.002}],
                  "health_check": {"enabled": true, "interval_seconds": 1, "timeout_seconds": 1,
-                                  "failure_threshold": 1},
+                                  "failure_threshold": 20},
                  "enabled": true}
                 """.formatted(name, attacker.baseUrl(), apiKey, name);
     }
