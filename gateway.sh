@@ -14,6 +14,9 @@
 #   GATEWAY_ADMIN_TOKEN              admin API token (default: generated once into .gateway/admin-token)
 #   GATEWAY_SERVICE_TOKEN            service-to-service token (default: generated once into .gateway/service-token)
 #   PROVIDERS_DIR                    provider configs (*.json) loaded into the registry at start (default ./providers)
+#   GATEWAY_SECRET_NAMES, GATEWAY_SECRETS_DIR, GATEWAY_SECRETS_FROM_ENV   which ${NAME} references of provider configs
+#                                    resolve, and from where (see the README's Secrets); the services get them, and
+#                                    the provider keys themselves, from this environment
 #   GATEWAY_KAFKA_PORT, GATEWAY_POSTGRES_PORT   ports of the embedded broker and server (9092, 5432)
 #   ROUTER_PORT, REGISTRY_PORT, HEALTH_MONITOR_PORT, BILLING_PORT   (8080, 8081, 8082, 8083)
 #   GATEWAY_STATE_DIR                pids, logs, data, tokens (default ./.gateway); the services run from there,
@@ -156,6 +159,12 @@ cmd_up() {
   PROVIDERS=${PROVIDERS_DIR:-$ROOT/providers}
   [ -d "$PROVIDERS" ] || die "PROVIDERS_DIR $PROVIDERS is not a folder"
   PROVIDERS=$(cd "$PROVIDERS" && pwd)
+  if [ -n "${GATEWAY_SECRETS_DIR:-}" ]; then
+    # the services run from the state folder: a relative folder is made absolute here
+    [ -d "$GATEWAY_SECRETS_DIR" ] || die "GATEWAY_SECRETS_DIR $GATEWAY_SECRETS_DIR is not a folder"
+    GATEWAY_SECRETS_DIR=$(cd "$GATEWAY_SECRETS_DIR" && pwd)
+    export GATEWAY_SECRETS_DIR
+  fi
   build
   start_infra
   say "Starting the services..."

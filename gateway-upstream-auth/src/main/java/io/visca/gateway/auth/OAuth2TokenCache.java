@@ -22,8 +22,8 @@ import io.visca.gateway.contracts.provider.AuthConfig;
  * <p>
  * The client authenticates with HTTP Basic (section 2.3.1, id and secret form-encoded first) and asks for the
  * configured {@code scope}. Client id and secret are {@code ${NAME}} references or literals, resolved for each fetch
- * and never kept. Failures are {@link MissingSecretException} or {@link TokenRequestException}; a failed fetch is not
- * cached, so the next caller tries again.
+ * and never kept. Failures are {@link MissingSecretException}, {@link ForbiddenSecretException} (no request is made)
+ * or {@link TokenRequestException}; a failed fetch is not cached, so the next caller tries again.
  */
 public final class OAuth2TokenCache {
 

@@ -34,7 +34,8 @@ public final class UpstreamAuthHeaders {
     /**
      * @return lower-case header names to values: a new map the caller may change, except {@link #NO_HEADERS} for
      *         {@code none}; fails (never throws) with a {@link MissingSecretException}, a
-     *         {@link TokenRequestException} or an {@link UnsupportedAuthTypeException}
+     *         {@link ForbiddenSecretException}, a {@link TokenRequestException} or an
+     *         {@link UnsupportedAuthTypeException}
      */
     public Future<MultiMap> headers(AuthConfig auth) {
         if (auth == null || auth.authType() == null || AuthConfig.NONE.equals(auth.authType())) {
@@ -53,7 +54,7 @@ public final class UpstreamAuthHeaders {
                         .map(token -> single("authorization", "Bearer " + token));
                 default -> Future.failedFuture(new UnsupportedAuthTypeException(auth.authType()));
             };
-        } catch (MissingSecretException e) {
+        } catch (UpstreamAuthException e) {
             return Future.failedFuture(e);
         }
     }

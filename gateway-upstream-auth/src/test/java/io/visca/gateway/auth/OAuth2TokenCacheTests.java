@@ -281,10 +281,10 @@ class OAuth2TokenCacheTests {
 
     @Test
     void aMissingClientSecretIsNamedAndNothingIsSent() {
-        Future<String> token = tokens.token(oauth("${CORP_CLIENT_ID}", "${CORP_SECRET_NOT_SET}", null));
+        Future<String> token = tokens.token(oauth("${CORP_CLIENT_ID}", "${CORP_NOT_SET_SECRET}", null));
         MissingSecretException missing = assertInstanceOf(MissingSecretException.class, token.cause());
         assertEquals("auth.client_secret", missing.field());
-        assertEquals("CORP_SECRET_NOT_SET", missing.variable());
+        assertEquals("CORP_NOT_SET_SECRET", missing.variable());
         assertFalse(missing.getMessage().contains("corp client"), "no value of another variable either");
         assertEquals(List.of(), endpoint.requests());
         assertEquals("tok-1", tokens.token(CORP).result(), "the failed fetch left nothing behind");

@@ -6,14 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 class SecretResolverTests {
 
-    private final SecretResolver secrets = new SecretResolver(
-            Map.of("OPENAI_API_KEY", "sk-live-123", "EMPTY", "", "_under_9", "u9")::get);
+    /** Every name allowed: these tests are about the reference syntax ({@link SecretPolicyTests} about names). */
+    private final SecretResolver secrets = new SecretResolver(SecretPolicy.allowing(".*"), null,
+            Map.of("OPENAI_API_KEY", "sk-live-123", "EMPTY", "", "_under_9", "u9")::get, List.of());
 
     @Test
     void resolvesAReferenceFromTheEnvironment() {

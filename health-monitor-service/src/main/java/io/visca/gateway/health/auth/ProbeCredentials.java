@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.visca.gateway.auth.ForbiddenSecretException;
 import io.visca.gateway.auth.MissingSecretException;
 import io.visca.gateway.auth.OAuth2TokenCache;
 import io.visca.gateway.auth.SecretResolver;
@@ -24,8 +25,9 @@ import io.visca.gateway.health.probe.ProbeHttp;
  * The headers that authenticate a probe, from the shared {@link UpstreamAuthHeaders}: {@code bearer}, {@code header}
  * (any header name), {@code basic}, {@code none}, and {@code oauth2_client_credentials} (a cached token, fetched
  * through the monitor's {@link ProbeHttp} client within {@code health.probe.token-timeout}). Secrets are resolved
- * from the monitor's environment for each probe and live only in the returned headers; what goes wrong is a
- * {@link ProbeFailure} whose message is the probe's reason.
+ * by the monitor's {@link SecretResolver} (secret files, the environment) for each probe and live only in the returned
+ * headers; a refused reference sends nothing. What goes wrong is a {@link ProbeFailure} whose message is the probe's
+ * reason.
  */
 @Singleton
 public class ProbeCredentials {
@@ -33,8 +35,8 @@ public class ProbeCredentials {
     private final UpstreamAuthHeaders auth;
 
     @Inject
-    public ProbeCredentials(ProbeHttp http, HealthConfig config) {
-        this(SecretResolver.fromEnvironment(), tokenEndpoint(http), config.probe().tokenTimeout());
+    public ProbeCredentials(SecretResolver secrets, ProbeHttp http, HealthConfig config) {
+        this(secrets, tokenEndpoint(http), config.probe().tokenTimeout());
     }
 
     ProbeCredentials(SecretResolver secrets, TokenEndpoint tokenEndpoint, Duration tokenTimeout) {
@@ -60,13 +62,18 @@ public class ProbeCredentials {
     }
 
     /**
-     * The probe's reason: a missing variable is named for this service; the shared messages of token failures
+     * The probe's reason: a missing variable is named for this service, a refused reference with the rule it breaks
+     * ({@code auth.api_key references ${GATEWAY_SERVICE_TOKEN}, which is refused: ...}); the shared messages of token
+     * failures
      * ({@code OAuth2 token request to URL answered HTTP 401 (invalid_client)}) and unknown types are used as they are.
      * Anything else is left to {@link io.visca.gateway.health.probe.ProbeFailures}.
      */
     static Throwable failure(Throwable cause) {
         if (cause instanceof MissingSecretException missing) {
             return new ProbeFailure(missing.getMessage() + " for the health monitor");
+        }
+        if (cause instanceof ForbiddenSecretException forbidden) {
+            return new ProbeFailure(forbidden.getMessage() + " (by the health monitor)");
         }
         return cause instanceof UpstreamAuthException ? new ProbeFailure(cause.getMessage()) : cause;
     }

@@ -30,6 +30,25 @@ public interface HealthConfig {
 
     Alert alert();
 
+    Secrets secrets();
+
+    /** {@code ${NAME}} references of provider configs: which names resolve, and from where (gateway-upstream-auth). */
+    interface Secrets {
+        /** {@code GATEWAY_SECRET_NAMES}: the allow pattern (a Java regex over the whole name); absent, the default. */
+        Optional<String> names();
+
+        /** {@code GATEWAY_SECRETS_DIR}: a directory of secret files named by the reference, read first. */
+        Optional<String> dir();
+
+        /** {@code GATEWAY_SECRETS_FROM_ENV}: false keeps references from reading the environment. */
+        @WithDefault("true")
+        boolean fromEnv();
+
+        /** {@code GATEWAY_SECRETS_REFRESH}: how often the secrets directory is read again. */
+        @WithDefault("PT30S")
+        Duration refresh();
+    }
+
     /** The transition history of {@code /api/health/transitions} (in memory, empty after a restart). */
     interface Transitions {
         /** At most this many transitions are kept per endpoint (the oldest go first). */

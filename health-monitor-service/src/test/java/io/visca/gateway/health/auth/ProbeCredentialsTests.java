@@ -50,10 +50,10 @@ class ProbeCredentialsTests {
 
     @Test
     void aMissingVariableIsNamedForTheHealthMonitor() {
-        assertEquals("auth.api_key references ${HM_TEST_NOT_SET}, but environment variable HM_TEST_NOT_SET is "
+        assertEquals("auth.api_key references ${HM_TEST_NOT_SET_KEY}, but environment variable HM_TEST_NOT_SET_KEY is "
                 + "not set for the health monitor",
                 reason(credentials.headers(
-                        new AuthConfig(AuthConfig.BEARER, "${HM_TEST_NOT_SET}", null, null, null, null, null, null,
+                        new AuthConfig(AuthConfig.BEARER, "${HM_TEST_NOT_SET_KEY}", null, null, null, null, null, null,
                                 null))));
     }
 

@@ -37,6 +37,28 @@ public interface RegistryConfig {
 
     TestConnection testConnection();
 
+    Secrets secrets();
+
+    /**
+     * {@code ${NAME}} references of provider configs: which names resolve, and from where (gateway-upstream-auth). The
+     * names are also checked when a provider is saved.
+     */
+    interface Secrets {
+        /** {@code GATEWAY_SECRET_NAMES}: the allow pattern (a Java regex over the whole name); absent, the default. */
+        Optional<String> names();
+
+        /** {@code GATEWAY_SECRETS_DIR}: a directory of secret files named by the reference, read first. */
+        Optional<String> dir();
+
+        /** {@code GATEWAY_SECRETS_FROM_ENV}: false keeps references from reading the environment. */
+        @WithDefault("true")
+        boolean fromEnv();
+
+        /** {@code GATEWAY_SECRETS_REFRESH}: how often the secrets directory is read again. */
+        @WithDefault("PT30S")
+        Duration refresh();
+    }
+
     interface Outbox {
         /** How often the relay looks for unpublished events besides the trigger after each commit. */
         @WithDefault("5s")

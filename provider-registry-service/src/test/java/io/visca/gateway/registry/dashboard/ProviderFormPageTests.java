@@ -136,9 +136,9 @@ class ProviderFormPageTests {
         assertEquals("sk-literal-secret-4711", after.at("/auth/api_key").asText());
         assertEquals("Llama 3 70B Instruct", after.at("/models/0/name").asText());
 
-        resubmit.put("api_key", "${NEW_KEY_VAR}");
+        resubmit.put("api_key", "${NEW_VAR_API_KEY}");
         browser.post("/providers/" + name, resubmit).then().statusCode(303);
-        assertEquals("${NEW_KEY_VAR}", stored(name).at("/auth/api_key").asText());
+        assertEquals("${NEW_VAR_API_KEY}", stored(name).at("/auth/api_key").asText());
         admin().delete("/api/providers/" + name).then().statusCode(204);
     }
 

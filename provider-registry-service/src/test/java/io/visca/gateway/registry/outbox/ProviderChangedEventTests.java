@@ -82,8 +82,8 @@ class ProviderChangedEventTests {
     void publishesEachChangeOfAProviderInOrder() {
         try (ConsumerTask<String, String> events = consume()) {
             String name = uniqueName("events");
-            TestApi.create(TestApi.openAiProvider(name, "${K}"));
-            admin().body(TestApi.openAiProvider(name, "${OTHER}")).put("/api/providers/" + name).then().statusCode(200);
+            TestApi.create(TestApi.openAiProvider(name, "${TEST_API_KEY}"));
+            admin().body(TestApi.openAiProvider(name, "${OTHER_API_KEY}")).put("/api/providers/" + name).then().statusCode(200);
             admin().body("{\"enabled\":false}").patch("/api/providers/" + name).then().statusCode(200);
             admin().body("{\"enabled\":true}").patch("/api/providers/" + name).then().statusCode(200);
             admin().delete("/api/providers/" + name).then().statusCode(204);
@@ -108,7 +108,7 @@ class ProviderChangedEventTests {
         try (ConsumerTask<String, String> events = consume()) {
             long before = snapshotRevision();
             String name = uniqueName("events-rev");
-            TestApi.create(TestApi.openAiProvider(name, "${K}"));
+            TestApi.create(TestApi.openAiProvider(name, "${TEST_API_KEY}"));
             long after = snapshotRevision();
             assertEquals(before + 1, after);
             JsonNode event = awaitEvents(events, name, 1).get(0);
@@ -123,7 +123,7 @@ class ProviderChangedEventTests {
         String name = uniqueName("outage");
         GatewayInfraResource.stopKafka();
         try {
-            TestApi.create(TestApi.openAiProvider(name, "${K}"));
+            TestApi.create(TestApi.openAiProvider(name, "${TEST_API_KEY}"));
             admin().body("{\"enabled\":false}").patch("/api/providers/" + name).then().statusCode(200);
             sleepMillis(1_500);
             assertTrue(OutboxProbe.pending() >= 2, "the outbox keeps the changes while Kafka is down");
@@ -183,7 +183,7 @@ class ProviderChangedEventTests {
         awaitEmptyOutbox(Duration.ofSeconds(10));
         try (ConsumerTask<String, String> events = consume()) {
             String name = uniqueName("events-outbox");
-            TestApi.create(TestApi.openAiProvider(name, "${K}"));
+            TestApi.create(TestApi.openAiProvider(name, "${TEST_API_KEY}"));
             // the schedule alone would take up to registry.outbox.poll-interval (5 s): this needs the trigger
             awaitEmptyOutbox(Duration.ofMillis(1500));
             awaitEvents(events, name, 1);

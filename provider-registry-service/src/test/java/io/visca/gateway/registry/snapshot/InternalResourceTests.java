@@ -52,10 +52,10 @@ class InternalResourceTests {
     @Test
     void aChangeThatChangesNothingKeepsTheRevision() {
         String name = uniqueName("snap-noop");
-        TestApi.create(TestApi.openAiProvider(name, "${K}"));
+        TestApi.create(TestApi.openAiProvider(name, "${TEST_API_KEY}"));
         long before = revision();
         admin().body("{\"enabled\":true}").patch("/api/providers/" + name).then().statusCode(200);
-        admin().body(TestApi.openAiProvider(name, "${K}")).put("/api/providers/" + name).then().statusCode(200);
+        admin().body(TestApi.openAiProvider(name, "${TEST_API_KEY}")).put("/api/providers/" + name).then().statusCode(200);
         assertEquals(before, revision());
     }
 

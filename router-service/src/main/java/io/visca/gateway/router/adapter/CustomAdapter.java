@@ -29,7 +29,7 @@ import net.thisptr.jackson.jq.exception.JsonQueryException;
  * {@code custom}: any HTTP model API, described by the provider config. Serves chat.
  * <p>
  * The request goes to {@code request.method} {@code request.path} (under the endpoint's base URL) with
- * {@code request.headers} ({@code ${NAME}} values resolved from the router's environment) and the provider's
+ * {@code request.headers} ({@code ${NAME}} values resolved by {@link ProviderSecrets}) and the provider's
  * credentials; its body is the jq program {@code transform.request} applied to the client's OpenAI request (with
  * {@code model} set to the upstream model id; no body for {@code GET}). The jq program {@code transform.response}
  * maps the upstream's JSON answer to {@code {content, prompt_tokens, completion_tokens, finish_reason}}, which becomes
@@ -46,6 +46,12 @@ public class CustomAdapter implements ProviderAdapter {
 
     private static final Version JQ = Versions.JQ_1_6;
     private static final Scope ROOT = rootScope();
+
+    private final ProviderSecrets secrets;
+
+    public CustomAdapter(ProviderSecrets secrets) {
+        this.secrets = secrets;
+    }
 
     /** What {@link #prepare} makes of a custom provider's config. */
     record Prepared(HttpMethod method, String path, Map<String, String> headers, JsonQuery request,
@@ -160,13 +166,13 @@ public class CustomAdapter implements ProviderAdapter {
         return (ObjectNode) body;
     }
 
-    private static MultiMap headers(UpstreamCall call, Prepared prepared) {
+    private MultiMap headers(UpstreamCall call, Prepared prepared) {
         MultiMap headers = call.jsonHeaders().set("accept", "application/json");
         if (prepared.request() == null) {
             headers.remove("content-type");
         }
         prepared.headers().forEach((name, value) -> headers.set(name,
-                ProviderSecrets.resolve(call.provider().name(), "request.headers." + name, value)));
+                secrets.resolve(call.provider().name(), "request.headers." + name, value)));
         return headers;
     }
 

@@ -1,35 +1,45 @@
 package io.visca.gateway.router.auth;
 
+import jakarta.inject.Singleton;
+
 import io.visca.gateway.auth.MissingSecretException;
 import io.visca.gateway.auth.SecretResolver;
+import io.visca.gateway.auth.UpstreamAuthException;
 import io.visca.gateway.router.proxy.GatewayError;
 
 /**
- * {@code ${NAME}} references of provider configs, resolved from the router's environment at call time by the shared
- * {@link SecretResolver}; literals pass through. A variable that is not set makes the provider
- * {@code provider_misconfigured} (502, so routing moves on to the next candidate), naming the variable, never a value.
+ * {@code ${NAME}} references of provider configs (custom request headers), resolved at call time by the router's
+ * {@link SecretResolver}; literals pass through. A variable that is not set, or a reference the router refuses (a name
+ * of the gateway's own settings or outside {@code GATEWAY_SECRET_NAMES}, a value holding the router's own
+ * credentials), makes the provider {@code provider_misconfigured} (502, so routing moves on to the next candidate),
+ * naming the variable, never a value.
  */
-public final class ProviderSecrets {
+@Singleton
+public class ProviderSecrets {
 
-    private static final SecretResolver ENVIRONMENT = SecretResolver.fromEnvironment();
+    private final SecretResolver secrets;
 
-    private ProviderSecrets() {
+    public ProviderSecrets(SecretResolver secrets) {
+        this.secrets = secrets;
     }
 
     /**
      * @param field where the value is written in the provider config, e.g. {@code request.headers.X-Api-Key}
-     * @throws GatewayError {@code provider_misconfigured} when the variable is not set
+     * @throws GatewayError {@code provider_misconfigured} when the variable is not set or the reference is refused
      */
-    public static String resolve(String provider, String field, String value) {
+    public String resolve(String provider, String field, String value) {
         try {
-            return ENVIRONMENT.resolve(field, value);
-        } catch (MissingSecretException e) {
+            return secrets.resolve(field, value);
+        } catch (UpstreamAuthException e) {
             throw misconfigured(provider, e);
         }
     }
 
-    static GatewayError misconfigured(String provider, MissingSecretException missing) {
+    /** For a {@link MissingSecretException} or a {@link io.visca.gateway.auth.ForbiddenSecretException}. */
+    static GatewayError misconfigured(String provider, UpstreamAuthException failure) {
         return new GatewayError(502, GatewayError.UPSTREAM, "provider_misconfigured", null,
-                "Provider '" + provider + "' is misconfigured: " + missing.getMessage() + " for the router.", 0, true);
+                "Provider '" + provider + "' is misconfigured: " + failure.getMessage()
+                        + (failure instanceof MissingSecretException ? " for the router." : "."),
+                0, true);
     }
 }

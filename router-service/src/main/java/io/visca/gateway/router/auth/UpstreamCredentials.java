@@ -11,12 +11,14 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.visca.gateway.auth.ForbiddenSecretException;
 import io.visca.gateway.auth.MissingSecretException;
 import io.visca.gateway.auth.OAuth2TokenCache;
 import io.visca.gateway.auth.SecretResolver;
 import io.visca.gateway.auth.TokenEndpoint;
 import io.visca.gateway.auth.TokenRequestException;
 import io.visca.gateway.auth.UnsupportedAuthTypeException;
+import io.visca.gateway.auth.UpstreamAuthException;
 import io.visca.gateway.auth.UpstreamAuthHeaders;
 import io.visca.gateway.router.adapter.UpstreamRequest;
 import io.visca.gateway.router.proxy.GatewayError;
@@ -26,8 +28,9 @@ import io.visca.gateway.router.routing.ProviderRuntime;
 /**
  * The headers that authenticate a call to a provider, from the shared {@link UpstreamAuthHeaders}: {@code bearer},
  * {@code header} (any header name), {@code basic}, {@code none}, and {@code oauth2_client_credentials} (a cached
- * token, refreshed in the background, fetched through {@link UpstreamClient}). Secrets are resolved from the router's
- * environment for each call and live only in the returned headers. Failures become {@link GatewayError}s.
+ * token, refreshed in the background, fetched through {@link UpstreamClient}). Secrets are resolved by the router's
+ * {@link SecretResolver} (secret files, the environment) for each call and live only in the returned headers; a
+ * refused reference sends nothing. Failures become {@link GatewayError}s.
  */
 @Singleton
 public class UpstreamCredentials {
@@ -38,8 +41,8 @@ public class UpstreamCredentials {
     private final UpstreamAuthHeaders auth;
 
     @Inject
-    public UpstreamCredentials(UpstreamClient http) {
-        this(SecretResolver.fromEnvironment(), tokenEndpoint(http));
+    public UpstreamCredentials(SecretResolver secrets, UpstreamClient http) {
+        this(secrets, tokenEndpoint(http));
     }
 
     UpstreamCredentials(SecretResolver secrets, TokenEndpoint tokenEndpoint) {
@@ -48,7 +51,7 @@ public class UpstreamCredentials {
 
     /**
      * Completes at once unless an OAuth2 token has to be fetched; the map is read-only ({@code none} shares one).
-     * Fails with a {@link GatewayError} when a secret is missing or a token cannot be had.
+     * Fails with a {@link GatewayError} when a secret is missing or refused, or a token cannot be had.
      */
     public Future<MultiMap> headers(ProviderRuntime provider) {
         Future<MultiMap> headers = auth.headers(provider.config().auth());
@@ -65,8 +68,8 @@ public class UpstreamCredentials {
     }
 
     static Throwable error(String provider, Throwable failure) {
-        if (failure instanceof MissingSecretException missing) {
-            return ProviderSecrets.misconfigured(provider, missing);
+        if (failure instanceof MissingSecretException || failure instanceof ForbiddenSecretException) {
+            return ProviderSecrets.misconfigured(provider, (UpstreamAuthException) failure);
         }
         if (failure instanceof UnsupportedAuthTypeException unsupported) {
             return new GatewayError(502, GatewayError.UPSTREAM, "provider_misconfigured", null,

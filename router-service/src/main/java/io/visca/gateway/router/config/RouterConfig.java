@@ -1,6 +1,7 @@
 package io.visca.gateway.router.config;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -30,6 +31,25 @@ public interface RouterConfig {
     Routing routing();
 
     HealthEvents healthEvents();
+
+    Secrets secrets();
+
+    /** {@code ${NAME}} references of provider configs: which names resolve, and from where (gateway-upstream-auth). */
+    interface Secrets {
+        /** {@code GATEWAY_SECRET_NAMES}: the allow pattern (a Java regex over the whole name); absent, the default. */
+        Optional<String> names();
+
+        /** {@code GATEWAY_SECRETS_DIR}: a directory of secret files named by the reference, read first. */
+        Optional<String> dir();
+
+        /** {@code GATEWAY_SECRETS_FROM_ENV}: false keeps references from reading the environment. */
+        @WithDefault("true")
+        boolean fromEnv();
+
+        /** {@code GATEWAY_SECRETS_REFRESH}: how often the secrets directory is read again. */
+        @WithDefault("PT30S")
+        Duration refresh();
+    }
 
     interface HealthEvents {
         /**

@@ -25,10 +25,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.visca.gateway.auth.SecretResolver;
 import io.visca.gateway.contracts.provider.CustomRequestConfig;
 import io.visca.gateway.contracts.provider.TransformConfig;
 import io.visca.gateway.router.adapter.AdapterCallKit.FakeHttp;
 import io.visca.gateway.router.adapter.AdapterCallKit.Setup;
+import io.visca.gateway.router.auth.ProviderSecrets;
 import io.visca.gateway.router.proxy.GatewayError;
 
 /** {@link CustomAdapter}: jq request and response transforms, one-shot streams and errors, without Quarkus. */
@@ -49,7 +51,8 @@ class CustomAdapterTests {
             {"output": {"text": "Hi!", "stop_reason": "max_tokens"}, "meta": {"input_tokens": 3, "output_tokens": 2}}
             """;
 
-    private final CustomAdapter adapter = new CustomAdapter();
+    private final CustomAdapter adapter = new CustomAdapter(
+            new ProviderSecrets(new SecretResolver(System::getenv)));
     private final FakeHttp http = new FakeHttp();
 
     private UpstreamCall call(String request) {
@@ -147,7 +150,7 @@ class CustomAdapterTests {
     @Test
     void anUnsetSecretInAHeaderIsAClearError() {
         CustomRequestConfig request = new CustomRequestConfig("POST", "/generate",
-                Map.of("X-Api-Key", "${CUSTOM_ADAPTER_TESTS_UNSET_VARIABLE}"));
+                Map.of("X-Api-Key", "${CUSTOM_ADAPTER_TESTS_UNSET_KEY}"));
         GatewayError error = (GatewayError) failure(adapter.send(call(request, EXAMPLE, "m", CHAT)));
         assertEquals("provider_misconfigured", error.code());
         assertTrue(error.getMessage().contains("request.headers.X-Api-Key"), error.getMessage());

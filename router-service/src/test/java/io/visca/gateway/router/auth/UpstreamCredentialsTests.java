@@ -7,10 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ConnectException;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.visca.gateway.auth.ForbiddenSecretException;
 import io.visca.gateway.auth.MissingSecretException;
+import io.visca.gateway.auth.SecretPolicy;
+import io.visca.gateway.auth.SecretResolver;
 import io.visca.gateway.auth.TokenRequestException;
 import io.visca.gateway.auth.TokenRequestException.Problem;
 import io.visca.gateway.auth.UnsupportedAuthTypeException;
@@ -38,13 +42,36 @@ class UpstreamCredentialsTests {
 
     @Test
     void aCustomHeaderReferenceResolvesTheSameWay() {
-        assertEquals("acme", ProviderSecrets.resolve("corp", "request.headers.X-Tenant", "acme"));
-        GatewayError error = assertThrows(GatewayError.class, () -> ProviderSecrets.resolve("corp",
-                "request.headers.X-Api-Key", "${VISCA_ROUTER_TEST_NOBODY_SETS_THIS}"));
+        ProviderSecrets secrets = new ProviderSecrets(new SecretResolver(Map.of("TENANT_KEY", "acme-key")::get));
+        assertEquals("acme", secrets.resolve("corp", "request.headers.X-Tenant", "acme"));
+        assertEquals("acme-key", secrets.resolve("corp", "request.headers.X-Tenant", "${TENANT_KEY}"));
+        GatewayError error = assertThrows(GatewayError.class, () -> secrets.resolve("corp",
+                "request.headers.X-Api-Key", "${VISCA_ROUTER_TEST_NOBODY_SETS_THIS_KEY}"));
         assertEquals("provider_misconfigured", error.code());
         assertEquals("Provider 'corp' is misconfigured: request.headers.X-Api-Key references "
-                + "${VISCA_ROUTER_TEST_NOBODY_SETS_THIS}, but environment variable VISCA_ROUTER_TEST_NOBODY_SETS_THIS "
-                + "is not set for the router.", error.getMessage());
+                + "${VISCA_ROUTER_TEST_NOBODY_SETS_THIS_KEY}, but environment variable "
+                + "VISCA_ROUTER_TEST_NOBODY_SETS_THIS_KEY is not set for the router.", error.getMessage());
+    }
+
+    @Test
+    void aRefusedReferenceIsProviderMisconfiguredNamingTheRule() {
+        ProviderSecrets secrets = new ProviderSecrets(new SecretResolver(SecretPolicy.defaults(), null,
+                Map.of("GATEWAY_SERVICE_TOKEN", "svc-token-secret", "ALIAS_KEY", "svc-token-secret")::get,
+                java.util.List.of("svc-token-secret")));
+        GatewayError byName = assertThrows(GatewayError.class, () -> secrets.resolve("corp",
+                "request.headers.X-Api-Key", "${GATEWAY_SERVICE_TOKEN}"));
+        assertEquals(502, byName.status());
+        assertEquals("provider_misconfigured", byName.code());
+        assertTrue(byName.retryable(), "another provider may do");
+        assertEquals("Provider 'corp' is misconfigured: request.headers.X-Api-Key references "
+                + "${GATEWAY_SERVICE_TOKEN}, which is refused: names starting with GATEWAY_ are the gateway's own "
+                + "settings and credentials, which provider configs can never read.", byName.getMessage());
+        GatewayError byValue = assertThrows(GatewayError.class, () -> secrets.resolve("corp",
+                "request.headers.X-Api-Key", "${ALIAS_KEY}"));
+        assertEquals("Provider 'corp' is misconfigured: request.headers.X-Api-Key references ${ALIAS_KEY}, which is "
+                + "refused: its value holds one of this service's own credentials.", byValue.getMessage());
+        assertEquals("provider_misconfigured", error(new ForbiddenSecretException("auth.api_key", "DB_PASSWORD",
+                ForbiddenSecretException.Rule.RESERVED_NAME, "reserved")).code());
     }
 
     @Test

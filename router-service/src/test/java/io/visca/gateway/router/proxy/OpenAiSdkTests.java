@@ -63,7 +63,7 @@ class OpenAiSdkTests {
         // the key is a ${NAME} reference: the router reads it from its own environment when it calls
         RegistryAdmin.putProvider("""
                 {"name": "sdk-openai", "type": "openai-compatible", "base_url": "%s",
-                 "api_key": "${ROUTER_TEST_UPSTREAM_KEY}", "retry": {"max_retries": 0},
+                 "api_key": "${RT_TEST_UPSTREAM_KEY}", "retry": {"max_retries": 0},
                  "models": [
                    {"id": "gpt-4o-mini", "context_window": 128000, "cost_per_1k_input": 0.15, "cost_per_1k_output": 0.6},
                    {"id": "team-chat", "upstream_model": "gpt-4o-mini", "context_window": 128000},

@@ -73,7 +73,7 @@ class UpstreamFailureTests {
                 .formatted(closedPort));
         RegistryAdmin.putProvider("""
                 {"name": "secretless-provider", "type": "openai-compatible", "base_url": "%s",
-                 "api_key": "${ROUTER_TEST_NOT_SET_ANYWHERE}", "models": [{"id": "secret-model"}]}"""
+                 "api_key": "${RT_TEST_NOT_SET_ANYWHERE_KEY}", "models": [{"id": "secret-model"}]}"""
                 .formatted(upstream.baseUrl()));
         RegistryAdmin.putProvider("""
                 {"name": "held-provider", "type": "openai-compatible", "base_url": "http://127.0.0.1:%d/v1",
@@ -143,10 +143,10 @@ class UpstreamFailureTests {
         assertEquals(502, response.statusCode());
         assertEquals("provider_misconfigured", error(response).path("code").asText());
         String message = error(response).path("message").asText();
-        assertTrue(message.contains("ROUTER_TEST_NOT_SET_ANYWHERE") && message.contains("secretless-provider"),
+        assertTrue(message.contains("RT_TEST_NOT_SET_ANYWHERE_KEY") && message.contains("secretless-provider"),
                 message);
         assertTrue(upstream.requests().stream().noneMatch(r -> r.header("authorization") != null
-                && r.header("authorization").contains("ROUTER_TEST")), "nothing went upstream");
+                && r.header("authorization").contains("RT_TEST")), "nothing went upstream");
     }
 
     @Test

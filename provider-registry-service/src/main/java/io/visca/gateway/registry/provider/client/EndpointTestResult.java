@@ -13,8 +13,10 @@ import java.util.List;
  * @param modelsNote why there is no listing, when the type has none
  * @param chat the one-token chat check; null when it was not attempted (see {@code chatNote})
  * @param reason on failure: {@code dns}, {@code refused}, {@code tls}, {@code auth}, {@code timeout},
- *        {@code unexpected_body}, {@code http_error}, {@code network}, or {@code missing_secret} (a
- *        {@code ${NAME}} not set in this service's environment)
+ *        {@code unexpected_body}, {@code http_error}, {@code network}, {@code missing_secret} (a
+ *        {@code ${NAME}} not set for this service), or {@code forbidden_secret} (a {@code ${NAME}} this service refuses
+ *        to resolve: a name of the gateway's own settings or outside {@code GATEWAY_SECRET_NAMES}, a value holding one
+ *        of its own credentials; nothing is sent)
  * @param detail a sentence for humans about the failure
  */
 public record EndpointTestResult(String id, String baseUrl, boolean ok, boolean reachable, Integer httpStatus,

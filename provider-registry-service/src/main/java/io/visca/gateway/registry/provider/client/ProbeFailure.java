@@ -17,6 +17,8 @@ public final class ProbeFailure extends RuntimeException {
     public static final String HTTP_ERROR = "http_error";
     public static final String NETWORK = "network";
     public static final String MISSING_SECRET = "missing_secret";
+    /** A {@code ${NAME}} reference this service refuses to resolve: nothing was sent. */
+    public static final String FORBIDDEN_SECRET = "forbidden_secret";
 
     private final String reason;
     private final Integer httpStatus;

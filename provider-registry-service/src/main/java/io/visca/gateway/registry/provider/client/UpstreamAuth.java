@@ -11,21 +11,25 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.ext.web.client.HttpRequest;
+import io.visca.gateway.auth.ForbiddenSecretException;
 import io.visca.gateway.auth.MissingSecretException;
 import io.visca.gateway.auth.OAuth2TokenCache;
 import io.visca.gateway.auth.SecretResolver;
 import io.visca.gateway.auth.TokenEndpoint;
 import io.visca.gateway.auth.TokenRequestException;
 import io.visca.gateway.auth.UnsupportedAuthTypeException;
+import io.visca.gateway.auth.UpstreamAuthException;
 import io.visca.gateway.auth.UpstreamAuthHeaders;
 import io.visca.gateway.contracts.provider.AuthConfig;
 
 /**
  * Test Connection's side of the shared upstream auth ({@link UpstreamAuthHeaders}): the headers that authenticate a
- * call to a provider, as a {@link Uni}, and {@code ${NAME}} references resolved from this service's environment at
- * call time. OAuth2 tokens are fetched with {@link UpstreamWebClient} within the provider's {@link CallTimeouts}, and
+ * call to a provider, as a {@link Uni}, and {@code ${NAME}} references resolved by this service's
+ * {@link SecretResolver} (secret files, the environment) at call time; a refused reference sends nothing. OAuth2 tokens are
+ * fetched with {@link UpstreamWebClient} within the provider's {@link CallTimeouts}, and
  * fresh for every test: a cached token would hide client credentials that stopped working. The shared failures
- * become {@link ProbeFailure}s ({@code missing_secret}, {@code auth}, {@code http_error}, ...).
+ * become {@link ProbeFailure}s ({@code missing_secret}, {@code forbidden_secret}, {@code auth}, {@code http_error},
+ * ...).
  */
 @ApplicationScoped
 public class UpstreamAuth {
@@ -34,18 +38,14 @@ public class UpstreamAuth {
     private final UpstreamWebClient http;
 
     @Inject
-    UpstreamAuth(UpstreamWebClient http) {
-        this(SecretResolver.fromEnvironment(), http);
-    }
-
     UpstreamAuth(SecretResolver secrets, UpstreamWebClient http) {
         this.secrets = secrets;
         this.http = http;
     }
 
     /**
-     * @return header name to value; fails with a {@link ProbeFailure} ({@code missing_secret}, or for OAuth2 the
-     *         token endpoint's failure)
+     * @return header name to value; fails with a {@link ProbeFailure} ({@code missing_secret},
+     *         {@code forbidden_secret}, or for OAuth2 the token endpoint's failure)
      */
     public Uni<Map<String, String>> headers(AuthConfig auth, CallTimeouts timeouts) {
         UpstreamAuthHeaders headers = new UpstreamAuthHeaders(secrets,
@@ -57,12 +57,13 @@ public class UpstreamAuth {
 
     /**
      * @param field where the value comes from, e.g. {@code request.headers.X-Tenant}, for the error message
-     * @throws ProbeFailure {@code missing_secret} naming the variable when it is not set
+     * @throws ProbeFailure {@code missing_secret} naming the variable when it is not set, {@code forbidden_secret}
+     *         naming it and the rule when it is refused
      */
     public String resolve(String field, String value) {
         try {
             return secrets.resolve(field, value);
-        } catch (MissingSecretException e) {
+        } catch (UpstreamAuthException e) {
             throw failure(e);
         }
     }
@@ -72,6 +73,10 @@ public class UpstreamAuth {
         if (cause instanceof MissingSecretException missing) {
             return new ProbeFailure(ProbeFailure.MISSING_SECRET, null,
                     missing.getMessage() + " for provider-registry-service");
+        }
+        if (cause instanceof ForbiddenSecretException forbidden) {
+            return new ProbeFailure(ProbeFailure.FORBIDDEN_SECRET, null,
+                    forbidden.getMessage() + " (by provider-registry-service); nothing was sent");
         }
         if (cause instanceof UnsupportedAuthTypeException unsupported) {
             return new ProbeFailure(ProbeFailure.AUTH, null, "unsupported auth_type " + unsupported.authType());

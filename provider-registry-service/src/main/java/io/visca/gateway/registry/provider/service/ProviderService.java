@@ -7,6 +7,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.visca.gateway.auth.SecretPolicy;
+import io.visca.gateway.auth.SecretResolver;
 import io.visca.gateway.contracts.provider.ProviderConfig;
 import io.visca.gateway.registry.error.ApiException;
 import io.visca.gateway.registry.json.Violations;
@@ -15,6 +17,7 @@ import io.visca.gateway.registry.outbox.OutboxRelay;
 import io.visca.gateway.registry.provider.mapping.ProviderDocument;
 import io.visca.gateway.registry.provider.mapping.ProviderMapper;
 import io.visca.gateway.registry.provider.mapping.SecretRedactor;
+import io.visca.gateway.registry.provider.mapping.SecretReferences;
 import io.visca.gateway.registry.provider.repository.ProviderEntity;
 import io.visca.gateway.registry.provider.repository.ProviderRepository;
 
@@ -30,12 +33,15 @@ public class ProviderService {
     private final ProviderMapper mapper;
     private final ChangeLog changes;
     private final OutboxRelay relay;
+    private final SecretPolicy secretNames;
 
-    ProviderService(ProviderRepository providers, ProviderMapper mapper, ChangeLog changes, OutboxRelay relay) {
+    ProviderService(ProviderRepository providers, ProviderMapper mapper, ChangeLog changes, OutboxRelay relay,
+            SecretResolver secrets) {
         this.providers = providers;
         this.mapper = mapper;
         this.changes = changes;
         this.relay = relay;
+        this.secretNames = secrets.policy();
     }
 
     public Uni<List<ProviderConfig>> list() {
@@ -55,17 +61,17 @@ public class ProviderService {
 
     /** @throws ApiException 409 when the name is taken */
     public Uni<ProviderConfig> create(ProviderDocument document) {
-        ProviderConfig config = restore(document.config(), null);
-        return afterCommit(Panache.withTransaction(() -> changes.begin()
-                .chain(revision -> providers.findById(config.name()).chain(found -> {
-                    if (found != null) {
-                        throw ApiException.conflict("provider_exists", "name", "provider '" + config.name()
-                                + "' already exists; PUT /api/providers/" + config.name() + " replaces it");
-                    }
-                    return providers.persist(mapper.toEntity(config, revision, Instant.now()))
-                            .call(() -> changes.record(config.name(), ChangeLog.CREATED, revision));
-                }))))
-                .replaceWith(SecretRedactor.redact(config));
+        return Uni.createFrom().item(() -> restore(document.config(), null)).chain(config -> afterCommit(
+                Panache.withTransaction(() -> changes.begin()
+                        .chain(revision -> providers.findById(config.name()).chain(found -> {
+                            if (found != null) {
+                                throw ApiException.conflict("provider_exists", "name", "provider '" + config.name()
+                                        + "' already exists; PUT /api/providers/" + config.name() + " replaces it");
+                            }
+                            return providers.persist(mapper.toEntity(config, revision, Instant.now()))
+                                    .call(() -> changes.record(config.name(), ChangeLog.CREATED, revision));
+                        }))))
+                .replaceWith(SecretRedactor.redact(config)));
     }
 
     /**
@@ -127,8 +133,9 @@ public class ProviderService {
         return transaction.invoke(relay::trigger);
     }
 
-    private static ProviderConfig restore(ProviderConfig incoming, ProviderConfig stored) {
+    private ProviderConfig restore(ProviderConfig incoming, ProviderConfig stored) {
         Violations violations = new Violations();
+        SecretReferences.check(incoming, secretNames, violations);
         ProviderConfig restored = SecretRedactor.restore(incoming, stored, violations);
         violations.throwIfAny();
         return restored;

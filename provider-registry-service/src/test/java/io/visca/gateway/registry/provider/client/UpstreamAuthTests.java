@@ -1,17 +1,20 @@
 package io.visca.gateway.registry.provider.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.net.ConnectException;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import io.visca.gateway.auth.MissingSecretException;
+import io.visca.gateway.auth.SecretPolicy;
 import io.visca.gateway.auth.SecretResolver;
 import io.visca.gateway.auth.TokenRequestException;
 import io.visca.gateway.auth.TokenRequestException.Problem;
@@ -38,14 +41,32 @@ class UpstreamAuthTests {
 
     @Test
     void requestHeadersResolveToTheSameMissingSecret() {
-        UpstreamAuth auth = new UpstreamAuth(new SecretResolver(Map.of("TENANT", "acme")::get), null);
-        assertEquals("acme", auth.resolve("request.headers.X-Tenant", "${TENANT}"));
+        UpstreamAuth auth = new UpstreamAuth(new SecretResolver(Map.of("TENANT_KEY", "acme")::get), null);
+        assertEquals("acme", auth.resolve("request.headers.X-Tenant", "${TENANT_KEY}"));
         assertEquals("literal", auth.resolve("request.headers.X-Tenant", "literal"));
         ProbeFailure missing = assertThrows(ProbeFailure.class,
-                () -> auth.resolve("request.headers.Authorization", "${NOT_SET}"));
+                () -> auth.resolve("request.headers.Authorization", "${NOT_SET_KEY}"));
         assertEquals(ProbeFailure.MISSING_SECRET, missing.reason());
-        assertEquals("request.headers.Authorization references ${NOT_SET}, but environment variable NOT_SET is not "
-                + "set for provider-registry-service", missing.detail());
+        assertEquals("request.headers.Authorization references ${NOT_SET_KEY}, but environment variable NOT_SET_KEY "
+                + "is not set for provider-registry-service", missing.detail());
+    }
+
+    @Test
+    void aRefusedReferenceIsAForbiddenSecretAndNamesTheRule() {
+        UpstreamAuth auth = new UpstreamAuth(new SecretResolver(SecretPolicy.defaults(), null,
+                Map.of("GATEWAY_ADMIN_TOKEN", "admin-token-1", "ALIAS_KEY", "admin-token-1")::get,
+                List.of("admin-token-1")), null);
+        ProbeFailure byName = assertThrows(ProbeFailure.class,
+                () -> auth.resolve("request.headers.X-Api-Key", "${GATEWAY_ADMIN_TOKEN}"));
+        assertEquals(ProbeFailure.FORBIDDEN_SECRET, byName.reason());
+        assertNull(byName.httpStatus());
+        assertEquals("request.headers.X-Api-Key references ${GATEWAY_ADMIN_TOKEN}, which is refused: names starting "
+                + "with GATEWAY_ are the gateway's own settings and credentials, which provider configs can never read "
+                + "(by provider-registry-service); nothing was sent", byName.detail());
+        ProbeFailure byValue = assertThrows(ProbeFailure.class,
+                () -> auth.resolve("request.headers.X-Api-Key", "${ALIAS_KEY}"));
+        assertEquals(ProbeFailure.FORBIDDEN_SECRET, byValue.reason());
+        assertFalse(byValue.detail().contains("admin-token-1"), byValue.detail());
     }
 
     @Test

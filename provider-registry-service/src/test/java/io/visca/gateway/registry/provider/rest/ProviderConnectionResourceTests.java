@@ -127,13 +127,13 @@ class ProviderConnectionResourceTests {
     @Test
     void namesTheMissingEnvironmentVariableWithoutCallingTheEndpoint() {
         String name = uniqueName("conn-env");
-        TestApi.create(provider(name, upstream.baseUrl(), "${VISCA_VARIABLE_NOBODY_SET}"));
+        TestApi.create(provider(name, upstream.baseUrl(), "${VISCA_VARIABLE_NOBODY_SET_KEY}"));
 
         test(name)
                 .body("endpoints[0].ok", equalTo(false))
                 .body("endpoints[0].reachable", equalTo(false))
                 .body("endpoints[0].reason", equalTo("missing_secret"))
-                .body("endpoints[0].detail", containsString("VISCA_VARIABLE_NOBODY_SET"));
+                .body("endpoints[0].detail", containsString("VISCA_VARIABLE_NOBODY_SET_KEY"));
         assertTrue(upstream.requests().isEmpty());
     }
 

@@ -137,8 +137,8 @@ class ProviderResourceTests {
     @Test
     void rejectsADuplicateNameWith409() {
         String name = uniqueName("dup");
-        admin().body(openAiProvider(name, "${K}")).post("/api/providers").then().statusCode(201);
-        admin().body(openAiProvider(name, "${K}")).post("/api/providers").then().statusCode(409)
+        admin().body(openAiProvider(name, "${TEST_API_KEY}")).post("/api/providers").then().statusCode(201);
+        admin().body(openAiProvider(name, "${TEST_API_KEY}")).post("/api/providers").then().statusCode(409)
                 .body("error.type", equalTo("conflict_error"))
                 .body("error.code", equalTo("provider_exists"))
                 .body("error.param", equalTo("name"))
@@ -149,7 +149,7 @@ class ProviderResourceTests {
     void answers404ForAnUnknownProvider() {
         String name = uniqueName("missing");
         admin().get("/api/providers/" + name).then().statusCode(404).body("error.message", containsString(name));
-        admin().body(openAiProvider(name, "${K}")).put("/api/providers/" + name).then().statusCode(404);
+        admin().body(openAiProvider(name, "${TEST_API_KEY}")).put("/api/providers/" + name).then().statusCode(404);
         admin().body("{\"enabled\":false}").patch("/api/providers/" + name).then().statusCode(404);
         admin().delete("/api/providers/" + name).then().statusCode(404).body("error.code",
                 equalTo("provider_not_found"));
@@ -158,21 +158,21 @@ class ProviderResourceTests {
     @Test
     void refusesToRenameThroughPut() {
         String name = uniqueName("rename");
-        admin().body(openAiProvider(name, "${K}")).post("/api/providers").then().statusCode(201);
-        admin().body(openAiProvider(name + "-new", "${K}")).put("/api/providers/" + name).then().statusCode(400)
+        admin().body(openAiProvider(name, "${TEST_API_KEY}")).post("/api/providers").then().statusCode(201);
+        admin().body(openAiProvider(name + "-new", "${TEST_API_KEY}")).put("/api/providers/" + name).then().statusCode(400)
                 .body("error.violations[0].field", equalTo("name"));
     }
 
     @Test
     void patchDisablesAndEnablesAProvider() {
         String name = uniqueName("toggle");
-        admin().body(openAiProvider(name, "${K}")).post("/api/providers").then().statusCode(201);
+        admin().body(openAiProvider(name, "${TEST_API_KEY}")).post("/api/providers").then().statusCode(201);
         admin().body("{\"enabled\": false}").patch("/api/providers/" + name).then().statusCode(200)
                 .body("enabled", equalTo(false));
         admin().get("/api/providers/" + name).then().body("enabled", equalTo(false));
 
         // a PUT without "enabled" keeps the state
-        admin().body(openAiProvider(name, "${K}")).put("/api/providers/" + name).then().statusCode(200)
+        admin().body(openAiProvider(name, "${TEST_API_KEY}")).put("/api/providers/" + name).then().statusCode(200)
                 .body("enabled", equalTo(false));
 
         admin().body("{\"enabled\": true}").patch("/api/providers/" + name).then().statusCode(200)
@@ -183,7 +183,7 @@ class ProviderResourceTests {
     @Test
     void patchNeedsABooleanEnabledAndNothingElse() {
         String name = uniqueName("patch");
-        admin().body(openAiProvider(name, "${K}")).post("/api/providers").then().statusCode(201);
+        admin().body(openAiProvider(name, "${TEST_API_KEY}")).post("/api/providers").then().statusCode(201);
         admin().body("{\"enabled\": \"no\", \"weight\": 2}").patch("/api/providers/" + name).then().statusCode(400)
                 .body("error.violations.field", hasItem("enabled"))
                 .body("error.violations.field", hasItem("weight"));

@@ -112,20 +112,20 @@ class ProviderValidationTests {
                         + ",'auth':{'auth_type':'basic','username':'u','password':'${PASS WORD}'}}", "auth.password",
                         "malformed environment reference"),
                 bad("header auth without header_name", "{" + BASE + MODELS
-                        + ",'auth':{'auth_type':'header','api_key':'${K}'}}", "auth.header_name",
+                        + ",'auth':{'auth_type':'header','api_key':'${TEST_API_KEY}'}}", "auth.header_name",
                         "is required for auth_type header"),
                 bad("basic without password", "{" + BASE + MODELS + ",'auth':{'auth_type':'basic','username':'u'}}",
                         "auth.password", "is required for auth_type basic"),
                 bad("oauth2 without token_url", "{" + BASE + MODELS + ",'auth':{'auth_type':'oauth2_client_credentials',"
-                        + "'client_id':'c','client_secret':'${S}'}}", "auth.token_url", "is required"),
+                        + "'client_id':'c','client_secret':'${S_SECRET}'}}", "auth.token_url", "is required"),
                 bad("bearer without key", "{" + BASE + MODELS + ",'auth':{'auth_type':'bearer'}}", "auth.api_key",
                         "is required for auth_type bearer"),
                 bad("unknown auth_type", "{" + BASE + MODELS + ",'auth':{'auth_type':'digest'}}", "auth.auth_type",
                         "one of: bearer, header, basic, none, oauth2_client_credentials"),
                 bad("field of another auth_type", "{" + BASE + MODELS
-                        + ",'auth':{'auth_type':'bearer','api_key':'${K}','username':'u'}}", "auth.username",
+                        + ",'auth':{'auth_type':'bearer','api_key':'${TEST_API_KEY}','username':'u'}}", "auth.username",
                         "not used by auth_type bearer"),
-                bad("api_key and auth", "{" + BASE + MODELS + ",'api_key':'${K}','auth':{'auth_type':'none'}}",
+                bad("api_key and auth", "{" + BASE + MODELS + ",'api_key':'${TEST_API_KEY}','auth':{'auth_type':'none'}}",
                         "api_key", "not both"),
                 bad("custom without request", "{'name':'v','type':'custom','base_url':'http://h:1'," + MODELS
                         + ",'transform':{'language':'jq','request':'.','response':'.'}}", "request",
@@ -198,7 +198,7 @@ class ProviderValidationTests {
     @Test
     void validatesAReplaceLikeACreate() {
         String name = io.visca.gateway.registry.TestApi.uniqueName("validate-put");
-        io.visca.gateway.registry.TestApi.create(io.visca.gateway.registry.TestApi.openAiProvider(name, "${K}"));
+        io.visca.gateway.registry.TestApi.create(io.visca.gateway.registry.TestApi.openAiProvider(name, "${TEST_API_KEY}"));
         admin().body(json("{'type':'openai-compatible','base_url':'https://a.example.com','models':[{'id':'m'},"
                 + "{'id':'m'}]}")).put("/api/providers/" + name).then().statusCode(400)
                 .body("error.violations.field", hasItem("models[1].id"));

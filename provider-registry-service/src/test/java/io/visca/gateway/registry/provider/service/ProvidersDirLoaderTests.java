@@ -51,17 +51,17 @@ class ProvidersDirLoaderTests {
     @Test
     void leavesExistingProvidersUntouchedAndCreatesTheMissingOnes(@TempDir Path dir) throws Exception {
         String existing = uniqueName("seed-existing");
-        TestApi.create(TestApi.openAiProvider(existing, "${ORIGINAL}"));
+        TestApi.create(TestApi.openAiProvider(existing, "${ORIGINAL_API_KEY}"));
         String fresh = uniqueName("seed-fresh");
-        Files.writeString(dir.resolve("a.json"), TestApi.openAiProvider(existing, "${CHANGED}"));
-        Files.writeString(dir.resolve("b.json"), TestApi.openAiProvider(fresh, "${FRESH}"));
+        Files.writeString(dir.resolve("a.json"), TestApi.openAiProvider(existing, "${CHANGED_API_KEY}"));
+        Files.writeString(dir.resolve("b.json"), TestApi.openAiProvider(fresh, "${FRESH_API_KEY}"));
 
         ProvidersDirLoader.Report report = loader.load(dir);
 
         assertEquals(List.of("b.json"), report.created());
         assertEquals(List.of("a.json"), report.existing());
-        admin().get("/api/providers/" + existing).then().body("auth.api_key", equalTo("${ORIGINAL}"));
-        admin().get("/api/providers/" + fresh).then().statusCode(200).body("auth.api_key", equalTo("${FRESH}"));
+        admin().get("/api/providers/" + existing).then().body("auth.api_key", equalTo("${ORIGINAL_API_KEY}"));
+        admin().get("/api/providers/" + fresh).then().statusCode(200).body("auth.api_key", equalTo("${FRESH_API_KEY}"));
     }
 
     @Test

@@ -39,8 +39,8 @@ class RoutingResourceTests {
     void createProviders() {
         first = uniqueName("route-a");
         second = uniqueName("route-b");
-        TestApi.create(TestApi.openAiProvider(first, "${K}"));
-        TestApi.create(TestApi.openAiProvider(second, "${K}"));
+        TestApi.create(TestApi.openAiProvider(first, "${TEST_API_KEY}"));
+        TestApi.create(TestApi.openAiProvider(second, "${TEST_API_KEY}"));
     }
 
     @Test

@@ -37,7 +37,7 @@ class RoutingValidationTests {
     void createProviders() {
         for (String name : List.of(KNOWN, OTHER)) {
             if (admin().get("/api/providers/" + name).statusCode() == 404) {
-                TestApi.create(TestApi.openAiProvider(name, "${K}"));
+                TestApi.create(TestApi.openAiProvider(name, "${TEST_API_KEY}"));
             }
         }
     }
