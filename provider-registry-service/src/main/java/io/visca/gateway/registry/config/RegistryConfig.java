@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.visca.gateway.auth.SecretsKeyConfig;
 
 /** Everything the registry reads from its configuration (environment variables in production). */
 @ConfigMapping(prefix = "registry")
@@ -30,6 +31,13 @@ public interface RegistryConfig {
     /** Base URL of the router the dashboard's playground calls ({@code ROUTER_URL}). */
     @WithDefault("http://127.0.0.1:8080")
     String routerUrl();
+
+    /**
+     * The key that encrypts literal provider secrets at rest ({@code GATEWAY_SECRETS_KEY} or
+     * {@code GATEWAY_SECRETS_KEY_FILE}, required outside dev and test) and earlier keys to re-encrypt from
+     * ({@code GATEWAY_SECRETS_PREVIOUS_KEYS}, {@code GATEWAY_SECRETS_PREVIOUS_KEYS_FILE}).
+     */
+    SecretsKeyConfig secrets();
 
     Outbox outbox();
 

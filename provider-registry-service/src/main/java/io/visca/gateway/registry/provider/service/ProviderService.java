@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.visca.gateway.auth.SealedSecrets;
 import io.visca.gateway.contracts.provider.ProviderConfig;
 import io.visca.gateway.registry.error.ApiException;
 import io.visca.gateway.registry.json.Violations;
@@ -15,13 +16,16 @@ import io.visca.gateway.registry.outbox.OutboxRelay;
 import io.visca.gateway.registry.provider.mapping.ProviderDocument;
 import io.visca.gateway.registry.provider.mapping.ProviderMapper;
 import io.visca.gateway.registry.provider.mapping.SecretRedactor;
+import io.visca.gateway.registry.provider.mapping.StoredSecrets;
 import io.visca.gateway.registry.provider.repository.ProviderEntity;
 import io.visca.gateway.registry.provider.repository.ProviderRepository;
 
 /**
  * Provider configs: each change runs in one transaction that locks the registry revision, writes the provider row
- * and the {@code provider-changed} outbox row; the relay is triggered once it committed. Reads through
- * {@link #get} and {@link #list} are redacted; {@link #getWithSecrets} is for the service's own use.
+ * and the {@code provider-changed} outbox row; the relay is triggered once it committed. Submitted literal secrets
+ * are encrypted before anything else ({@link StoredSecrets}). Reads through {@link #get} and {@link #list} are
+ * redacted; {@link #getStored} (secrets encrypted) is for the internal API, {@link #getForCall} (secrets opened) for
+ * the registry's own upstream calls.
  */
 @ApplicationScoped
 public class ProviderService {
@@ -30,12 +34,15 @@ public class ProviderService {
     private final ProviderMapper mapper;
     private final ChangeLog changes;
     private final OutboxRelay relay;
+    private final StoredSecrets secrets;
 
-    ProviderService(ProviderRepository providers, ProviderMapper mapper, ChangeLog changes, OutboxRelay relay) {
+    ProviderService(ProviderRepository providers, ProviderMapper mapper, ChangeLog changes, OutboxRelay relay,
+            StoredSecrets secrets) {
         this.providers = providers;
         this.mapper = mapper;
         this.changes = changes;
         this.relay = relay;
+        this.secrets = secrets;
     }
 
     public Uni<List<ProviderConfig>> list() {
@@ -44,18 +51,26 @@ public class ProviderService {
     }
 
     public Uni<ProviderConfig> get(String name) {
-        return getWithSecrets(name).map(SecretRedactor::redact);
+        return getStored(name).map(SecretRedactor::redact);
     }
 
-    /** The stored document with its secrets: never for an admin API response. */
-    public Uni<ProviderConfig> getWithSecrets(String name) {
+    /** The stored document, literal secrets encrypted: for the internal API, never for an admin API response. */
+    public Uni<ProviderConfig> getStored(String name) {
         return Panache.withSession(() -> providers.findById(name)).map(entity -> mapper.toConfig(existing(entity,
                 name)));
     }
 
+    /**
+     * The stored document with its literal secrets decrypted, for the registry's own calls to the provider (Test
+     * Connection) and nothing else; a secret that does not decrypt is named in {@link SealedSecrets.Opened#problem()}.
+     */
+    public Uni<SealedSecrets.Opened> getForCall(String name) {
+        return getStored(name).map(secrets::open);
+    }
+
     /** @throws ApiException 409 when the name is taken */
     public Uni<ProviderConfig> create(ProviderDocument document) {
-        ProviderConfig config = restore(document.config(), null);
+        ProviderConfig config = restore(secrets.sealSubmitted(document.config(), null), null);
         return afterCommit(Panache.withTransaction(() -> changes.begin()
                 .chain(revision -> providers.findById(config.name()).chain(found -> {
                     if (found != null) {
@@ -87,7 +102,7 @@ public class ProviderService {
         return afterCommit(Panache.withTransaction(() -> changes.begin()
                 .chain(revision -> providers.findById(name).chain(entity -> {
                     ProviderConfig stored = mapper.toConfig(existing(entity, name));
-                    ProviderConfig incoming = restore(document.config(), stored);
+                    ProviderConfig incoming = restore(secrets.sealSubmitted(document.config(), stored), stored);
                     if (!document.enabledGiven()) {
                         incoming = incoming.withEnabled(stored.enabled());
                     }
