@@ -27,7 +27,8 @@ import io.visca.gateway.router.routing.ProviderRuntime;
  * The headers that authenticate a call to a provider, from the shared {@link UpstreamAuthHeaders}: {@code bearer},
  * {@code header} (any header name), {@code basic}, {@code none}, and {@code oauth2_client_credentials} (a cached
  * token, refreshed in the background, fetched through {@link UpstreamClient}). Secrets are resolved from the router's
- * environment for each call and live only in the returned headers. Failures become {@link GatewayError}s.
+ * environment for each call and live only in the returned headers (literals were decrypted when the snapshot was taken
+ * in). Failures become {@link GatewayError}s.
  */
 @Singleton
 public class UpstreamCredentials {
@@ -51,6 +52,12 @@ public class UpstreamCredentials {
      * Fails with a {@link GatewayError} when a secret is missing or a token cannot be had.
      */
     public Future<MultiMap> headers(ProviderRuntime provider) {
+        if (provider.secretsProblem() != null) {
+            return Future.failedFuture(new GatewayError(502, GatewayError.UPSTREAM, "provider_misconfigured", null,
+                    "Provider '" + provider.name() + "' is misconfigured for the router: " + provider.secretsProblem()
+                            + ".",
+                    0, true));
+        }
         Future<MultiMap> headers = auth.headers(provider.config().auth());
         if (headers.succeeded()) {
             return headers;

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.visca.gateway.auth.SecretsKeyConfig;
 
 /** The router's settings ({@code router.*} in application.properties). */
 @ConfigMapping(prefix = "router")
@@ -18,6 +19,12 @@ public interface RouterConfig {
     int maxResponseBytes();
 
     Registry registry();
+
+    /**
+     * The key that opens the literal provider secrets of the registry's snapshot ({@code GATEWAY_SECRETS_KEY} or
+     * {@code GATEWAY_SECRETS_KEY_FILE}, required outside dev and test; previous keys during a rotation).
+     */
+    SecretsKeyConfig secrets();
 
     Upstream upstream();
 
