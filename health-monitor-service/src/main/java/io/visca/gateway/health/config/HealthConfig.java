@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.visca.gateway.auth.SecretsKeyConfig;
 
 /** The health monitor's settings ({@code health.*} in application.properties). */
 @ConfigMapping(prefix = "health")
@@ -15,6 +16,12 @@ public interface HealthConfig {
      * and the one its own {@code /api} accepts.
      */
     String serviceToken();
+
+    /**
+     * The registry's secrets key, which opens the literal provider secrets of its snapshot ({@code GATEWAY_SECRETS_KEY}
+     * or {@code GATEWAY_SECRETS_KEY_FILE}, required outside dev and test; previous keys during a rotation).
+     */
+    SecretsKeyConfig secrets();
 
     /** How many recent transitions {@code /api/health} shows per endpoint. */
     @WithDefault("20")

@@ -66,7 +66,7 @@ public class ConnectionTester {
         EndpointProgress progress = new EndpointProgress(endpoint, probe);
         Uni<Map<String, String>> authHeaders = secretsProblem == null ? auth.headers(provider.auth(), timeouts)
                 : Uni.createFrom().failure(new ProbeFailure(ProbeFailure.MISSING_SECRET, null, secretsProblem
-                        + " for provider-registry-service"));
+                        + " (in provider-registry-service)"));
         return authHeaders
                 .chain(headers -> first(provider, endpoint, probe, headers, timeouts, progress)
                         .chain(() -> chat(provider, endpoint, probe, headers, timeouts, progress)))

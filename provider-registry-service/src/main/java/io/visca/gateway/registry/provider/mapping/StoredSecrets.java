@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.interceptor.Interceptor;
 
 import org.jboss.logging.Logger;
 
@@ -26,7 +27,7 @@ import io.visca.gateway.registry.config.RegistryConfig;
  * placeholder are not secrets and stay as written. Without a key the registry does not start.
  */
 @ApplicationScoped
-@Startup
+@Startup(Interceptor.Priority.PLATFORM_BEFORE) // before anything uses it: a missing key stops the start first thing
 public class StoredSecrets {
 
     private static final Logger LOG = Logger.getLogger(StoredSecrets.class);
