@@ -13,6 +13,10 @@
 #   DB_USER, DB_PASSWORD             their credentials
 #   GATEWAY_ADMIN_TOKEN              admin API token (default: generated once into .gateway/admin-token)
 #   GATEWAY_SERVICE_TOKEN            service-to-service token (default: generated once into .gateway/service-token)
+#   GATEWAY_SECRETS_KEY(_FILE)       the key (base64 of 32 bytes) that encrypts literal provider secrets at rest, given
+#                                    to the registry, router and health monitor only (default: generated once into
+#                                    .gateway/secrets-key, mode 600: keep it, without it stored secrets are lost)
+#   GATEWAY_SECRETS_PREVIOUS_KEYS(_FILE)  earlier keys during a rotation (see the README)
 #   PROVIDERS_DIR                    provider configs (*.json) loaded into the registry at start (default ./providers)
 #   GATEWAY_SECRET_NAMES, GATEWAY_SECRETS_DIR, GATEWAY_SECRETS_FROM_ENV   which ${NAME} references of provider configs
 #                                    resolve, and from where (see the README's Secrets); the services get them, and
@@ -61,6 +65,8 @@ die() { printf 'gateway.sh: %s\n' "$*" >&2; exit 1; }
 pid_alive() { [ -f "$PIDS/$1.pid" ] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; }
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 ready() { curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$(port_of "$1")/q/health/ready"; }
+
+abs() { case $1 in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$PWD" "$1" ;; esac; }
 
 token() { # token NAME FILE: the variable's value, or one generated once and kept in FILE (mode 600)
   local value=${!1:-}
@@ -134,6 +140,10 @@ start_service() {
     billing) db=${BILLING_DB_URL:-postgresql://127.0.0.1:$PG_PORT/billing} ;;
   esac
   (
+    case $s in # the key of provider secrets: only for the services that call upstreams
+      registry|router|health-monitor) [ -z "$SECRETS_KEY_FILE" ] || export GATEWAY_SECRETS_KEY_FILE=$SECRETS_KEY_FILE ;;
+      *) unset GATEWAY_SECRETS_KEY GATEWAY_SECRETS_KEY_FILE GATEWAY_SECRETS_PREVIOUS_KEYS GATEWAY_SECRETS_PREVIOUS_KEYS_FILE ;;
+    esac
     export KAFKA_BOOTSTRAP_SERVERS=$kafka DB_URL=$db DB_USER=${DB_USER:-postgres} DB_PASSWORD=${DB_PASSWORD:-postgres}
     export GATEWAY_ADMIN_TOKEN=$ADMIN_TOKEN GATEWAY_SERVICE_TOKEN=$SERVICE_TOKEN PROVIDERS_DIR=$PROVIDERS
     export REGISTRY_URL=http://127.0.0.1:$(port_of registry) HEALTH_MONITOR_URL=http://127.0.0.1:$(port_of health-monitor)
@@ -156,6 +166,19 @@ cmd_up() {
   done
   ADMIN_TOKEN=$(token GATEWAY_ADMIN_TOKEN "$STATE/admin-token")
   SERVICE_TOKEN=$(token GATEWAY_SERVICE_TOKEN "$STATE/service-token")
+  SECRETS_KEY_FILE=
+  if [ -n "${GATEWAY_SECRETS_KEY_FILE:-}" ]; then
+    export GATEWAY_SECRETS_KEY_FILE; GATEWAY_SECRETS_KEY_FILE=$(abs "$GATEWAY_SECRETS_KEY_FILE")
+  elif [ -z "${GATEWAY_SECRETS_KEY:-}" ]; then
+    if [ ! -s "$STATE/secrets-key" ]; then
+      (umask 077 && head -c 32 /dev/urandom | base64 | tr -d '\n' > "$STATE/secrets-key")
+      say "Generated the key of provider secrets: $STATE/secrets-key (keep it: stored secrets cannot be read without it)"
+    fi
+    SECRETS_KEY_FILE=$STATE/secrets-key
+  fi
+  if [ -n "${GATEWAY_SECRETS_PREVIOUS_KEYS_FILE:-}" ]; then
+    export GATEWAY_SECRETS_PREVIOUS_KEYS_FILE; GATEWAY_SECRETS_PREVIOUS_KEYS_FILE=$(abs "$GATEWAY_SECRETS_PREVIOUS_KEYS_FILE")
+  fi
   PROVIDERS=${PROVIDERS_DIR:-$ROOT/providers}
   [ -d "$PROVIDERS" ] || die "PROVIDERS_DIR $PROVIDERS is not a folder"
   PROVIDERS=$(cd "$PROVIDERS" && pwd)

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,9 @@ final class DashboardStack {
 
     static final String ADMIN_TOKEN = "dashboard-e2e-admin-token";
     static final String SERVICE_TOKEN = "dashboard-e2e-service-token";
+    /** The key the registry encrypts literal provider secrets with, and the router and monitor open them with. */
+    static final String SECRETS_KEY = Base64.getEncoder()
+            .encodeToString("dashboard-e2e-secrets-key-32byte".getBytes(StandardCharsets.US_ASCII));
     /** The only bearer key the fake upstream accepts: any other gets OpenAI's 401 invalid_api_key. */
     static final String UPSTREAM_KEY = "sk-dashboard-e2e-upstream";
     /** The models the fake upstream lists and serves. */
@@ -61,10 +65,11 @@ final class DashboardStack {
         registry = new ServiceProcess("registry", ServiceProcess.jar("registry.jar"),
                 Map.of("DB_URL", registryDb.get("url"), "DB_USER", registryDb.get("user"), "DB_PASSWORD",
                         registryDb.get("password"), "KAFKA_BOOTSTRAP_SERVERS", bootstrap, "GATEWAY_ADMIN_TOKEN",
-                        ADMIN_TOKEN, "GATEWAY_SERVICE_TOKEN", SERVICE_TOKEN, "PROVIDERS_DIR", ""),
+                        ADMIN_TOKEN, "GATEWAY_SERVICE_TOKEN", SERVICE_TOKEN, "GATEWAY_SECRETS_KEY", SECRETS_KEY,
+                        "PROVIDERS_DIR", ""),
                 jvm("-Dquarkus.config.locations=" + registryConfig.toUri()));
         Map<String, String> follower = Map.of("REGISTRY_URL", registry.url(), "GATEWAY_SERVICE_TOKEN", SERVICE_TOKEN,
-                "KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+                "GATEWAY_SECRETS_KEY", SECRETS_KEY, "KAFKA_BOOTSTRAP_SERVERS", bootstrap);
         healthMonitor = new ServiceProcess("health-monitor", ServiceProcess.jar("health-monitor.jar"), follower);
         Map<String, String> routerEnv = new HashMap<>(follower);
         routerEnv.put("ROUTER_USAGE_SPOOL_DIR",

@@ -2,16 +2,22 @@ package io.visca.gateway.registry;
 
 import static io.restassured.RestAssured.given;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
+import io.visca.gateway.auth.SecretCipher;
+import io.visca.gateway.auth.SecretKeys;
 
 /** Requests as the admin, as a service, and small provider documents for the tests. */
 public final class TestApi {
 
     public static final String ADMIN_TOKEN = "test-admin-token";
     public static final String SERVICE_TOKEN = "test-service-token";
+    /** The %test profile's secrets key ({@code registry.secrets.dev-key}): the tests open stored values with it. */
+    public static final SecretCipher SECRETS = new SecretCipher(
+            SecretKeys.of("test-only-secret-key-not-for-use".getBytes(StandardCharsets.US_ASCII)));
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static final String RUN = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
 
@@ -42,6 +48,19 @@ public final class TestApi {
         return json("{'name':'" + name + "','type':'openai-compatible','base_url':'https://api.example.com/v1',"
                 + "'api_key':'" + apiKey + "','models':[{'id':'gpt-4o-mini','cost_per_1k_input':0.00015,"
                 + "'cost_per_1k_output':0.0006}]}");
+    }
+
+    /**
+     * The plaintext of a secret as the registry stores and sends it: asserts it is encrypted under the test key
+     * (never in clear) and opens it for that provider and field.
+     */
+    public static String opened(String provider, String field, Object stored) {
+        String value = String.valueOf(stored);
+        if (!SECRETS.isCurrent(value)) {
+            throw new AssertionError(field + " of " + provider + " is not encrypted under the test secrets key: "
+                    + (SecretCipher.isSealed(value) ? "key " + SecretCipher.keyIdOf(value) : "in clear"));
+        }
+        return SECRETS.open(provider, field, value);
     }
 
     /** Creates a provider from {@code body}, asserting the 201. */

@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.visca.gateway.auth.SecretsKeyConfig;
 
 /** The health monitor's settings ({@code health.*} in application.properties). */
 @ConfigMapping(prefix = "health")
@@ -32,8 +33,12 @@ public interface HealthConfig {
 
     Secrets secrets();
 
-    /** {@code ${NAME}} references of provider configs: which names resolve, and from where (gateway-upstream-auth). */
-    interface Secrets {
+    /**
+     * Provider secrets: which {@code ${NAME}} references resolve, and from where (gateway-upstream-auth), and the key
+     * that opens literal secrets encrypted at rest ({@code GATEWAY_SECRETS_KEY} or {@code GATEWAY_SECRETS_KEY_FILE},
+     * required outside dev and test; previous keys during a rotation).
+     */
+    interface Secrets extends SecretsKeyConfig {
         /** {@code GATEWAY_SECRET_NAMES}: the allow pattern (a Java regex over the whole name); absent, the default. */
         Optional<String> names();
 

@@ -92,7 +92,15 @@ public class ProbeScheduler {
     }
 
     /** Starts, restarts and stops probes so that exactly what these providers ask for is probed. */
-    public synchronized void apply(Collection<ProviderConfig> next) {
+    public void apply(Collection<ProviderConfig> next) {
+        apply(next, Map.of());
+    }
+
+    /**
+     * As {@link #apply(Collection)}; a provider named in {@code secretsProblems} (its secrets could not be decrypted)
+     * is probed as usual, and each probe fails with that problem as its reason, sending nothing.
+     */
+    public synchronized void apply(Collection<ProviderConfig> next, Map<String, String> secretsProblems) {
         if (stopped) {
             return;
         }
@@ -106,7 +114,7 @@ public class ProbeScheduler {
                 continue;
             }
             for (EndpointConfig endpoint : provider.endpoints()) {
-                ProbeTarget target = ProbeTarget.of(provider, endpoint);
+                ProbeTarget target = ProbeTarget.of(provider, endpoint, secretsProblems.get(provider.name()));
                 if (wanted.putIfAbsent(target.key(), target) != null) {
                     LOG.warnf("provider '%s' has two endpoints with id '%s'; probing the first", provider.name(),
                             target.endpoint());

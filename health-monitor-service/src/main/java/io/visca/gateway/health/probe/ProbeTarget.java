@@ -19,10 +19,11 @@ import io.visca.gateway.contracts.provider.ProviderTypes;
  * @param endpoint the endpoint's id (events are keyed {@code provider/endpoint})
  * @param url the probed URL: the base URL plus {@code health_check.endpoint}, or the type's default path
  * @param anyAnswerBelow500 {@code custom} without a probe path: any HTTP answer below 500 means reachable
+ * @param secretsProblem why the provider's secrets could not be decrypted (each probe fails with it), or null
  */
 public record ProbeTarget(String provider, String type, String endpoint, String baseUrl, String url,
         Map<String, String> headers, boolean anyAnswerBelow500, List<Integer> healthyStatuses, int intervalSeconds,
-        int timeoutSeconds, int failureThreshold, int successThreshold, AuthConfig auth) {
+        int timeoutSeconds, int failureThreshold, int successThreshold, AuthConfig auth, String secretsProblem) {
 
     /** Anthropic's API answers 400 without it; the version its Models API has had since it exists. */
     static final String ANTHROPIC_VERSION = "2023-06-01";
@@ -68,6 +69,11 @@ public record ProbeTarget(String provider, String type, String endpoint, String 
 
     /** The target for one endpoint of a provider whose health checks are enabled. */
     public static ProbeTarget of(ProviderConfig provider, EndpointConfig endpoint) {
+        return of(provider, endpoint, null);
+    }
+
+    /** @param secretsProblem why the provider's secrets could not be decrypted, or null */
+    public static ProbeTarget of(ProviderConfig provider, EndpointConfig endpoint, String secretsProblem) {
         HealthCheckConfig health = provider.healthCheck() == null ? HealthCheckConfig.defaults()
                 : provider.healthCheck();
         String base = trimSlashes(endpoint.baseUrl());
@@ -82,7 +88,7 @@ public record ProbeTarget(String provider, String type, String endpoint, String 
                 anyBelow500, health.healthyStatuses(), interval,
                 Math.max(1, Math.min(health.timeoutSeconds() <= 0 ? 5 : health.timeoutSeconds(), interval)),
                 Math.max(1, health.failureThreshold()), Math.max(1, health.successThreshold()),
-                provider.auth() == null ? AuthConfig.none() : provider.auth());
+                provider.auth() == null ? AuthConfig.none() : provider.auth(), secretsProblem);
     }
 
     /** Whether an answer with this status means the endpoint is healthy. */

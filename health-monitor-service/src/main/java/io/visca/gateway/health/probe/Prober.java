@@ -54,7 +54,9 @@ public class Prober {
         });
         Future<MultiMap> authenticated;
         try {
-            authenticated = credentials.headers(target.auth());
+            authenticated = target.secretsProblem() != null
+                    ? Future.failedFuture(new ProbeFailure(target.secretsProblem() + " (in the health monitor)"))
+                    : credentials.headers(target.auth());
         } catch (RuntimeException e) {
             authenticated = Future.failedFuture(e);
         }

@@ -12,13 +12,15 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
+import io.visca.gateway.auth.SealedSecrets;
 import io.visca.gateway.contracts.provider.RegistrySnapshot;
 import io.visca.gateway.health.config.HealthConfig;
 import io.visca.gateway.health.probe.ProbeScheduler;
 
 /**
  * What the monitor knows of the registry: the snapshot fetched over REST at start (retrying with backoff until the
- * registry answers), refetched on each {@code provider-changed} event and every
+ * registry answers), its encrypted provider secrets opened once ({@link SnapshotSecrets}), refetched on each
+ * {@code provider-changed} event and every
  * {@code health.registry.refresh-interval}, and handed to the {@link ProbeScheduler}. A failed fetch keeps the last
  * snapshot, so probing goes on while the registry or Kafka is down. Fetches never overlap; requests for one while
  * one runs are folded into one more.
@@ -29,6 +31,7 @@ public class SnapshotHolder {
     private static final Logger LOG = Logger.getLogger(SnapshotHolder.class);
 
     private final RegistryClient registry;
+    private final SnapshotSecrets secrets;
     private final ProbeScheduler scheduler;
     private final HealthConfig config;
     private final Vertx vertx;
@@ -42,9 +45,10 @@ public class SnapshotHolder {
     private long backoffMs;
 
     @Inject
-    public SnapshotHolder(@RestClient RegistryClient registry, ProbeScheduler scheduler, HealthConfig config,
-            Vertx vertx) {
+    public SnapshotHolder(@RestClient RegistryClient registry, SnapshotSecrets secrets, ProbeScheduler scheduler,
+            HealthConfig config, Vertx vertx) {
         this.registry = registry;
+        this.secrets = secrets;
         this.scheduler = scheduler;
         this.config = config;
         this.vertx = vertx;
@@ -95,7 +99,8 @@ public class SnapshotHolder {
         try {
             if (!loaded || snapshot.revision() >= revision) {
                 boolean changed = !loaded || snapshot.revision() != revision;
-                scheduler.apply(snapshot.providers());
+                SealedSecrets.OpenedProviders opened = secrets.open(snapshot.providers());
+                scheduler.apply(opened.providers(), opened.problems());
                 revision = snapshot.revision();
                 if (changed) {
                     LOG.infof("following registry revision %d: %d providers", snapshot.revision(),

@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.visca.gateway.auth.SecretsKeyConfig;
 
 /** Everything the registry reads from its configuration (environment variables in production). */
 @ConfigMapping(prefix = "registry")
@@ -40,10 +41,12 @@ public interface RegistryConfig {
     Secrets secrets();
 
     /**
-     * {@code ${NAME}} references of provider configs: which names resolve, and from where (gateway-upstream-auth). The
-     * names are also checked when a provider is saved.
+     * Provider secrets: which {@code ${NAME}} references resolve, and from where (gateway-upstream-auth; the names are
+     * also checked when a provider is saved), and the key that encrypts literal secrets at rest
+     * ({@code GATEWAY_SECRETS_KEY} or {@code GATEWAY_SECRETS_KEY_FILE}, required outside dev and test; previous keys
+     * during a rotation).
      */
-    interface Secrets {
+    interface Secrets extends SecretsKeyConfig {
         /** {@code GATEWAY_SECRET_NAMES}: the allow pattern (a Java regex over the whole name); absent, the default. */
         Optional<String> names();
 

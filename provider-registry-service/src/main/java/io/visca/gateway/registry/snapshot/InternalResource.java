@@ -22,8 +22,9 @@ import io.visca.gateway.registry.provider.service.ProviderService;
 import io.visca.gateway.registry.security.ServiceAuthenticated;
 
 /**
- * Service-to-service reads for the router and the health monitor. These carry provider secrets as stored (the
- * router needs literal keys to call upstreams), so they take the service token, never the admin token.
+ * Service-to-service reads for the router and the health monitor. These carry provider secrets as stored: literals
+ * encrypted under the secrets key (the services that call upstreams hold it and decrypt them when they take the
+ * snapshot in), {@code ${NAME}} references as written. They take the service token, never the admin token.
  */
 @Path("/internal")
 @Produces(MediaType.APPLICATION_JSON)
@@ -43,7 +44,7 @@ public class InternalResource {
 
     @GET
     @Path("/snapshot")
-    @Operation(summary = "The whole registry, consistent at one revision", description = "Every provider, enabled or not, with secrets as stored; the hashes of active keys.")
+    @Operation(summary = "The whole registry, consistent at one revision", description = "Every provider, enabled or not, with secrets as stored (literals encrypted: enc:v1:...); the hashes of active keys.")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = RegistrySnapshot.class)))
     public Uni<RegistrySnapshot> snapshot() {
         return snapshots.snapshot();
@@ -51,10 +52,10 @@ public class InternalResource {
 
     @GET
     @Path("/providers/{name}")
-    @Operation(summary = "One provider with secrets as stored")
+    @Operation(summary = "One provider with secrets as stored (literals encrypted)")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ProviderConfig.class)))
     @APIResponse(responseCode = "404", description = "No such provider", content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Uni<ProviderConfig> provider(@RestPath String name) {
-        return providers.getWithSecrets(name);
+        return providers.getStored(name);
     }
 }

@@ -10,6 +10,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.visca.gateway.auth.SecretCipher;
+import io.visca.gateway.auth.SecretField;
+import io.visca.gateway.registry.TestApi;
+
 /** A valid provider as the dashboard's form sends it and as the API's document, and what the registry stored. */
 final class ProviderForms {
 
@@ -64,8 +68,19 @@ final class ProviderForms {
                 """.formatted(name);
     }
 
+    /** The document as the registry stores it, its encrypted literal secrets opened with the test key. */
     static JsonNode stored(String name) throws IOException {
-        return JSON.readTree(service().get("/internal/providers/" + name).then().statusCode(200).extract().asString());
+        JsonNode stored = JSON.readTree(service().get("/internal/providers/" + name).then().statusCode(200).extract()
+                .asString());
+        if (stored.get("auth") instanceof ObjectNode auth) {
+            for (SecretField field : SecretField.values()) {
+                String key = field.path().substring("auth.".length());
+                if (SecretCipher.isSealed(auth.path(key).asText(null))) {
+                    auth.put(key, TestApi.opened(name, field.path(), auth.get(key).asText()));
+                }
+            }
+        }
+        return stored;
     }
 
     static JsonNode withoutName(JsonNode node) {

@@ -29,7 +29,7 @@ class InternalResourceTests {
     }
 
     @Test
-    void snapshotHoldsEveryProviderWithLiteralSecretsAndTheCurrentRevision() {
+    void snapshotHoldsEveryProviderWithEncryptedLiteralSecretsAndTheCurrentRevision() {
         String enabled = uniqueName("snap-on");
         String disabled = uniqueName("snap-off");
         TestApi.create(TestApi.openAiProvider(enabled, "sk-literal-for-the-router"));
@@ -44,7 +44,9 @@ class InternalResourceTests {
         Map<String, Object> on = provider(snapshot, enabled);
         Map<String, Object> off = provider(snapshot, disabled);
         assertEquals(true, on.get("enabled"));
-        assertEquals("sk-literal-for-the-router", ((Map<?, ?>) on.get("auth")).get("api_key"));
+        // literal secrets travel encrypted (issue 13); the router opens them with the secrets key
+        assertEquals("sk-literal-for-the-router", TestApi.opened(enabled, "auth.api_key",
+                ((Map<?, ?>) on.get("auth")).get("api_key")));
         assertEquals(false, off.get("enabled"));
         assertEquals("${OPENAI_API_KEY}", ((Map<?, ?>) off.get("auth")).get("api_key"));
     }
@@ -60,12 +62,13 @@ class InternalResourceTests {
     }
 
     @Test
-    void servesOneProviderWithItsSecrets() {
+    void servesOneProviderWithItsSecretsEncrypted() {
         String name = uniqueName("snap-one");
         TestApi.create(TestApi.openAiProvider(name, "sk-one"));
-        service().get("/internal/providers/" + name).then().statusCode(200)
+        String stored = service().get("/internal/providers/" + name).then().statusCode(200)
                 .body("name", equalTo(name))
-                .body("auth.api_key", equalTo("sk-one"));
+                .extract().path("auth.api_key");
+        assertEquals("sk-one", TestApi.opened(name, "auth.api_key", stored));
         service().get("/internal/providers/" + uniqueName("snap-none")).then().statusCode(404);
     }
 

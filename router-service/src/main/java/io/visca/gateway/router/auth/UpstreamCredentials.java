@@ -30,7 +30,8 @@ import io.visca.gateway.router.routing.ProviderRuntime;
  * {@code header} (any header name), {@code basic}, {@code none}, and {@code oauth2_client_credentials} (a cached
  * token, refreshed in the background, fetched through {@link UpstreamClient}). Secrets are resolved by the router's
  * {@link SecretResolver} (secret files, the environment) for each call and live only in the returned headers; a
- * refused reference sends nothing. Failures become {@link GatewayError}s.
+ * refused reference sends nothing. Literals were decrypted when the
+ * snapshot was taken in. Failures become {@link GatewayError}s.
  */
 @Singleton
 public class UpstreamCredentials {
@@ -54,6 +55,12 @@ public class UpstreamCredentials {
      * Fails with a {@link GatewayError} when a secret is missing or refused, or a token cannot be had.
      */
     public Future<MultiMap> headers(ProviderRuntime provider) {
+        if (provider.secretsProblem() != null) {
+            return Future.failedFuture(new GatewayError(502, GatewayError.UPSTREAM, "provider_misconfigured", null,
+                    "Provider '" + provider.name() + "' is misconfigured for the router: " + provider.secretsProblem()
+                            + ".",
+                    0, true));
+        }
         Future<MultiMap> headers = auth.headers(provider.config().auth());
         if (headers.succeeded()) {
             return headers;

@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
+import io.visca.gateway.auth.SealedSecrets;
 import io.visca.gateway.contracts.provider.RegistrySnapshot;
 import io.visca.gateway.router.adapter.Adapters;
 import io.visca.gateway.router.config.RouterConfig;
@@ -20,6 +21,7 @@ import io.visca.gateway.router.routing.RoutingTable;
 
 /**
  * The router's copy of the registry: fetched over REST at start (retrying with backoff until the registry answers),
+ * its encrypted provider secrets opened once ({@link SnapshotSecrets}),
  * refetched on each {@code provider-changed} event and every {@code router.registry.refresh-interval}. A failed
  * fetch keeps the last table, so the router serves on while the registry or Kafka is down. Fetches never overlap;
  * requests for one while one runs are folded into one more.
@@ -30,6 +32,7 @@ public class SnapshotHolder {
     private static final Logger LOG = Logger.getLogger(SnapshotHolder.class);
 
     private final RegistryClient registry;
+    private final SnapshotSecrets secrets;
     private final Adapters adapters;
     private final RouterConfig config;
     private final Vertx vertx;
@@ -44,9 +47,10 @@ public class SnapshotHolder {
     private int failures;
 
     @Inject
-    public SnapshotHolder(@RestClient RegistryClient registry, Adapters adapters, RouterConfig config, Vertx vertx,
-            LiveState live) {
+    public SnapshotHolder(@RestClient RegistryClient registry, SnapshotSecrets secrets, Adapters adapters,
+            RouterConfig config, Vertx vertx, LiveState live) {
         this.registry = registry;
+        this.secrets = secrets;
         this.live = live;
         this.adapters = adapters;
         this.config = config;
@@ -92,7 +96,10 @@ public class SnapshotHolder {
     private void apply(RegistrySnapshot snapshot) {
         try {
             if (!loaded || snapshot.revision() >= table.revision()) {
-                RoutingTable next = RoutingTable.from(snapshot, adapters, live);
+                SealedSecrets.OpenedProviders opened = secrets.open(snapshot.providers());
+                RoutingTable next = RoutingTable.from(new RegistrySnapshot(snapshot.revision(),
+                        snapshot.generatedAt(), opened.providers(), snapshot.apiKeys(), snapshot.routing()),
+                        opened.problems(), adapters, live);
                 boolean changed = next.revision() != table.revision() || !loaded;
                 table = next;
                 if (changed) {

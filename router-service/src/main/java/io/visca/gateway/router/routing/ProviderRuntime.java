@@ -16,6 +16,7 @@ public final class ProviderRuntime {
     private final ProviderConfig config;
     private final ProviderAdapter adapter;
     private final Object prepared;
+    private final String secretsProblem;
     private final TimeoutsConfig timeouts;
     private final ProviderState state;
     private final List<EndpointConfig> endpoints;
@@ -26,7 +27,14 @@ public final class ProviderRuntime {
     private volatile boolean streamOptionsRejected;
 
     public ProviderRuntime(ProviderConfig config, ProviderAdapter adapter, Object prepared, LiveState live) {
+        this(config, adapter, prepared, live, null);
+    }
+
+    /** @param secretsProblem why its secrets could not be opened (its calls fail with it), or null */
+    public ProviderRuntime(ProviderConfig config, ProviderAdapter adapter, Object prepared, LiveState live,
+            String secretsProblem) {
         this.config = config;
+        this.secretsProblem = secretsProblem;
         this.adapter = adapter;
         this.prepared = prepared;
         this.timeouts = config.timeouts() == null ? TimeoutsConfig.defaults() : config.timeouts();
@@ -47,6 +55,14 @@ public final class ProviderRuntime {
 
     public ProviderConfig config() {
         return config;
+    }
+
+    /**
+     * Why a literal secret of this provider could not be decrypted with the secrets key when the snapshot was taken
+     * in (names the field, never the value); null when its secrets are usable.
+     */
+    public String secretsProblem() {
+        return secretsProblem;
     }
 
     public ProviderAdapter adapter() {

@@ -62,6 +62,15 @@ public final class RoutingTable {
     }
 
     public static RoutingTable from(RegistrySnapshot snapshot, Adapters adapters, LiveState live) {
+        return from(snapshot, Map.of(), adapters, live);
+    }
+
+    /**
+     * @param secretsProblems by provider name: why its secrets could not be opened; such a provider is routed to as
+     *        usual, and its calls fail with that problem
+     */
+    public static RoutingTable from(RegistrySnapshot snapshot, Map<String, String> secretsProblems, Adapters adapters,
+            LiveState live) {
         Map<String, List<ModelRoute>> routes = new HashMap<>();
         List<ModelRoute> all = new ArrayList<>();
         Map<String, ProviderConfig> providers = new HashMap<>();
@@ -69,7 +78,7 @@ public final class RoutingTable {
         long created = snapshot.generatedAt() == null ? 0 : snapshot.generatedAt().getEpochSecond();
         for (ProviderConfig provider : snapshot.providers()) {
             providers.put(provider.name(), provider);
-            ProviderRuntime runtime = runtime(provider, adapters, live);
+            ProviderRuntime runtime = runtime(provider, adapters, live, secretsProblems.get(provider.name()));
             if (runtime == null) {
                 continue;
             }
@@ -101,7 +110,8 @@ public final class RoutingTable {
                 List.copyOf(models.values()), Map.copyOf(providers), snapshot.routing(), List.copyOf(all));
     }
 
-    private static ProviderRuntime runtime(ProviderConfig provider, Adapters adapters, LiveState live) {
+    private static ProviderRuntime runtime(ProviderConfig provider, Adapters adapters, LiveState live,
+            String secretsProblem) {
         if (!provider.enabled() || provider.endpoints().isEmpty()) {
             return null;
         }
@@ -112,7 +122,7 @@ public final class RoutingTable {
             return null;
         }
         try {
-            return new ProviderRuntime(provider, adapter, adapter.prepare(provider), live);
+            return new ProviderRuntime(provider, adapter, adapter.prepare(provider), live, secretsProblem);
         } catch (IllegalArgumentException e) {
             LOG.warnf("provider '%s' cannot be served: %s", provider.name(), e.getMessage());
             return null;

@@ -62,7 +62,8 @@ class HealthFailoverTests {
         RouterApi.awaitModel("failover-model");
         monitor = new ServiceProcess("health-monitor", ServiceProcess.jar("health-monitor.jar"),
                 Map.of("REGISTRY_URL", RegistryServiceResource.url(), "GATEWAY_SERVICE_TOKEN",
-                        RegistryServiceResource.SERVICE_TOKEN, "KAFKA_BOOTSTRAP_SERVERS",
+                        RegistryServiceResource.SERVICE_TOKEN, "GATEWAY_SECRETS_KEY",
+                        RegistryServiceResource.SECRETS_KEY, "KAFKA_BOOTSTRAP_SERVERS",
                         GatewayInfraResource.kafkaBootstrapServers()))
                 .start();
         awaitStatus("first", "UP");

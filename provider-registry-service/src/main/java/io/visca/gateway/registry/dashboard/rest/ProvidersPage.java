@@ -158,7 +158,7 @@ public class ProvidersPage {
     @Path("/{name}/test")
     public Uni<String> test(@RestPath String name, @RestForm String csrf, HttpServerRequest request) {
         pages.requireCsrf(request, csrf);
-        return providers.getWithSecrets(name).chain(tester::test)
+        return providers.getForCall(name).chain(tester::test)
                 .map(report -> testResults.data("report", report).render());
     }
 

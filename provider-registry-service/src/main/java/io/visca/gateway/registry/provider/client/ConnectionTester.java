@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.ext.web.client.HttpRequest;
 import io.vertx.mutiny.ext.web.client.HttpResponse;
+import io.visca.gateway.auth.SealedSecrets;
 import io.visca.gateway.contracts.provider.EndpointConfig;
 import io.visca.gateway.contracts.provider.ModelConfig;
 import io.visca.gateway.contracts.provider.ProviderConfig;
@@ -41,21 +42,32 @@ public class ConnectionTester {
         this.config = config;
     }
 
-    public Uni<ConnectionTestReport> test(ProviderConfig provider) {
+    /**
+     * Tests a stored provider whose literal secrets were decrypted for this call; one that could not be decrypted
+     * fails every endpoint with {@code missing_secret}, naming the field.
+     */
+    public Uni<ConnectionTestReport> test(SealedSecrets.Opened opened) {
+        return test(opened.config(), opened.problem());
+    }
+
+    private Uni<ConnectionTestReport> test(ProviderConfig provider, String secretsProblem) {
         CallTimeouts timeouts = CallTimeouts.of(provider.timeouts(), config.testConnection().timeout(),
                 config.testConnection().connectTimeout());
         TypeProbe probe = TypeProbe.forType(provider.type());
         List<Uni<EndpointTestResult>> results = provider.endpoints().stream()
-                .map(endpoint -> testEndpoint(provider, endpoint, probe, timeouts)).toList();
+                .map(endpoint -> testEndpoint(provider, endpoint, probe, timeouts, secretsProblem)).toList();
         return Uni.join().all(results).andFailFast()
                 .map(list -> new ConnectionTestReport(provider.name(), provider.type(),
                         list.stream().allMatch(EndpointTestResult::ok), Instant.now(), list));
     }
 
     private Uni<EndpointTestResult> testEndpoint(ProviderConfig provider, EndpointConfig endpoint, TypeProbe probe,
-            CallTimeouts timeouts) {
+            CallTimeouts timeouts, String secretsProblem) {
         EndpointProgress progress = new EndpointProgress(endpoint, probe);
-        return auth.headers(provider.auth(), timeouts)
+        Uni<Map<String, String>> authHeaders = secretsProblem == null ? auth.headers(provider.auth(), timeouts)
+                : Uni.createFrom().failure(new ProbeFailure(ProbeFailure.MISSING_SECRET, null, secretsProblem
+                        + " (in provider-registry-service)"));
+        return authHeaders
                 .chain(headers -> first(provider, endpoint, probe, headers, timeouts, progress)
                         .chain(() -> chat(provider, endpoint, probe, headers, timeouts, progress)))
                 .map(ignored -> progress.result())

@@ -10,17 +10,25 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.visca.gateway.contracts.provider.ProviderConfig;
 import io.visca.gateway.registry.provider.repository.ProviderEntity;
 
-/** Between the stored {@link ProviderEntity} and the {@link ProviderConfig} API model. */
+/**
+ * Between the stored {@link ProviderEntity} and the {@link ProviderConfig} API model. No literal secret is written in
+ * clear: {@link StoredSecrets} encrypts it.
+ */
 @ApplicationScoped
 public class ProviderMapper {
 
     private final ObjectMapper json;
+    private final StoredSecrets secrets;
 
-    ProviderMapper(ObjectMapper json) {
+    ProviderMapper(ObjectMapper json, StoredSecrets secrets) {
         this.json = json;
+        this.secrets = secrets;
     }
 
-    /** The full document, secrets as stored: for the internal API and the service's own calls. */
+    /**
+     * The full document, secrets as stored (literals encrypted): for the internal API; the registry's own calls open
+     * them with {@link StoredSecrets#open}.
+     */
     public ProviderConfig toConfig(ProviderEntity entity) {
         try {
             return json.readValue(entity.document, ProviderConfig.class).withEnabled(entity.enabled);
@@ -45,7 +53,8 @@ public class ProviderMapper {
     public void update(ProviderEntity entity, ProviderConfig config, long revision, Instant now) {
         entity.type = config.type();
         entity.enabled = config.enabled();
-        entity.document = write(config);
+        // a literal kept in clear from a row written before secrets were encrypted is encrypted now
+        entity.document = write(secrets.sealInClear(config));
         entity.revision = revision;
         entity.updatedAt = now;
     }

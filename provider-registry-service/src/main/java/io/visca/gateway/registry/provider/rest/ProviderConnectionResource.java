@@ -44,6 +44,6 @@ public class ProviderConnectionResource {
     @APIResponse(responseCode = "401", description = "Missing or wrong admin token", content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "No such provider", content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Uni<ConnectionTestReport> test(@RestPath String name) {
-        return providers.getWithSecrets(name).chain(tester::test);
+        return providers.getForCall(name).chain(tester::test);
     }
 }

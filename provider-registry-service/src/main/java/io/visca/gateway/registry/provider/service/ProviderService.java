@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.visca.gateway.auth.SealedSecrets;
 import io.visca.gateway.auth.SecretPolicy;
 import io.visca.gateway.auth.SecretResolver;
 import io.visca.gateway.contracts.provider.ProviderConfig;
@@ -18,13 +19,16 @@ import io.visca.gateway.registry.provider.mapping.ProviderDocument;
 import io.visca.gateway.registry.provider.mapping.ProviderMapper;
 import io.visca.gateway.registry.provider.mapping.SecretRedactor;
 import io.visca.gateway.registry.provider.mapping.SecretReferences;
+import io.visca.gateway.registry.provider.mapping.StoredSecrets;
 import io.visca.gateway.registry.provider.repository.ProviderEntity;
 import io.visca.gateway.registry.provider.repository.ProviderRepository;
 
 /**
  * Provider configs: each change runs in one transaction that locks the registry revision, writes the provider row
- * and the {@code provider-changed} outbox row; the relay is triggered once it committed. Reads through
- * {@link #get} and {@link #list} are redacted; {@link #getWithSecrets} is for the service's own use.
+ * and the {@code provider-changed} outbox row; the relay is triggered once it committed. Submitted literal secrets
+ * are encrypted before anything else ({@link StoredSecrets}). Reads through {@link #get} and {@link #list} are
+ * redacted; {@link #getStored} (secrets encrypted) is for the internal API, {@link #getForCall} (secrets opened) for
+ * the registry's own upstream calls.
  */
 @ApplicationScoped
 public class ProviderService {
@@ -34,14 +38,16 @@ public class ProviderService {
     private final ChangeLog changes;
     private final OutboxRelay relay;
     private final SecretPolicy secretNames;
+    private final StoredSecrets secrets;
 
     ProviderService(ProviderRepository providers, ProviderMapper mapper, ChangeLog changes, OutboxRelay relay,
-            SecretResolver secrets) {
+            SecretResolver resolver, StoredSecrets secrets) {
         this.providers = providers;
         this.mapper = mapper;
         this.changes = changes;
         this.relay = relay;
-        this.secretNames = secrets.policy();
+        this.secretNames = resolver.policy();
+        this.secrets = secrets;
     }
 
     public Uni<List<ProviderConfig>> list() {
@@ -50,28 +56,37 @@ public class ProviderService {
     }
 
     public Uni<ProviderConfig> get(String name) {
-        return getWithSecrets(name).map(SecretRedactor::redact);
+        return getStored(name).map(SecretRedactor::redact);
     }
 
-    /** The stored document with its secrets: never for an admin API response. */
-    public Uni<ProviderConfig> getWithSecrets(String name) {
+    /** The stored document, literal secrets encrypted: for the internal API, never for an admin API response. */
+    public Uni<ProviderConfig> getStored(String name) {
         return Panache.withSession(() -> providers.findById(name)).map(entity -> mapper.toConfig(existing(entity,
                 name)));
     }
 
+    /**
+     * The stored document with its literal secrets decrypted, for the registry's own calls to the provider (Test
+     * Connection) and nothing else; a secret that does not decrypt is named in {@link SealedSecrets.Opened#problem()}.
+     */
+    public Uni<SealedSecrets.Opened> getForCall(String name) {
+        return getStored(name).map(secrets::open);
+    }
+
     /** @throws ApiException 409 when the name is taken */
     public Uni<ProviderConfig> create(ProviderDocument document) {
-        return Uni.createFrom().item(() -> restore(document.config(), null)).chain(config -> afterCommit(
-                Panache.withTransaction(() -> changes.begin()
-                        .chain(revision -> providers.findById(config.name()).chain(found -> {
-                            if (found != null) {
-                                throw ApiException.conflict("provider_exists", "name", "provider '" + config.name()
-                                        + "' already exists; PUT /api/providers/" + config.name() + " replaces it");
-                            }
-                            return providers.persist(mapper.toEntity(config, revision, Instant.now()))
-                                    .call(() -> changes.record(config.name(), ChangeLog.CREATED, revision));
-                        }))))
-                .replaceWith(SecretRedactor.redact(config)));
+        return Uni.createFrom().item(() -> restore(secrets.sealSubmitted(document.config(), null), null))
+                .chain(config -> afterCommit(
+                        Panache.withTransaction(() -> changes.begin()
+                                .chain(revision -> providers.findById(config.name()).chain(found -> {
+                                    if (found != null) {
+                                        throw ApiException.conflict("provider_exists", "name", "provider '" + config.name()
+                                                + "' already exists; PUT /api/providers/" + config.name() + " replaces it");
+                                    }
+                                    return providers.persist(mapper.toEntity(config, revision, Instant.now()))
+                                            .call(() -> changes.record(config.name(), ChangeLog.CREATED, revision));
+                                }))))
+                        .replaceWith(SecretRedactor.redact(config)));
     }
 
     /**
@@ -93,7 +108,7 @@ public class ProviderService {
         return afterCommit(Panache.withTransaction(() -> changes.begin()
                 .chain(revision -> providers.findById(name).chain(entity -> {
                     ProviderConfig stored = mapper.toConfig(existing(entity, name));
-                    ProviderConfig incoming = restore(document.config(), stored);
+                    ProviderConfig incoming = restore(secrets.sealSubmitted(document.config(), stored), stored);
                     if (!document.enabledGiven()) {
                         incoming = incoming.withEnabled(stored.enabled());
                     }
