@@ -56,12 +56,13 @@ public class StoredSecrets {
         if (auth == null) {
             return incoming;
         }
+        String provider = stored == null ? incoming.name() : stored.name();
         for (SecretField field : SecretField.values()) {
             String value = field.get(auth);
             if (SecretValues.isLiteral(value)) {
                 String previous = field.get(stored == null ? null : stored.auth());
-                auth = field.with(auth, sameSecret(incoming.name(), field, previous, value) ? previous
-                        : cipher.seal(incoming.name(), field.path(), value));
+                auth = field.with(auth, sameSecret(provider, field, previous, value) ? previous
+                        : cipher.seal(provider, field.path(), value));
             }
         }
         return incoming.withAuth(auth);
