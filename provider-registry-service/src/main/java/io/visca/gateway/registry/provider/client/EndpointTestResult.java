@@ -3,7 +3,8 @@ package io.visca.gateway.registry.provider.client;
 import java.util.List;
 
 /**
- * How one endpoint answered. Never contains a secret nor an upstream body.
+ * How one endpoint answered. Never contains a secret nor an upstream body (model ids and reasons are bounded and
+ * cleaned).
  *
  * @param ok reachable, and neither the model listing nor the chat check failed
  * @param reachable the endpoint answered HTTP (any status) to at least one request
@@ -13,9 +14,11 @@ import java.util.List;
  * @param modelsNote why there is no listing, when the type has none
  * @param chat the one-token chat check; null when it was not attempted (see {@code chatNote})
  * @param reason on failure: {@code dns}, {@code refused}, {@code tls}, {@code auth}, {@code timeout},
- *        {@code unexpected_body}, {@code http_error}, {@code network}, or {@code missing_secret} (a
- *        {@code ${NAME}} not set in this service's environment)
- * @param detail a sentence for humans about the failure
+ *        {@code unexpected_body}, {@code http_error}, {@code network}, {@code missing_secret} (a
+ *        {@code ${NAME}} not set in this service's environment), or {@code refused_by_policy} (the outbound URL
+ *        policy refuses the address: nothing was sent)
+ * @param detail a sentence for humans about the failure; of the upstream's own words at most a short sanitized
+ *        excerpt
  */
 public record EndpointTestResult(String id, String baseUrl, boolean ok, boolean reachable, Integer httpStatus,
         Long latencyMs, List<String> models, String modelsNote, ChatCheckResult chat, String chatNote, String reason,

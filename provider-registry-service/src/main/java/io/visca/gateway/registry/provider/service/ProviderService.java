@@ -20,7 +20,8 @@ import io.visca.gateway.registry.provider.repository.ProviderRepository;
 
 /**
  * Provider configs: each change runs in one transaction that locks the registry revision, writes the provider row
- * and the {@code provider-changed} outbox row; the relay is triggered once it committed. Reads through
+ * and the {@code provider-changed} outbox row; the relay is triggered once it committed. Before that, a created or
+ * replaced config's URLs pass the outbound URL policy ({@link OutboundUrlCheck}). Reads through
  * {@link #get} and {@link #list} are redacted; {@link #getWithSecrets} is for the service's own use.
  */
 @ApplicationScoped
@@ -30,12 +31,15 @@ public class ProviderService {
     private final ProviderMapper mapper;
     private final ChangeLog changes;
     private final OutboxRelay relay;
+    private final OutboundUrlCheck urls;
 
-    ProviderService(ProviderRepository providers, ProviderMapper mapper, ChangeLog changes, OutboxRelay relay) {
+    ProviderService(ProviderRepository providers, ProviderMapper mapper, ChangeLog changes, OutboxRelay relay,
+            OutboundUrlCheck urls) {
         this.providers = providers;
         this.mapper = mapper;
         this.changes = changes;
         this.relay = relay;
+        this.urls = urls;
     }
 
     public Uni<List<ProviderConfig>> list() {
@@ -53,10 +57,10 @@ public class ProviderService {
                 name)));
     }
 
-    /** @throws ApiException 409 when the name is taken */
+    /** @throws ApiException 409 when the name is taken; 400 when a URL points where the outbound policy refuses */
     public Uni<ProviderConfig> create(ProviderDocument document) {
         ProviderConfig config = restore(document.config(), null);
-        return afterCommit(Panache.withTransaction(() -> changes.begin()
+        return urls.check(document).chain(() -> afterCommit(Panache.withTransaction(() -> changes.begin()
                 .chain(revision -> providers.findById(config.name()).chain(found -> {
                     if (found != null) {
                         throw ApiException.conflict("provider_exists", "name", "provider '" + config.name()
@@ -64,7 +68,7 @@ public class ProviderService {
                     }
                     return providers.persist(mapper.toEntity(config, revision, Instant.now()))
                             .call(() -> changes.record(config.name(), ChangeLog.CREATED, revision));
-                }))))
+                })))))
                 .replaceWith(SecretRedactor.redact(config));
     }
 
@@ -84,7 +88,7 @@ public class ProviderService {
             throw ApiException.invalid("name", "must match the provider in the URL ('" + name + "'); renaming is "
                     + "not supported: create the new provider and delete the old one");
         }
-        return afterCommit(Panache.withTransaction(() -> changes.begin()
+        return urls.check(document).chain(() -> afterCommit(Panache.withTransaction(() -> changes.begin()
                 .chain(revision -> providers.findById(name).chain(entity -> {
                     ProviderConfig stored = mapper.toConfig(existing(entity, name));
                     ProviderConfig incoming = restore(document.config(), stored);
@@ -97,7 +101,7 @@ public class ProviderService {
                     ProviderConfig updated = incoming;
                     mapper.update(entity, updated, revision, Instant.now());
                     return changes.record(name, ChangeLog.UPDATED, revision).replaceWith(updated);
-                }))))
+                })))))
                 .map(SecretRedactor::redact);
     }
 
