@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.LongSupplier;
 
 import io.netty.util.NetUtil;
 import io.vertx.core.Future;
@@ -24,9 +23,11 @@ import io.vertx.core.net.SocketAddress;
  * <p>
  * Host names are resolved with the JDK's resolver ({@code InetAddress}, its cache and {@code /etc/hosts}, as the
  * services' Vert.x clients resolve) on a worker thread, never on an event loop. A name is refused when any address it
- * resolves to is refused; otherwise its first address is used. Verdicts are kept per host for {@code reuse} (the JDK
- * keeps DNS answers 30 s by default): a later call gets the kept verdict at once while a fresh lookup runs in the
- * background, so a busy caller pays one map lookup per request. IP literals are judged once, without DNS.
+ * resolves to is refused; otherwise its first address is used. Verdicts are kept per host for about {@code reuse}
+ * (between one and two periods; the JDK keeps DNS answers 30 s by default): a later call gets the kept verdict at once
+ * while a fresh lookup runs in the background, so a busy caller pays one map lookup per request and no clock read
+ * (a periodic timer ages the verdicts: reading the clock costs a few hundred ns on some virtual machines). IP literals
+ * are judged once, without DNS.
  */
 public final class OutboundGuard {
 
@@ -42,24 +43,39 @@ public final class OutboundGuard {
 
     private final Vertx vertx;
     private final OutboundPolicy policy;
-    private final long reuseNanos;
+    private final boolean reuse;
     private final NameService names;
-    private final LongSupplier nanoClock;
     private final Map<String, Verdict> verdicts = new ConcurrentHashMap<>();
+    private final long timer;
+    /** Advanced every reuse period: a verdict of an earlier age is looked up again. */
+    private volatile long age;
 
     /**
      * @param reuse how long a host name's verdict is used before it is looked up again; zero looks every call up
      */
     public OutboundGuard(Vertx vertx, OutboundPolicy policy, Duration reuse) {
-        this(vertx, policy, reuse, InetAddress::getAllByName, System::nanoTime);
+        this(vertx, policy, reuse, InetAddress::getAllByName, true);
     }
 
-    OutboundGuard(Vertx vertx, OutboundPolicy policy, Duration reuse, NameService names, LongSupplier nanoClock) {
+    /** @param timed whether a timer ages the verdicts every {@code reuse} (tests call {@link #expire()} instead) */
+    OutboundGuard(Vertx vertx, OutboundPolicy policy, Duration reuse, NameService names, boolean timed) {
         this.vertx = vertx;
         this.policy = policy;
-        this.reuseNanos = Math.max(0, reuse.toNanos());
+        this.reuse = reuse.toMillis() > 0;
         this.names = names;
-        this.nanoClock = nanoClock;
+        this.timer = this.reuse && timed ? vertx.setPeriodic(reuse.toMillis(), id -> expire()) : -1;
+    }
+
+    /** Stops aging the verdicts: for the service's client, when it closes. */
+    public void close() {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+    }
+
+    /** Makes every kept verdict of a host name stale: the next call for it starts a lookup in the background. */
+    void expire() {
+        age = age + 1;
     }
 
     public OutboundPolicy policy() {
@@ -76,10 +92,7 @@ public final class OutboundGuard {
     public Future<SocketAddress> server(String host, int port) {
         Verdict verdict = verdicts.get(host);
         if (verdict != null) {
-            if (!verdict.literal && nanoClock.getAsLong() - verdict.checkedAt >= reuseNanos) {
-                if (reuseNanos == 0) {
-                    return lookUp(host).compose(fresh -> fresh.server(port));
-                }
+            if (!verdict.literal && verdict.age != age) {
                 refresh(host, verdict);
             }
             return verdict.server(port);
@@ -115,11 +128,13 @@ public final class OutboundGuard {
         });
     }
 
-    /** Looks the name up on a worker thread and keeps the verdict; completes on the caller's context. */
+    /** Looks the name up on a worker thread and keeps the verdict (if verdicts are kept); on the caller's context. */
     private Future<Verdict> lookUp(String host) {
         return vertx.executeBlocking(() -> names.lookup(bare(host)), false).map(addresses -> {
             Verdict verdict = judge(host, addresses, false);
-            remember(host, verdict);
+            if (reuse) {
+                remember(host, verdict);
+            }
             return verdict;
         });
     }
@@ -146,10 +161,10 @@ public final class OutboundGuard {
         for (InetAddress address : addresses) {
             OutboundRefusedException refusal = policy.judge(host, address);
             if (refusal != null) {
-                return new Verdict(addresses[0], refusal, nanoClock.getAsLong(), literal);
+                return new Verdict(addresses[0], refusal, age, literal);
             }
         }
-        return new Verdict(addresses[0], null, nanoClock.getAsLong(), literal);
+        return new Verdict(addresses[0], null, age, literal);
     }
 
     private void remember(String host, Verdict verdict) {
@@ -185,16 +200,17 @@ public final class OutboundGuard {
 
         final InetAddress address;
         final OutboundRefusedException refusal;
-        final long checkedAt;
+        /** The guard's age when it was made. */
+        final long age;
         final boolean literal;
         final AtomicBoolean refreshing = new AtomicBoolean();
         /** The answer for the port asked last (a host nearly always has one): no allocation per call. */
         volatile Answer last;
 
-        Verdict(InetAddress address, OutboundRefusedException refusal, long checkedAt, boolean literal) {
+        Verdict(InetAddress address, OutboundRefusedException refusal, long age, boolean literal) {
             this.address = address;
             this.refusal = refusal;
-            this.checkedAt = checkedAt;
+            this.age = age;
             this.literal = literal;
         }
 

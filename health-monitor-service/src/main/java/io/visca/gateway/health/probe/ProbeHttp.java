@@ -74,6 +74,7 @@ public class ProbeHttp {
 
     @PreDestroy
     void close() {
+        outbound.close();
         client.close();
     }
 }

@@ -179,6 +179,7 @@ public class UpstreamClient {
 
     @PreDestroy
     void close() {
+        outbound.close();
         all.forEach(HttpClient::close);
     }
 }

@@ -223,7 +223,7 @@ final class AdapterCallKit {
         };
 
         FakeHttp() {
-            super(stub(Vertx.class, Map.of()), routerConfig());
+            super(stub(Vertx.class, Map.of("setPeriodic", 1L)), routerConfig());
         }
 
         FakeHttp answer(int status, String body, String... headerNameValues) {
