@@ -1,7 +1,6 @@
 package io.visca.gateway.router.adapter;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -14,10 +13,8 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.visca.gateway.contracts.provider.ProviderTypes;
 import io.visca.gateway.router.proxy.GatewayError;
-import io.visca.gateway.router.proxy.UpstreamClient;
 
 /**
  * {@code replicate}: Replicate's predictions API (base URL {@code https://api.replicate.com/v1}). Serves chat.
@@ -49,13 +46,10 @@ public class ReplicateAdapter implements ProviderAdapter {
     private static final Pattern MODEL = Pattern.compile("([\\w.-]+)/([\\w.-]+)(?::(\\w+))?");
     static final int MAX_WAIT_SECONDS = 60;
 
-    /** Replicate's own stream hosts: the default of {@code router.replicate.stream-hosts}. */
-    static final List<String> REPLICATE_STREAM_HOSTS = List.of("stream.replicate.com", "*.replicate.net");
-
     /** {@code Prefer: wait} at most this many seconds ({@code router.replicate.max-wait}); Replicate's own most is 60. */
     private final int maxWaitSeconds;
-    /** Hosts (lower case; {@code *.x} for subdomains of x) a stream may be on besides the endpoint's origin. */
-    private final List<String> streamHosts;
+    /** Where a prediction's follow-up URLs may go. */
+    private final FollowUpUrls followUps;
 
     @jakarta.inject.Inject
     public ReplicateAdapter(io.visca.gateway.router.config.RouterConfig config) {
@@ -64,13 +58,12 @@ public class ReplicateAdapter implements ProviderAdapter {
     }
 
     ReplicateAdapter() {
-        this(MAX_WAIT_SECONDS, REPLICATE_STREAM_HOSTS);
+        this(MAX_WAIT_SECONDS, FollowUpUrls.REPLICATE_STREAM_HOSTS);
     }
 
     ReplicateAdapter(int maxWaitSeconds, List<String> streamHosts) {
         this.maxWaitSeconds = maxWaitSeconds;
-        this.streamHosts = streamHosts.stream().map(host -> host.trim().toLowerCase(Locale.ROOT))
-                .filter(host -> !host.isEmpty() && !host.equals("none")).toList();
+        this.followUps = new FollowUpUrls(streamHosts);
     }
 
     static final long FIRST_POLL_MS = 250;
@@ -211,8 +204,8 @@ public class ReplicateAdapter implements ProviderAdapter {
         if (url == null) {
             return Future.failedFuture(UpstreamErrors.malformed(call, "the prediction has no status and no URL"));
         }
-        if (!sameOrigin(url, call.endpoint().baseUrl())) {
-            return Future.failedFuture(foreignUrl(call, "urls.get", url));
+        if (!FollowUpUrls.sameOrigin(url, call.endpoint().baseUrl())) {
+            return Future.failedFuture(FollowUpUrls.foreign(call, "urls.get", url));
         }
         String pollUrl = url;
         return call.http().sleep(delayMs).compose(slept -> {
@@ -248,54 +241,17 @@ public class ReplicateAdapter implements ProviderAdapter {
                     "the prediction has no stream URL (the model may not support streaming)"));
         }
         MultiMap headers;
-        if (sameOrigin(url, call.endpoint().baseUrl())) {
+        if (FollowUpUrls.sameOrigin(url, call.endpoint().baseUrl())) {
             headers = call.jsonHeaders();
             headers.remove("content-type");
-        } else if (isStreamHost(url)) {
+        } else if (followUps.isStreamHost(url)) {
             // a capability URL on Replicate's stream host: the provider's credentials stay with the provider
             headers = MultiMap.caseInsensitiveMultiMap().set("x-request-id", call.requestId());
         } else {
-            return Future.failedFuture(foreignUrl(call, "urls.stream", url));
+            return Future.failedFuture(FollowUpUrls.foreign(call, "urls.stream", url));
         }
         headers.set("accept", "text/event-stream").set("cache-control", "no-store");
         return call.send(new UpstreamRequest(HttpMethod.GET, url, headers, null));
-    }
-
-    /** Whether {@code url} has the scheme, host and port of {@code baseUrl}. */
-    static boolean sameOrigin(String url, String baseUrl) {
-        RequestOptions target = origin(url);
-        RequestOptions base = origin(baseUrl);
-        return target != null && base != null && target.isSsl().equals(base.isSsl())
-                && target.getPort().equals(base.getPort()) && target.getHost().equalsIgnoreCase(base.getHost());
-    }
-
-    /** An {@code https} URL on the default port whose host is one of {@link #streamHosts}. */
-    boolean isStreamHost(String url) {
-        RequestOptions target = origin(url);
-        if (target == null || !target.isSsl() || target.getPort() != 443) {
-            return false;
-        }
-        String host = target.getHost().toLowerCase(Locale.ROOT);
-        for (String allowed : streamHosts) {
-            if (allowed.startsWith("*.") ? host.endsWith(allowed.substring(1)) : host.equals(allowed)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static RequestOptions origin(String url) {
-        try {
-            return UpstreamClient.target(url);
-        } catch (RuntimeException e) {
-            return null;
-        }
-    }
-
-    /** The upstream handed back a URL the adapter does not follow: the attempt fails and nothing is sent there. */
-    static GatewayError foreignUrl(UpstreamCall call, String field, String url) {
-        RequestOptions target = origin(url);
-        return UpstreamErrors.foreignUrl(call, field, target == null ? null : target.getHost());
     }
 
     private static boolean isFailed(String status) {
