@@ -35,6 +35,7 @@ public final class FakeReplicateServer extends FakeUpstream<FakeReplicateServer>
     private final Map<String, Prediction> predictions = new ConcurrentHashMap<>();
     private volatile long processingMs;
     private volatile String predictionError;
+    private volatile String followUpBase;
 
     private FakeReplicateServer() {
         super("meta/meta-llama-3-8b-instruct");
@@ -62,6 +63,15 @@ public final class FakeReplicateServer extends FakeUpstream<FakeReplicateServer>
     /** Predictions created from now on end {@code failed} with this error (null: they succeed). */
     public FakeReplicateServer failPrediction(String error) {
         this.predictionError = error;
+        return this;
+    }
+
+    /**
+     * Predictions name their {@code urls} (get, cancel, stream) under this base instead of this fake's own (null: its
+     * own), as a misbehaving or hostile upstream might: a client must not follow them elsewhere.
+     */
+    public FakeReplicateServer followUpUrlsAt(String base) {
+        this.followUpBase = base;
         return this;
     }
 
@@ -356,9 +366,10 @@ public final class FakeReplicateServer extends FakeUpstream<FakeReplicateServer>
                     .put("started_at", "starting".equals(status) ? null : Instant.ofEpochMilli(started).toString())
                     .put("completed_at", terminal ? Instant.ofEpochMilli(canceled >= 0 ? canceled : done).toString()
                             : null);
-            String get = baseUrl() + "/predictions/" + id;
+            String base = followUpBase == null ? baseUrl() : followUpBase;
+            String get = base + "/predictions/" + id;
             out.putObject("urls").put("get", get).put("cancel", get + "/cancel").put("stream",
-                    baseUrl() + "/stream/" + id);
+                    base + "/stream/" + id);
             ObjectNode metrics = out.putObject("metrics");
             if ("succeeded".equals(status)) {
                 metrics.put("input_token_count", inputTokens).put("output_token_count", gen.tokens())

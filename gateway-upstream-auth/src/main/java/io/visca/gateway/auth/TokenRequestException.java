@@ -1,5 +1,7 @@
 package io.visca.gateway.auth;
 
+import io.visca.gateway.outbound.OutboundRefusedException;
+
 /**
  * No OAuth2 access token could be had from a token endpoint. It tells what happened ({@link #problem()}), the HTTP
  * status when there was an answer, and the RFC 6749 section 5.2 {@code error} code when the endpoint gave a
@@ -9,7 +11,10 @@ public final class TokenRequestException extends UpstreamAuthException {
 
     /** What went wrong with the token request. */
     public enum Problem {
-        /** No HTTP answer: DNS, connection, TLS, timeout; {@link #getCause()} says which. */
+        /**
+         * No HTTP answer: DNS, connection, TLS, timeout, or the outbound URL policy refused the token URL's address
+         * ({@link OutboundRefusedException}); {@link #getCause()} says which.
+         */
         UNREACHABLE,
         /** The endpoint answered with a status outside 2xx (400 or 401 for bad client credentials). */
         ERROR_STATUS,
@@ -37,6 +42,10 @@ public final class TokenRequestException extends UpstreamAuthException {
 
     /** The request got no answer, because of {@code cause}. */
     public static TokenRequestException unreachable(String tokenUrl, Throwable cause) {
+        if (cause instanceof OutboundRefusedException refused) {
+            return new TokenRequestException(tokenUrl, Problem.UNREACHABLE, 0, null, cause,
+                    call(tokenUrl) + " was not sent: " + refused.getMessage());
+        }
         String detail = cause.getMessage() == null ? "" : " (" + firstLine(cause.getMessage()) + ")";
         return new TokenRequestException(tokenUrl, Problem.UNREACHABLE, 0, null, cause,
                 call(tokenUrl) + " failed: " + cause.getClass().getSimpleName() + detail);

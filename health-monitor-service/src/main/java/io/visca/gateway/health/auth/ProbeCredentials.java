@@ -83,7 +83,7 @@ public class ProbeCredentials {
             long timeoutMs = Math.max(1, timeout.toMillis());
             RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
                     .setConnectTimeout(timeoutMs).setIdleTimeout(timeoutMs).setHeaders(headers);
-            return http.client().request(options).compose(request -> request.send(form))
+            return http.upstream(options).compose(request -> request.send(form))
                     .compose(response -> response.body()
                             .map(body -> new TokenEndpoint.Reply(response.statusCode(), body)));
         };

@@ -10,8 +10,13 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.resolver.dns.DnsNameResolverException;
 import io.vertx.core.http.HttpClosedException;
+import io.visca.gateway.outbound.OutboundRefusedException;
+import io.visca.gateway.outbound.UpstreamExcerpt;
 
-/** Names what went wrong with a probe that got no HTTP answer: DNS, connection refused, TLS, timeout, ... */
+/**
+ * Names what went wrong with a probe that got no HTTP answer: the outbound URL policy refused the address, DNS,
+ * connection refused, TLS, timeout, ... Exception messages are repeated only as short cleaned excerpts.
+ */
 public final class ProbeFailures {
 
     private static final int MAX_DETAIL = 200;
@@ -27,6 +32,9 @@ public final class ProbeFailures {
             return probe.getMessage();
         }
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof OutboundRefusedException refused) {
+                return call + ": not sent: " + refused.getMessage();
+            }
             if (t instanceof UnknownHostException || t instanceof DnsNameResolverException) {
                 return call + ": DNS: the host name does not resolve (" + detail(t) + ")";
             }
@@ -53,7 +61,6 @@ public final class ProbeFailures {
     private static String detail(Throwable t) {
         String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
         int newline = message.indexOf('\n');
-        message = newline < 0 ? message : message.substring(0, newline);
-        return message.length() > MAX_DETAIL ? message.substring(0, MAX_DETAIL) + "..." : message;
+        return UpstreamExcerpt.clean(newline < 0 ? message : message.substring(0, newline), MAX_DETAIL);
     }
 }

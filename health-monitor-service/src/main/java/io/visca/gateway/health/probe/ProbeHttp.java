@@ -1,24 +1,43 @@
 package io.visca.gateway.health.probe;
 
+import java.time.Duration;
+import java.util.List;
+
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import io.quarkus.runtime.Startup;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
 import io.visca.gateway.health.config.HealthConfig;
+import io.visca.gateway.outbound.OutboundGuard;
+import io.visca.gateway.outbound.OutboundPolicy;
 
 /**
  * The monitor's one Vert.x HTTP client (HTTP/1.1, a small keep-alive pool per endpoint, TLS verified): probes, OAuth2
  * token requests and alert webhooks all go through it, and none of them blocks a thread.
+ * <p>
+ * Probes and token requests go through {@link #upstream}: the outbound URL policy ({@link OutboundGuard},
+ * {@code health.outbound.*}) judges the address the URL's host resolves to (looked up on a worker thread, the verdict
+ * kept {@link #VERDICT_REUSE}), and the client connects to exactly that address; a refused one fails with
+ * {@link io.visca.gateway.outbound.OutboundRefusedException} before anything is sent. Redirects are not followed.
  */
 @Singleton
+@Startup
 public class ProbeHttp {
 
+    /** How long a host name's verdict is used before it is looked up again (in the background). */
+    static final Duration VERDICT_REUSE = Duration.ofSeconds(30);
+
     private final HttpClient client;
+    private final OutboundGuard outbound;
 
     @Inject
     public ProbeHttp(Vertx vertx, HealthConfig config) {
@@ -30,14 +49,32 @@ public class ProbeHttp {
         PoolOptions pool = new PoolOptions().setHttp1MaxSize(Math.max(1, probe.maxConnectionsPerEndpoint()))
                 .setMaxWaitQueueSize(-1);
         this.client = vertx.createHttpClient(options, pool);
+        HealthConfig.Outbound settings = config.outbound();
+        this.outbound = new OutboundGuard(vertx, new OutboundPolicy(settings.loopback(), settings.privateNetworks(),
+                settings.linkLocal(), settings.metadata(), settings.denyCidrs().orElse(List.of())), VERDICT_REUSE);
     }
 
+    /**
+     * A request to a provider (a probe, a token request): {@code options} carry the URL's host and port; the client
+     * connects to the address the outbound URL policy allowed for that host, and follows no redirect.
+     *
+     * @return fails with {@link io.visca.gateway.outbound.OutboundRefusedException} when the policy refuses the
+     *         address, or with {@link java.net.UnknownHostException} when the host does not resolve
+     */
+    public Future<HttpClientRequest> upstream(RequestOptions options) {
+        options.setFollowRedirects(false);
+        return outbound.server(options.getHost(), options.getPort())
+                .compose(server -> client.request(options.setServer(server)));
+    }
+
+    /** The client itself, for the operator's own destinations (alert webhooks), which the policy does not cover. */
     public HttpClient client() {
         return client;
     }
 
     @PreDestroy
     void close() {
+        outbound.close();
         client.close();
     }
 }

@@ -18,8 +18,9 @@ import io.visca.gateway.health.config.HealthConfig;
 
 /**
  * Runs one probe: a GET of the target's URL with the provider's credentials, on the shared non-blocking client,
- * within the target's {@code timeout_seconds} (credentials, connection and the whole answer included). The answer's
- * body is read and dropped. Never fails: a failure is a {@link ProbeResult} whose reason says what happened.
+ * within the target's {@code timeout_seconds} (credentials, connection and the whole answer included), to the address
+ * the outbound URL policy allows ({@link ProbeHttp#upstream}). The answer's body is read and dropped, never repeated.
+ * Never fails: a failure is a {@link ProbeResult} whose reason says what happened.
  */
 @Singleton
 public class Prober {
@@ -67,7 +68,7 @@ public class Prober {
             for (Map.Entry<String, String> header : target.headers().entrySet()) {
                 options.putHeader(header.getKey(), header.getValue());
             }
-            return http.client().request(options);
+            return http.upstream(options);
         }).compose(request -> {
             sent.set(request);
             if (result.future().isComplete()) {

@@ -19,7 +19,9 @@ import io.visca.gateway.infra.test.ServiceProcess;
  * What the monitor runs against in its tests: the real registry from its packaged jar ({@code -Dregistry.jar}) as a
  * process of its own ({@link ServiceProcess}), on a real PostgreSQL and the same real Kafka broker the monitor uses
  * (both with the same secrets key),
- * and a {@link WebhookReceiver} as the alert webhook. Before the monitor starts, a status of an endpoint that no
+ * and a {@link WebhookReceiver} as the alert webhook. The registry lets link-local and cloud metadata addresses be saved
+ * (as one set up otherwise than the monitor would), so that the monitor's own check at connect time is under test. Before the
+ * monitor starts, a status of an endpoint that no
  * longer exists ({@link #GHOST_KEY}) is put on {@code provider-health-changed}, as an earlier run would have left it.
  */
 public class MonitorTestResource implements QuarkusTestResourceLifecycleManager {
@@ -46,7 +48,8 @@ public class MonitorTestResource implements QuarkusTestResourceLifecycleManager 
                         Map.of("DB_URL", db.get("url"), "DB_USER", db.get("user"), "DB_PASSWORD", db.get("password"),
                                 "KAFKA_BOOTSTRAP_SERVERS", kafka, "GATEWAY_ADMIN_TOKEN", ADMIN_TOKEN,
                                 "GATEWAY_SERVICE_TOKEN", SERVICE_TOKEN, "GATEWAY_SECRETS_KEY", SECRETS_KEY,
-                                "PROVIDERS_DIR", ""));
+                                "PROVIDERS_DIR", "",
+                                "GATEWAY_OUTBOUND_LINK_LOCAL", "allow", "GATEWAY_OUTBOUND_METADATA", "allow"));
             }
             registry.start();
         }

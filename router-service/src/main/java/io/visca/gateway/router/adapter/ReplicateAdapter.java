@@ -1,5 +1,6 @@
 package io.visca.gateway.router.adapter;
 
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,6 +31,13 @@ import io.visca.gateway.router.proxy.GatewayError;
  * canceled. Streaming: the prediction is created with {@code stream: true} and {@code urls.stream} is read as SSE
  * ({@code output}, {@code done}, {@code error} events). Usage comes from {@code metrics.input_token_count} and
  * {@code output_token_count}, else (and in streams) it is estimated.
+ * <p>
+ * The URLs a prediction hands back are followed only where they belong: {@code urls.get} (polled with the provider's
+ * credentials) only on the endpoint's own origin (scheme, host and port); {@code urls.stream} on that origin (with the
+ * credentials), or over {@code https} on one of {@code router.replicate.stream-hosts} (Replicate's stream hosts by
+ * default), without any credentials, as Replicate's own clients fetch it. Anything else fails the attempt
+ * ({@code upstream_foreign_url}) and nothing is sent there; every follow-up call also goes through the outbound URL
+ * policy like any other.
  */
 @Singleton
 public class ReplicateAdapter implements ProviderAdapter {
@@ -40,18 +48,22 @@ public class ReplicateAdapter implements ProviderAdapter {
 
     /** {@code Prefer: wait} at most this many seconds ({@code router.replicate.max-wait}); Replicate's own most is 60. */
     private final int maxWaitSeconds;
+    /** Where a prediction's follow-up URLs may go. */
+    private final FollowUpUrls followUps;
 
     @jakarta.inject.Inject
     public ReplicateAdapter(io.visca.gateway.router.config.RouterConfig config) {
-        this((int) Math.min(MAX_WAIT_SECONDS, Math.max(1, config.replicate().maxWait().toSeconds())));
+        this((int) Math.min(MAX_WAIT_SECONDS, Math.max(1, config.replicate().maxWait().toSeconds())),
+                config.replicate().streamHosts());
     }
 
     ReplicateAdapter() {
-        this(MAX_WAIT_SECONDS);
+        this(MAX_WAIT_SECONDS, FollowUpUrls.REPLICATE_STREAM_HOSTS);
     }
 
-    ReplicateAdapter(int maxWaitSeconds) {
+    ReplicateAdapter(int maxWaitSeconds, List<String> streamHosts) {
         this.maxWaitSeconds = maxWaitSeconds;
+        this.followUps = new FollowUpUrls(streamHosts);
     }
 
     static final long FIRST_POLL_MS = 250;
@@ -171,7 +183,7 @@ public class ReplicateAdapter implements ProviderAdapter {
     }
 
     /** The prediction once it is terminal: polls {@code urls.get} while it is starting or processing. */
-    private static Future<UpstreamResponse> settle(UpstreamCall call, MultiMap headers, Buffer body, long delayMs) {
+    private Future<UpstreamResponse> settle(UpstreamCall call, MultiMap headers, Buffer body, long delayMs) {
         JsonNode prediction;
         try {
             prediction = Json.readUpstream(call, body);
@@ -192,6 +204,9 @@ public class ReplicateAdapter implements ProviderAdapter {
         if (url == null) {
             return Future.failedFuture(UpstreamErrors.malformed(call, "the prediction has no status and no URL"));
         }
+        if (!FollowUpUrls.sameOrigin(url, call.endpoint().baseUrl())) {
+            return Future.failedFuture(FollowUpUrls.foreign(call, "urls.get", url));
+        }
         String pollUrl = url;
         return call.http().sleep(delayMs).compose(slept -> {
             if (call.aborted() != null) {
@@ -210,7 +225,7 @@ public class ReplicateAdapter implements ProviderAdapter {
     }
 
     /** Opens the created prediction's {@code urls.stream}: the live SSE response. */
-    private static Future<UpstreamResponse> openStream(UpstreamCall call, Buffer body) {
+    private Future<UpstreamResponse> openStream(UpstreamCall call, Buffer body) {
         JsonNode prediction;
         try {
             prediction = Json.readUpstream(call, body);
@@ -225,8 +240,16 @@ public class ReplicateAdapter implements ProviderAdapter {
             return Future.failedFuture(UpstreamErrors.malformed(call,
                     "the prediction has no stream URL (the model may not support streaming)"));
         }
-        MultiMap headers = call.jsonHeaders();
-        headers.remove("content-type");
+        MultiMap headers;
+        if (FollowUpUrls.sameOrigin(url, call.endpoint().baseUrl())) {
+            headers = call.jsonHeaders();
+            headers.remove("content-type");
+        } else if (followUps.isStreamHost(url)) {
+            // a capability URL on Replicate's stream host: the provider's credentials stay with the provider
+            headers = MultiMap.caseInsensitiveMultiMap().set("x-request-id", call.requestId());
+        } else {
+            return Future.failedFuture(FollowUpUrls.foreign(call, "urls.stream", url));
+        }
         headers.set("accept", "text/event-stream").set("cache-control", "no-store");
         return call.send(new UpstreamRequest(HttpMethod.GET, url, headers, null));
     }
@@ -242,7 +265,7 @@ public class ReplicateAdapter implements ProviderAdapter {
         String detail = error.isTextual() ? error.asText()
                 : error.isObject() ? error.path("detail").asText(error.toString()) : null;
         String message = "failed".equals(status) ? "the prediction failed" : "the prediction was " + status;
-        return UpstreamErrors.failed(call, detail == null ? message : message + ": " + detail, false);
+        return UpstreamErrors.failed(call, message, detail);
     }
 
     @Override
@@ -319,7 +342,7 @@ public class ReplicateAdapter implements ProviderAdapter {
                     done = true;
                     String reason = field(data, "reason");
                     if ("canceled".equals(reason) || "error".equals(reason) || "failed".equals(reason)) {
-                        out.fail(UpstreamErrors.failed(call, "the prediction ended: " + reason, false));
+                        out.fail(UpstreamErrors.failed(call, "the prediction ended: " + reason, null));
                     } else {
                         out.end("stop");
                     }
@@ -330,8 +353,7 @@ public class ReplicateAdapter implements ProviderAdapter {
                     if (detail == null && !data.isBlank() && !data.startsWith("{")) {
                         detail = data;
                     }
-                    out.fail(UpstreamErrors.failed(call, "the prediction failed" + (detail == null ? "" : ": " + detail),
-                            false));
+                    out.fail(UpstreamErrors.failed(call, "the prediction failed", detail));
                 }
                 default -> {
                     // logs and other events are not part of the answer

@@ -141,6 +141,10 @@ public final class UpstreamCall {
     /** The request now in flight, so a timeout or a client leaving can cancel it. */
     public void inFlight(HttpClientRequest current) {
         this.inFlight = current;
+        if (aborted != null) {
+            // aborted while the request was on its way (e.g. its host name being looked up): it never goes out
+            current.reset(0, aborted);
+        }
         if (upstreamNanos == 0) {
             upstreamNanos = System.nanoTime();
         }

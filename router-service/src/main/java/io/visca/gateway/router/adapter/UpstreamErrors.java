@@ -7,13 +7,22 @@ import java.util.concurrent.TimeoutException;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.VertxException;
+import io.visca.gateway.outbound.OutboundRefusedException;
+import io.visca.gateway.outbound.UpstreamExcerpt;
 import io.visca.gateway.router.proxy.GatewayError;
 
 /**
  * The one place that decides what an upstream failure means for the client: which status it gets, and whether
- * another attempt elsewhere may succeed. Adapters only extract the provider's own message from its error body.
+ * another attempt elsewhere may succeed. Adapters only extract the provider's own message from its error body; it is
+ * repeated only as a short sanitized excerpt ({@link UpstreamExcerpt}: one line, at most 200 characters, marked
+ * {@code upstream said "..."}), never a body.
  */
 public final class UpstreamErrors {
+
+    /** The outbound URL policy refused the endpoint's address (or a URL the upstream handed back). */
+    public static final String ENDPOINT_REFUSED = "endpoint_refused_by_policy";
+    /** The upstream handed back a URL to follow that is not where the provider's requests may go. */
+    public static final String FOREIGN_URL = "upstream_foreign_url";
 
     private UpstreamErrors() {
     }
@@ -27,7 +36,7 @@ public final class UpstreamErrors {
     public static GatewayError fromStatus(UpstreamCall call, int status, MultiMap headers, String upstreamMessage,
             boolean overloaded) {
         String where = where(call);
-        String detail = upstreamMessage == null || upstreamMessage.isBlank() ? "" : ": " + clip(upstreamMessage);
+        String detail = detail(upstreamMessage);
         if (overloaded) {
             return new GatewayError(502, GatewayError.UPSTREAM, "upstream_overloaded", null,
                     where + " is overloaded (HTTP " + status + ")" + detail, retryAfter(headers), true);
@@ -55,6 +64,9 @@ public final class UpstreamErrors {
     public static GatewayError fromException(UpstreamCall call, Throwable failure) {
         if (failure instanceof GatewayError gatewayError) {
             return gatewayError;
+        }
+        if (failure instanceof OutboundRefusedException refused) {
+            return refused(call, refused);
         }
         String where = where(call);
         if (isTimeout(failure)) {
@@ -89,9 +101,27 @@ public final class UpstreamErrors {
      * stream that started fine. Worth another attempt elsewhere.
      */
     public static GatewayError failed(UpstreamCall call, String upstreamMessage, boolean overloaded) {
-        String detail = upstreamMessage == null || upstreamMessage.isBlank() ? "" : ": " + clip(upstreamMessage);
         return new GatewayError(502, GatewayError.UPSTREAM, overloaded ? "upstream_overloaded" : "upstream_failed",
-                null, where(call) + (overloaded ? " is overloaded" : " failed") + detail, 0, true);
+                null, where(call) + (overloaded ? " is overloaded" : " failed") + detail(upstreamMessage), 0, true);
+    }
+
+    /**
+     * As {@link #failed(UpstreamCall, String, boolean)}, saying what failed in the gateway's words (e.g. {@code the
+     * prediction failed}) apart from the upstream's.
+     */
+    public static GatewayError failed(UpstreamCall call, String what, String upstreamMessage) {
+        return new GatewayError(502, GatewayError.UPSTREAM, "upstream_failed", null, where(call) + ": " + what
+                + detail(upstreamMessage), 0, true);
+    }
+
+    /**
+     * The outbound URL policy refused where the call would go: not worth another try on this provider, but the next
+     * candidate may do (as for a misconfigured provider). The client learns the category and the rule, not the
+     * address.
+     */
+    public static GatewayError refused(UpstreamCall call, OutboundRefusedException refused) {
+        return new GatewayError(502, GatewayError.UPSTREAM, ENDPOINT_REFUSED, null, where(call) + " was not called: "
+                + refused.withoutAddress(), 0, false);
     }
 
     /**
@@ -101,6 +131,20 @@ public final class UpstreamErrors {
     public static GatewayError transformFailed(UpstreamCall call, String which, String why) {
         return new GatewayError(502, GatewayError.UPSTREAM, "transform_failed", null, where(call) + ": its jq "
                 + which + " transform " + why, 0, false);
+    }
+
+    /**
+     * The upstream handed back a URL to call next (Replicate's {@code urls.get}) that is not on the endpoint's origin:
+     * nothing is sent there. Not worth another try on this provider; the next candidate may do.
+     *
+     * @param host the URL's host (only the host is repeated, cleaned), null when it is not an http(s) URL
+     */
+    public static GatewayError foreignUrl(UpstreamCall call, String field, String host) {
+        String where = host == null ? "a URL that is not http(s)"
+                : "host " + UpstreamExcerpt.clean(host, 100);
+        return new GatewayError(502, GatewayError.UPSTREAM, FOREIGN_URL, null, where(call) + " handed back a "
+                + field + " on " + where + ", not on the endpoint's own origin: the gateway does not follow it", 0,
+                false);
     }
 
     /** An upstream answer this provider type never sends (not JSON, fields missing). */
@@ -140,8 +184,9 @@ public final class UpstreamErrors {
         }
     }
 
-    private static String clip(String message) {
-        String oneLine = message.replace('\n', ' ').trim();
-        return oneLine.length() > 500 ? oneLine.substring(0, 500) + "..." : oneLine;
+    /** {@code : upstream said "..."}, or "" when the upstream said nothing. */
+    private static String detail(String upstreamMessage) {
+        String quoted = UpstreamExcerpt.quote("upstream", upstreamMessage);
+        return quoted.isEmpty() ? "" : ": " + quoted;
     }
 }

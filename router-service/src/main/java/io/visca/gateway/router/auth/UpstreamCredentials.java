@@ -20,6 +20,8 @@ import io.visca.gateway.auth.TokenRequestException;
 import io.visca.gateway.auth.UnsupportedAuthTypeException;
 import io.visca.gateway.auth.UpstreamAuthException;
 import io.visca.gateway.auth.UpstreamAuthHeaders;
+import io.visca.gateway.outbound.OutboundRefusedException;
+import io.visca.gateway.router.adapter.UpstreamErrors;
 import io.visca.gateway.router.adapter.UpstreamRequest;
 import io.visca.gateway.router.proxy.GatewayError;
 import io.visca.gateway.router.proxy.UpstreamClient;
@@ -81,6 +83,12 @@ public class UpstreamCredentials {
         if (failure instanceof UnsupportedAuthTypeException unsupported) {
             return new GatewayError(502, GatewayError.UPSTREAM, "provider_misconfigured", null,
                     "Provider '" + provider + "' has an unknown auth_type '" + unsupported.authType() + "'.", 0, true);
+        }
+        if (failure instanceof TokenRequestException token
+                && token.getCause() instanceof OutboundRefusedException refused) {
+            LOG.warnf("OAuth2 token for provider '%s' not requested: %s", provider, refused.getMessage());
+            return new GatewayError(502, GatewayError.UPSTREAM, UpstreamErrors.ENDPOINT_REFUSED, null, "Provider '"
+                    + provider + "': its token_url was not called: " + refused.withoutAddress(), 0, false);
         }
         if (failure instanceof TokenRequestException token) {
             LOG.warnf("OAuth2 token for provider '%s' failed: %s", provider, token.getMessage());

@@ -1,11 +1,14 @@
 package io.visca.gateway.router.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 import io.visca.gateway.auth.SecretsKeyConfig;
+import io.visca.gateway.outbound.OutboundPolicy;
 
 /** The router's settings ({@code router.*} in application.properties). */
 @ConfigMapping(prefix = "router")
@@ -22,6 +25,8 @@ public interface RouterConfig {
     Registry registry();
 
     Upstream upstream();
+
+    Outbound outbound();
 
     Anthropic anthropic();
 
@@ -95,6 +100,32 @@ public interface RouterConfig {
         boolean includeUpstreamBodies();
     }
 
+    /**
+     * The outbound URL policy every upstream call obeys (gateway-upstream-auth's {@code OutboundPolicy}), set by the
+     * same {@code GATEWAY_OUTBOUND_*} variables in every service: {@code allow} or {@code deny}.
+     */
+    interface Outbound {
+        /** {@code GATEWAY_OUTBOUND_LOOPBACK}: 127.0.0.0/8, ::1. */
+        @WithDefault("allow")
+        OutboundPolicy.Access loopback();
+
+        /** {@code GATEWAY_OUTBOUND_PRIVATE}: 10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7. */
+        @WithName("private")
+        @WithDefault("allow")
+        OutboundPolicy.Access privateNetworks();
+
+        /** {@code GATEWAY_OUTBOUND_LINK_LOCAL}: 169.254/16, fe80::/10 (cloud metadata addresses excepted). */
+        @WithDefault("deny")
+        OutboundPolicy.Access linkLocal();
+
+        /** {@code GATEWAY_OUTBOUND_METADATA}: the cloud metadata addresses, e.g. 169.254.169.254. */
+        @WithDefault("deny")
+        OutboundPolicy.Access metadata();
+
+        /** {@code GATEWAY_OUTBOUND_DENY_CIDRS}: address blocks refused whatever their category, comma-separated. */
+        Optional<List<String>> denyCidrs();
+    }
+
     /** Passive health: a circuit breaker per endpoint. */
     interface CircuitBreaker {
         /** Consecutive failed calls (connection, timeout, 5xx) that open an endpoint's circuit. */
@@ -122,6 +153,15 @@ public interface RouterConfig {
          */
         @WithDefault("PT60S")
         Duration maxWait();
+
+        /**
+         * Hosts a prediction's {@code urls.stream} may be on besides the endpoint's own origin ({@code https} only;
+         * {@code *.example.com} matches subdomains): Replicate serves streams from hosts of its own. Such a stream is
+         * fetched without the provider's credentials, as Replicate's own clients do (it is a capability URL).
+         * {@code none}: the endpoint's origin only.
+         */
+        @WithDefault("stream.replicate.com,*.replicate.net")
+        List<String> streamHosts();
     }
 
     interface Anthropic {

@@ -213,12 +213,15 @@ final class Attempts {
 
     /**
      * Whether the next candidate may do better: after a failure of the upstream (connection, timeout, 5xx, 429,
-     * overloaded), a provider that could not be called (credentials, limits, no endpoint); never after a client
+     * overloaded), a provider that could not be called (credentials, limits, no endpoint, an address the outbound URL
+     * policy refuses, a follow-up URL off its origin); never after a client
      * error, which goes straight back to the client.
      */
     private static boolean movesOn(GatewayError error) {
         return error.retryable() || switch (error.code()) {
-            case "provider_misconfigured", "provider_rate_limited", "no_available_endpoint", "circuit_open" -> true;
+            case "provider_misconfigured", "provider_rate_limited", "no_available_endpoint", "circuit_open",
+                    UpstreamErrors.ENDPOINT_REFUSED, UpstreamErrors.FOREIGN_URL ->
+                true;
             default -> false;
         };
     }

@@ -1,11 +1,14 @@
 package io.visca.gateway.router.proxy;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import io.quarkus.runtime.Startup;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -16,6 +19,9 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import io.visca.gateway.outbound.OutboundGuard;
+import io.visca.gateway.outbound.OutboundPolicy;
 import io.visca.gateway.router.adapter.UpstreamCall;
 import io.visca.gateway.router.adapter.UpstreamRequest;
 import io.visca.gateway.router.config.RouterConfig;
@@ -25,9 +31,20 @@ import io.visca.gateway.router.config.RouterConfig;
  * each with a keep-alive connection pool per endpoint (host and port). {@code https} endpoints offer HTTP/2 through ALPN and
  * fall back to HTTP/1.1; plain
  * {@code http} endpoints speak HTTP/1.1 (self-hosted model servers rarely take h2c). Nothing here blocks.
+ * <p>
+ * Every call, OAuth2 token requests and Replicate's follow-up requests included, first goes through the outbound URL
+ * policy ({@link OutboundGuard}): the client connects to the address the policy checked (the URL's host stays the
+ * {@code Host} header and the TLS name), and a refused address fails the call with {@link
+ * io.visca.gateway.outbound.OutboundRefusedException} before anything is sent. Host names are looked up on a worker
+ * thread and their verdict kept for {@link #VERDICT_REUSE}, so the event loops never wait for DNS and a request pays
+ * one map lookup. Redirects are never followed.
  */
 @Singleton
+@Startup
 public class UpstreamClient {
+
+    /** How long a host name's verdict (and address) is used before it is looked up again, in the background. */
+    static final Duration VERDICT_REUSE = Duration.ofSeconds(30);
 
     private final Vertx vertx;
     private final HttpClientOptions plainOptions;
@@ -41,6 +58,7 @@ public class UpstreamClient {
      */
     private final ThreadLocal<HttpClient[]> perLoop;
     private final java.util.Queue<HttpClient> all = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final OutboundGuard outbound;
 
     @Inject
     public UpstreamClient(Vertx vertx, RouterConfig config) {
@@ -57,6 +75,13 @@ public class UpstreamClient {
                 .setHttp2KeepAliveTimeout(keepAliveSeconds);
         this.shared = clients();
         this.perLoop = ThreadLocal.withInitial(() -> Context.isOnEventLoopThread() ? clients() : shared);
+        this.outbound = new OutboundGuard(vertx, policy(config.outbound()), VERDICT_REUSE);
+    }
+
+    /** @throws IllegalArgumentException naming the setting when {@code GATEWAY_OUTBOUND_DENY_CIDRS} is malformed */
+    static OutboundPolicy policy(RouterConfig.Outbound settings) {
+        return new OutboundPolicy(settings.loopback(), settings.privateNetworks(), settings.linkLocal(),
+                settings.metadata(), settings.denyCidrs().orElse(List.of()));
     }
 
     /** {@code [plain, tls]} */
@@ -79,10 +104,19 @@ public class UpstreamClient {
     public Future<HttpClientResponse> send(UpstreamRequest request, int connectMs, int firstByteMs,
             Consumer<HttpClientRequest> sent) {
         RequestOptions options = target(request.url()).setMethod(request.method()).setHeaders(request.headers())
-                .setConnectTimeout(connectMs);
+                .setConnectTimeout(connectMs).setFollowRedirects(false);
         if (firstByteMs > 0) {
             options.setIdleTimeout(firstByteMs);
         }
+        Future<SocketAddress> server = outbound.server(options.getHost(), options.getPort());
+        if (server.succeeded()) {
+            return send(options.setServer(server.result()), request, sent);
+        }
+        return server.compose(address -> send(options.setServer(address), request, sent));
+    }
+
+    private Future<HttpClientResponse> send(RequestOptions options, UpstreamRequest request,
+            Consumer<HttpClientRequest> sent) {
         HttpClient client = perLoop.get()[options.isSsl() ? 1 : 0];
         return client.request(options).compose(out -> {
             if (sent != null) {
@@ -96,7 +130,7 @@ public class UpstreamClient {
      * Host, port, TLS and path of an absolute {@code http(s)} URL, read by hand: {@code RequestOptions.setAbsoluteURI}
      * builds a {@code java.net.URL} per call, a measurable cost on the hot path. IPv6 literals ({@code [::1]}) work.
      */
-    static RequestOptions target(String url) {
+    public static RequestOptions target(String url) {
         boolean ssl;
         int hostStart;
         if (url.regionMatches(true, 0, "https://", 0, 8)) {
@@ -145,6 +179,7 @@ public class UpstreamClient {
 
     @PreDestroy
     void close() {
+        outbound.close();
         all.forEach(HttpClient::close);
     }
 }

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,6 +29,7 @@ import io.visca.gateway.contracts.provider.ModelConfig;
 import io.visca.gateway.contracts.provider.ProviderConfig;
 import io.visca.gateway.contracts.provider.TimeoutsConfig;
 import io.visca.gateway.contracts.provider.TransformConfig;
+import io.visca.gateway.outbound.OutboundPolicy;
 import io.visca.gateway.router.config.RouterConfig;
 import io.visca.gateway.router.proxy.UpstreamClient;
 import io.visca.gateway.router.routing.BreakerSettings;
@@ -221,7 +223,7 @@ final class AdapterCallKit {
         };
 
         FakeHttp() {
-            super(stub(Vertx.class, Map.of()), routerConfig());
+            super(stub(Vertx.class, Map.of("setPeriodic", 1L)), routerConfig());
         }
 
         FakeHttp answer(int status, String body, String... headerNameValues) {
@@ -252,7 +254,10 @@ final class AdapterCallKit {
         private static RouterConfig routerConfig() {
             RouterConfig.Upstream upstream = stub(RouterConfig.Upstream.class,
                     Map.of("maxConnectionsPerEndpoint", 10, "keepAliveTimeout", Duration.ofSeconds(60)));
-            return stub(RouterConfig.class, Map.of("upstream", upstream));
+            RouterConfig.Outbound outbound = stub(RouterConfig.Outbound.class, Map.of("loopback",
+                    OutboundPolicy.Access.ALLOW, "privateNetworks", OutboundPolicy.Access.ALLOW, "linkLocal",
+                    OutboundPolicy.Access.DENY, "metadata", OutboundPolicy.Access.DENY, "denyCidrs", Optional.empty()));
+            return stub(RouterConfig.class, Map.of("upstream", upstream, "outbound", outbound));
         }
 
         /** A live upstream response whose whole body is {@code body}. */

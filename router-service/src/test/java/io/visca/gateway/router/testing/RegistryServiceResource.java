@@ -13,7 +13,9 @@ import io.visca.gateway.infra.test.ServiceProcess;
  * reactor) as a process of its own ({@link ServiceProcess}), on a real PostgreSQL and the same real Kafka broker the
  * router consumes, both with the same secrets key. One registry per test JVM, stopped when it exits. Tests create providers and
  * keys through its admin
- * API ({@link RegistryAdmin}), exactly as users do.
+ * API ({@link RegistryAdmin}), exactly as users do. Its outbound URL policy lets link-local and cloud metadata
+ * addresses be saved (as a registry set up otherwise than the router, or a provider saved before the policy, would),
+ * so that the router's own check at connect time is what the tests see.
  */
 public class RegistryServiceResource implements QuarkusTestResourceLifecycleManager {
 
@@ -37,7 +39,8 @@ public class RegistryServiceResource implements QuarkusTestResourceLifecycleMana
                         Map.of("DB_URL", db.get("url"), "DB_USER", db.get("user"), "DB_PASSWORD", db.get("password"),
                                 "KAFKA_BOOTSTRAP_SERVERS", kafka, "GATEWAY_ADMIN_TOKEN", ADMIN_TOKEN,
                                 "GATEWAY_SERVICE_TOKEN", SERVICE_TOKEN, "GATEWAY_SECRETS_KEY", SECRETS_KEY,
-                                "PROVIDERS_DIR", ""));
+                                "PROVIDERS_DIR", "",
+                                "GATEWAY_OUTBOUND_LINK_LOCAL", "allow", "GATEWAY_OUTBOUND_METADATA", "allow"));
             }
             registry.start();
         }

@@ -24,8 +24,10 @@ import io.visca.gateway.registry.config.RegistryConfig;
 /**
  * "Test Connection": calls every endpoint of a provider for real, in parallel, with the provider's auth (secrets
  * resolved from this service's environment at call time): the type's model listing (or a reachability request),
- * then a one-token chat to the first chat model. Non-blocking; each call is timed out. The report holds neither a
- * secret nor an upstream body.
+ * then a one-token chat to the first chat model. Non-blocking; each call is timed out and goes through the outbound
+ * URL policy ({@link UpstreamWebClient#request}: an endpoint whose address it refuses fails with
+ * {@code refused_by_policy} and gets nothing). The report holds no secret, and of an upstream's words only a short
+ * sanitized excerpt.
  */
 @ApplicationScoped
 public class ConnectionTester {
@@ -151,18 +153,17 @@ public class ConnectionTester {
         Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         call.headers().forEach((name, value) -> headers.put(name, auth.resolve("request.headers." + name, value)));
         headers.putAll(authHeaders);
-        HttpRequest<Buffer> request = timeouts.apply(http.get()
-                .requestAbs(HttpMethod.valueOf(call.method()), endpoint.baseUrl() + call.path()))
-                .putHeader("Accept", "application/json");
-        headers.forEach(request::putHeader);
         long start = System.nanoTime();
-        Uni<HttpResponse<Buffer>> sent;
-        if (call.body() == null) {
-            sent = request.send();
-        } else {
-            sent = request.putHeader("Content-Type", "application/json")
-                    .sendBuffer(Buffer.buffer(call.body().toString()));
-        }
+        Uni<HttpResponse<Buffer>> sent = http.request(HttpMethod.valueOf(call.method()),
+                endpoint.baseUrl() + call.path()).chain(target -> {
+                    HttpRequest<Buffer> request = timeouts.apply(target).putHeader("Accept", "application/json");
+                    headers.forEach(request::putHeader);
+                    if (call.body() == null) {
+                        return request.send();
+                    }
+                    return request.putHeader("Content-Type", "application/json")
+                            .sendBuffer(Buffer.buffer(call.body().toString()));
+                });
         return sent.ifNoItem().after(timeouts.total()).fail()
                 .map(response -> new Answer(response.statusCode(), (System.nanoTime() - start) / 1_000_000,
                         response.bodyAsString()));

@@ -3,9 +3,13 @@ package io.visca.gateway.registry.provider.client;
 import java.util.List;
 
 import io.visca.gateway.contracts.provider.EndpointConfig;
+import io.visca.gateway.outbound.UpstreamExcerpt;
 
 /** What is known so far about one endpoint under test; becomes its {@link EndpointTestResult}. */
 final class EndpointProgress {
+
+    /** The most model ids a report repeats of a listing. */
+    static final int MAX_MODELS = 1000;
 
     private final EndpointConfig endpoint;
     private final TypeProbe probe;
@@ -30,8 +34,10 @@ final class EndpointProgress {
         }
     }
 
+    /** The listed model ids, as the upstream wrote them but bounded: at most {@link #MAX_MODELS}, each cleaned. */
     void models(List<String> ids) {
-        models = List.copyOf(ids);
+        models = ids.stream().limit(MAX_MODELS).map(id -> UpstreamExcerpt.clean(id, UpstreamExcerpt.MAX_CHARS))
+                .toList();
     }
 
     void fail(ProbeFailure cause) {

@@ -3,7 +3,8 @@ package io.visca.gateway.registry.provider.client;
 import java.util.List;
 
 /**
- * How one endpoint answered. Never contains a secret nor an upstream body.
+ * How one endpoint answered. Never contains a secret nor an upstream body (model ids and reasons are bounded and
+ * cleaned).
  *
  * @param ok reachable, and neither the model listing nor the chat check failed
  * @param reachable the endpoint answered HTTP (any status) to at least one request
@@ -16,8 +17,10 @@ import java.util.List;
  *        {@code unexpected_body}, {@code http_error}, {@code network}, {@code missing_secret} (a
  *        {@code ${NAME}} not set for this service), or {@code forbidden_secret} (a {@code ${NAME}} this service refuses
  *        to resolve: a name of the gateway's own settings or outside {@code GATEWAY_SECRET_NAMES}, a value holding one
- *        of its own credentials; nothing is sent)
- * @param detail a sentence for humans about the failure
+ *        of its own credentials; nothing is sent), or
+ *        {@code refused_by_policy} (the outbound URL policy refuses the address: nothing was sent)
+ * @param detail a sentence for humans about the failure; of the upstream's own words at most a short sanitized
+ *        excerpt
  */
 public record EndpointTestResult(String id, String baseUrl, boolean ok, boolean reachable, Integer httpStatus,
         Long latencyMs, List<String> models, String modelsNote, ChatCheckResult chat, String chatNote, String reason,

@@ -9,11 +9,13 @@ import javax.net.ssl.SSLException;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.resolver.dns.DnsNameResolverException;
+import io.visca.gateway.outbound.OutboundRefusedException;
+import io.visca.gateway.outbound.UpstreamExcerpt;
 
 /** Sorts what went wrong with an upstream call into the reasons "Test Connection" reports. */
 public final class FailureClassifier {
 
-    private static final int MAX_DETAIL = 300;
+    private static final int MAX_DETAIL = UpstreamExcerpt.MAX_CHARS;
 
     private FailureClassifier() {
     }
@@ -26,6 +28,10 @@ public final class FailureClassifier {
             return probe;
         }
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof OutboundRefusedException refused) {
+                return new ProbeFailure(ProbeFailure.REFUSED_BY_POLICY, null, call + ": not sent: "
+                        + refused.getMessage());
+            }
             if (t instanceof UnknownHostException || t instanceof DnsNameResolverException) {
                 return new ProbeFailure(ProbeFailure.DNS, null, call + ": the host name does not resolve ("
                         + message(t) + ")");
@@ -58,13 +64,12 @@ public final class FailureClassifier {
 
     public static ProbeFailure unexpectedBody(int status, String call, String what) {
         return new ProbeFailure(ProbeFailure.UNEXPECTED_BODY, status, call + " answered HTTP " + status
-                + " but not as expected: " + what);
+                + " but not as expected: " + UpstreamExcerpt.clean(what, 2 * UpstreamExcerpt.MAX_CHARS));
     }
 
     private static String message(Throwable t) {
         String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
         int newline = message.indexOf('\n');
-        message = newline < 0 ? message : message.substring(0, newline);
-        return message.length() > MAX_DETAIL ? message.substring(0, MAX_DETAIL) + "..." : message;
+        return UpstreamExcerpt.clean(newline < 0 ? message : message.substring(0, newline), MAX_DETAIL);
     }
 }

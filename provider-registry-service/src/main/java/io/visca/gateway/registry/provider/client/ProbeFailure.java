@@ -1,8 +1,8 @@
 package io.visca.gateway.registry.provider.client;
 
 /**
- * A classified failure of one upstream call. Its detail is written by the registry, never copied from an upstream
- * body, so it holds no secret.
+ * A classified failure of one upstream call. Its detail is written by the registry; of an upstream's words it holds at
+ * most a short sanitized excerpt ({@link io.visca.gateway.outbound.UpstreamExcerpt}), never a body or a secret.
  *
  * @see FailureClassifier
  */
@@ -19,6 +19,8 @@ public final class ProbeFailure extends RuntimeException {
     public static final String MISSING_SECRET = "missing_secret";
     /** A {@code ${NAME}} reference this service refuses to resolve: nothing was sent. */
     public static final String FORBIDDEN_SECRET = "forbidden_secret";
+    /** The outbound URL policy refused the address: nothing was sent. */
+    public static final String REFUSED_BY_POLICY = "refused_by_policy";
 
     private final String reason;
     private final Integer httpStatus;

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.visca.gateway.contracts.provider.ModelConfig;
 import io.visca.gateway.contracts.provider.ProviderConfig;
 import io.visca.gateway.contracts.provider.ProviderTypes;
+import io.visca.gateway.outbound.UpstreamExcerpt;
 import io.visca.gateway.registry.provider.mapping.JqPrograms;
 
 /**
@@ -204,6 +205,15 @@ abstract class TypeProbe {
         }
     }
 
+    /**
+     * jq's own message, which may quote the data (an upstream's whole body): only a short sanitized excerpt, marked as
+     * jq's words.
+     */
+    static String jqSaid(Exception e) {
+        String quoted = UpstreamExcerpt.quote("jq", e.getMessage());
+        return quoted.isEmpty() ? "" : ": " + quoted;
+    }
+
     /** The configured request, its body made by the jq request transform from a one-token chat. */
     static final class Custom extends TypeProbe {
         Call first(ProviderConfig provider) {
@@ -226,7 +236,7 @@ abstract class TypeProbe {
                     body = JqPrograms.apply(provider.transform().request(), chat);
                 } catch (Exception e) {
                     throw new ProbeFailure(ProbeFailure.UNEXPECTED_BODY, null, "the jq request transform failed on a "
-                            + "one-token chat: " + e.getMessage());
+                            + "one-token chat" + jqSaid(e));
                 }
             }
             return new Call(provider.request().method(), provider.request().path(), body,
@@ -238,7 +248,7 @@ abstract class TypeProbe {
                 JsonNode mapped = JqPrograms.apply(provider.transform().response(), body);
                 return mapped.isObject() ? null : "the jq response transform did not produce an object";
             } catch (Exception e) {
-                return "the jq response transform failed: " + e.getMessage();
+                return "the jq response transform failed on the upstream's answer" + jqSaid(e);
             }
         }
     }

@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.ext.web.client.HttpRequest;
 import io.visca.gateway.auth.ForbiddenSecretException;
@@ -103,10 +104,11 @@ public class UpstreamAuth {
 
     private TokenEndpoint tokenEndpoint(CallTimeouts timeouts) {
         return (url, headers, form, timeout) -> {
-            HttpRequest<Buffer> request = timeouts.apply(http.get().postAbs(url));
-            headers.forEach(request::putHeader);
-            Uni<TokenEndpoint.Reply> reply = request.sendBuffer(Buffer.buffer(form))
-                    .ifNoItem().after(timeout).fail()
+            Uni<TokenEndpoint.Reply> reply = http.request(HttpMethod.POST, url).chain(target -> {
+                HttpRequest<Buffer> request = timeouts.apply(target);
+                headers.forEach(request::putHeader);
+                return request.sendBuffer(Buffer.buffer(form));
+            }).ifNoItem().after(timeout).fail()
                     .map(response -> new TokenEndpoint.Reply(response.statusCode(),
                             response.body() == null ? null : response.body().getDelegate()));
             return Future.fromCompletionStage(reply.subscribeAsCompletionStage());

@@ -86,7 +86,7 @@ public final class ProviderDocumentParser {
         violations.throwIfAny();
         ProviderConfig config = new ProviderConfig(name, type, enabled == null || enabled, endpoints, auth, models,
                 healthCheck, timeouts, rateLimit, retry, request, transform);
-        return new ProviderDocument(config, enabled != null);
+        return new ProviderDocument(config, enabled != null, fields.present("base_url"));
     }
 
     private static List<EndpointConfig> endpoints(JsonFields fields) {

@@ -26,7 +26,8 @@ import io.visca.gateway.registry.provider.repository.ProviderRepository;
 /**
  * Provider configs: each change runs in one transaction that locks the registry revision, writes the provider row
  * and the {@code provider-changed} outbox row; the relay is triggered once it committed. Submitted literal secrets
- * are encrypted before anything else ({@link StoredSecrets}). Reads through {@link #get} and {@link #list} are
+ * are encrypted before anything else ({@link StoredSecrets}), and a created or replaced config's URLs pass the
+ * outbound URL policy ({@link OutboundUrlCheck}). Reads through {@link #get} and {@link #list} are
  * redacted; {@link #getStored} (secrets encrypted) is for the internal API, {@link #getForCall} (secrets opened) for
  * the registry's own upstream calls.
  */
@@ -39,15 +40,17 @@ public class ProviderService {
     private final OutboxRelay relay;
     private final SecretPolicy secretNames;
     private final StoredSecrets secrets;
+    private final OutboundUrlCheck urls;
 
     ProviderService(ProviderRepository providers, ProviderMapper mapper, ChangeLog changes, OutboxRelay relay,
-            SecretResolver resolver, StoredSecrets secrets) {
+            SecretResolver resolver, StoredSecrets secrets, OutboundUrlCheck urls) {
         this.providers = providers;
         this.mapper = mapper;
         this.changes = changes;
         this.relay = relay;
         this.secretNames = resolver.policy();
         this.secrets = secrets;
+        this.urls = urls;
     }
 
     public Uni<List<ProviderConfig>> list() {
@@ -73,9 +76,10 @@ public class ProviderService {
         return getStored(name).map(secrets::open);
     }
 
-    /** @throws ApiException 409 when the name is taken */
+    /** @throws ApiException 409 when the name is taken; 400 when a URL points where the outbound policy refuses */
     public Uni<ProviderConfig> create(ProviderDocument document) {
-        return Uni.createFrom().item(() -> restore(secrets.sealSubmitted(document.config(), null), null))
+        return urls.check(document)
+                .chain(() -> Uni.createFrom().item(() -> restore(secrets.sealSubmitted(document.config(), null), null)))
                 .chain(config -> afterCommit(
                         Panache.withTransaction(() -> changes.begin()
                                 .chain(revision -> providers.findById(config.name()).chain(found -> {
@@ -105,7 +109,7 @@ public class ProviderService {
             throw ApiException.invalid("name", "must match the provider in the URL ('" + name + "'); renaming is "
                     + "not supported: create the new provider and delete the old one");
         }
-        return afterCommit(Panache.withTransaction(() -> changes.begin()
+        return urls.check(document).chain(() -> afterCommit(Panache.withTransaction(() -> changes.begin()
                 .chain(revision -> providers.findById(name).chain(entity -> {
                     ProviderConfig stored = mapper.toConfig(existing(entity, name));
                     ProviderConfig incoming = restore(secrets.sealSubmitted(document.config(), stored), stored);
@@ -118,7 +122,7 @@ public class ProviderService {
                     ProviderConfig updated = incoming;
                     mapper.update(entity, updated, revision, Instant.now());
                     return changes.record(name, ChangeLog.UPDATED, revision).replaceWith(updated);
-                }))))
+                })))))
                 .map(SecretRedactor::redact);
     }
 
