@@ -39,6 +39,7 @@ public final class UpstreamCall {
     private GatewayError aborted;
     private GatewayError streamFailure;
     private boolean responded;
+    private Object mapped;
 
     public UpstreamCall(String requestId, Operation operation, ObjectNode request, Buffer rawRequest, ModelRoute route,
             EndpointConfig endpoint, MultiMap credentials, UpstreamClient http) {
@@ -153,6 +154,15 @@ public final class UpstreamCall {
 
     public boolean responded() {
         return responded;
+    }
+
+    /** What the adapter's {@code send} already made of a successful answer, for its {@code response}. */
+    public void mapped(Object value) {
+        this.mapped = value;
+    }
+
+    public Object mapped() {
+        return mapped;
     }
 
     /** Cancels the upstream request in flight; later sends fail with {@code reason}. */

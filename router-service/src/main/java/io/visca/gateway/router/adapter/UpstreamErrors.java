@@ -103,6 +103,19 @@ public final class UpstreamErrors {
                 + which + " transform " + why, 0, false);
     }
 
+    /** A custom provider's jq transform reached one of the router's bounds ({@code router.jq.*}). */
+    public static GatewayError transformBound(UpstreamCall call, String which, String bound) {
+        return new GatewayError(502, GatewayError.UPSTREAM, "transform_bound_exceeded", null, where(call)
+                + ": its jq " + which + " transform " + bound + " (router.jq.*)", 0, false);
+    }
+
+    /** Too many heavy jq transforms wait for the router's jq workers. */
+    public static GatewayError transformBusy(UpstreamCall call) {
+        return new GatewayError(503, GatewayError.SERVER, "transform_busy", null, where(call)
+                + ": too many jq transforms are waiting for a worker (router.jq.workers, router.jq.max-queued)", 1,
+                true);
+    }
+
     /** An upstream answer this provider type never sends (not JSON, fields missing). */
     public static GatewayError malformed(UpstreamCall call, String what) {
         return new GatewayError(502, GatewayError.UPSTREAM, "upstream_bad_response", null,
