@@ -106,6 +106,11 @@ public final class UpstreamCall {
         return http;
     }
 
+    /** The longest line or SSE event of an upstream stream ({@code router.upstream.max-event-bytes}). */
+    public int maxEventBytes() {
+        return http.maxEventBytes();
+    }
+
     /** {@code endpoint base URL + path}, with exactly one slash between them. */
     public String url(String path) {
         String base = endpoint.baseUrl();

@@ -5,6 +5,8 @@ import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeoutException;
 
+import org.jboss.logging.Logger;
+
 import io.vertx.core.MultiMap;
 import io.vertx.core.VertxException;
 import io.visca.gateway.router.proxy.GatewayError;
@@ -14,6 +16,8 @@ import io.visca.gateway.router.proxy.GatewayError;
  * another attempt elsewhere may succeed. Adapters only extract the provider's own message from its error body.
  */
 public final class UpstreamErrors {
+
+    private static final Logger LOG = Logger.getLogger(UpstreamErrors.class);
 
     private UpstreamErrors() {
     }
@@ -114,6 +118,18 @@ public final class UpstreamErrors {
         return new GatewayError(503, GatewayError.SERVER, "transform_busy", null, where(call)
                 + ": too many jq transforms are waiting for a worker (router.jq.workers, router.jq.max-queued)", 1,
                 true);
+    }
+
+    /**
+     * An upstream stream sent a line or an event longer than {@code router.upstream.max-event-bytes}: the stream is
+     * ended (logged here, counted with the request's error code).
+     */
+    public static GatewayError eventTooLarge(UpstreamCall call, int maxBytes) {
+        LOG.warnf("request %s: %s sent a stream line or event over %d bytes; the stream is ended", call.requestId(),
+                where(call), maxBytes);
+        return new GatewayError(502, GatewayError.UPSTREAM, "upstream_event_too_large", null, where(call)
+                + " sent a stream line or event larger than " + maxBytes + " bytes (router.upstream.max-event-bytes)",
+                0, true);
     }
 
     /** An upstream answer this provider type never sends (not JSON, fields missing). */

@@ -251,7 +251,8 @@ final class AdapterCallKit {
 
         private static RouterConfig routerConfig() {
             RouterConfig.Upstream upstream = stub(RouterConfig.Upstream.class,
-                    Map.of("maxConnectionsPerEndpoint", 10, "keepAliveTimeout", Duration.ofSeconds(60)));
+                    Map.of("maxConnectionsPerEndpoint", 10, "keepAliveTimeout", Duration.ofSeconds(60), "maxEventBytes",
+                            1 << 20));
             return stub(RouterConfig.class, Map.of("upstream", upstream));
         }
 
