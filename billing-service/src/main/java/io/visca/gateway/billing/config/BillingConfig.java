@@ -22,6 +22,24 @@ public interface BillingConfig {
 
     Api api();
 
+    TokenThrottle tokenThrottle();
+
+    /**
+     * Wrong bearer tokens per client address: after {@code max-failures} within {@code window}, the address gets 429
+     * (even with the right token) until the window that started with its first failure is over.
+     */
+    interface TokenThrottle {
+        @WithDefault("10")
+        int maxFailures();
+
+        @WithDefault("1m")
+        Duration window();
+
+        /** Client addresses tracked at most; beyond, the oldest are forgotten. */
+        @WithDefault("10000")
+        int maxClients();
+    }
+
     interface Ingest {
         /** First pause before a failed database write of a batch is tried again; doubles up to the maximum. */
         @WithDefault("PT0.5S")

@@ -86,6 +86,24 @@ public interface HealthConfig {
         Optional<List<String>> denyCidrs();
     }
 
+    TokenThrottle tokenThrottle();
+
+    /**
+     * Wrong bearer tokens per client address: after {@code max-failures} within {@code window}, the address gets 429
+     * (even with the right token) until the window that started with its first failure is over.
+     */
+    interface TokenThrottle {
+        @WithDefault("10")
+        int maxFailures();
+
+        @WithDefault("1m")
+        Duration window();
+
+        /** Client addresses tracked at most; beyond, the oldest are forgotten. */
+        @WithDefault("10000")
+        int maxClients();
+    }
+
     /** The transition history of {@code /api/health/transitions} (in memory, empty after a restart). */
     interface Transitions {
         /** At most this many transitions are kept per endpoint (the oldest go first). */

@@ -94,6 +94,10 @@ public interface RegistryConfig {
         Optional<List<String>> denyCidrs();
     }
 
+    Jq jq();
+
+    TokenThrottle tokenThrottle();
+
     interface Outbox {
         /** How often the relay looks for unpublished events besides the trigger after each commit. */
         @WithDefault("5s")
@@ -123,6 +127,39 @@ public interface RegistryConfig {
          */
         @WithDefault("10s")
         Duration playgroundKeyPropagation();
+    }
+
+    /**
+     * Bounds of each run of a custom provider's jq transform (saving a provider runs each program once on a sample;
+     * Test Connection runs them on the real exchange). The registry runs them on its event loop, hence the short time.
+     */
+    interface Jq {
+        @WithDefault("1000000")
+        long maxSteps();
+
+        @WithDefault("250ms")
+        Duration timeout();
+
+        /** Bytes one run may allocate. */
+        @WithDefault("33554432")
+        long maxMemory();
+    }
+
+    /**
+     * Failed bearer-token attempts on {@code /api} and {@code /internal} per client address: after
+     * {@code max-failures} within {@code window}, the address gets 429 (even with the right token) until the window
+     * that started with its first failure is over.
+     */
+    interface TokenThrottle {
+        @WithDefault("10")
+        int maxFailures();
+
+        @WithDefault("1m")
+        Duration window();
+
+        /** Client addresses tracked at most; beyond, the oldest are forgotten. */
+        @WithDefault("10000")
+        int maxClients();
     }
 
     interface TestConnection {

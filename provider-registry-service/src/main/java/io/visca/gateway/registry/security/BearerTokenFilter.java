@@ -1,14 +1,18 @@
 package io.visca.gateway.registry.security;
 
+import java.util.List;
+
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
 
 import io.vertx.core.http.HttpServerRequest;
+import io.visca.gateway.registry.config.RegistryConfig;
 import io.visca.gateway.registry.dashboard.session.Dashboard;
 import io.visca.gateway.registry.error.ApiException;
 import io.visca.gateway.registry.error.RequestIds;
@@ -18,13 +22,22 @@ import io.visca.gateway.registry.error.RequestIds;
  * {@link ServiceAuthenticated}, {@code GATEWAY_ADMIN_TOKEN} for all others; a 401 in the error shape otherwise.
  * The decision follows the matched resource class, not the path. {@code /q/*} (health, OpenAPI, Swagger UI) are
  * not REST resources and stay open. Classes marked {@link Dashboard} (the web dashboard) take a session instead.
+ * <p>
+ * Wrong tokens are counted per client address ({@link TokenThrottle}, {@code registry.token-throttle.*}): past the
+ * limit the address gets 429 with {@code Retry-After}, whatever token it presents, until its window is over.
  */
 public class BearerTokenFilter {
 
-    private final ApiTokens tokens;
+    private static final Logger LOG = Logger.getLogger(BearerTokenFilter.class);
 
-    BearerTokenFilter(ApiTokens tokens) {
+    private final ApiTokens tokens;
+    private final TokenThrottle throttle;
+
+    BearerTokenFilter(ApiTokens tokens, RegistryConfig config) {
         this.tokens = tokens;
+        RegistryConfig.TokenThrottle settings = config.tokenThrottle();
+        this.throttle = new TokenThrottle(settings.maxFailures(), settings.window(), settings.maxClients(),
+                System::currentTimeMillis);
     }
 
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
@@ -35,18 +48,35 @@ public class BearerTokenFilter {
         boolean service = resource.getResourceClass() != null
                 && resource.getResourceClass().isAnnotationPresent(ServiceAuthenticated.class);
         String presented = bearerToken(request.getHeader(HttpHeaders.AUTHORIZATION));
+        String client = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
         ApiException failure;
         if (presented == null) {
             failure = ApiException.unauthorized("missing_token", "this API needs 'Authorization: Bearer <token>' with "
                     + (service ? "the service token (GATEWAY_SERVICE_TOKEN)" : "the admin token (GATEWAY_ADMIN_TOKEN)"));
+        } else if (throttle.retryAfterSeconds(client) > 0) {
+            return tooManyFailures(request, throttle.retryAfterSeconds(client));
         } else if (!(service ? tokens.isService(presented) : tokens.isAdmin(presented))) {
+            if (throttle.failed(client)) {
+                LOG.warnf("too many failed bearer-token attempts from %s: its token attempts are refused (429) until "
+                        + "its window is over", client);
+            }
             failure = ApiException.unauthorized("invalid_token", "the bearer token is not valid for this API");
         } else {
+            throttle.succeeded(client);
             return null;
         }
         return Response.status(401)
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"" + (service ? "visca-internal" : "visca-admin")
                         + "\"")
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(failure.toBody(RequestIds.orGenerate(request.getHeader(RequestIds.HEADER))))
+                .build();
+    }
+
+    private static Response tooManyFailures(HttpServerRequest request, long retryAfter) {
+        ApiException failure = new ApiException(429, "rate_limit_error", "too_many_failed_attempts", null,
+                "too many failed token attempts from this address; try again in " + retryAfter + " s", List.of());
+        return Response.status(429).header("Retry-After", String.valueOf(retryAfter))
                 .type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(failure.toBody(RequestIds.orGenerate(request.getHeader(RequestIds.HEADER))))
                 .build();

@@ -3,7 +3,10 @@ package io.visca.gateway.router.adapter;
 import java.util.Locale;
 import java.util.Map;
 
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,13 +19,11 @@ import io.visca.gateway.contracts.provider.CustomRequestConfig;
 import io.visca.gateway.contracts.provider.ProviderConfig;
 import io.visca.gateway.contracts.provider.ProviderTypes;
 import io.visca.gateway.contracts.provider.TransformConfig;
+import io.visca.gateway.jq.BoundedJq;
+import io.visca.gateway.jq.JqBoundExceeded;
 import io.visca.gateway.router.auth.ProviderSecrets;
+import io.visca.gateway.router.config.RouterConfig;
 import io.visca.gateway.router.proxy.GatewayError;
-import net.thisptr.jackson.jq.BuiltinFunctionLoader;
-import net.thisptr.jackson.jq.JsonQuery;
-import net.thisptr.jackson.jq.Scope;
-import net.thisptr.jackson.jq.Version;
-import net.thisptr.jackson.jq.Versions;
 import net.thisptr.jackson.jq.exception.JsonQueryException;
 
 /**
@@ -36,26 +37,41 @@ import net.thisptr.jackson.jq.exception.JsonQueryException;
  * a {@code chat.completion} (missing token counts are estimated; a missing finish reason is {@code stop}, and common
  * spellings such as {@code max_tokens} or {@code eos} are mapped to OpenAI's). Both programs are compiled once per
  * snapshot in {@link #prepare} (jq 1.6 semantics, as the registry checks them) and only the first output is used.
+ * Each run is bounded ({@link JqTransforms}, {@code router.jq.*}): a small budget on the event loop, then the full
+ * one on a worker pool; a program that reaches a bound is a 502 {@code transform_bound_exceeded} naming it.
  * <p>
- * The upstream is never asked to stream: for {@code stream: true} the adapter reads the whole answer, applies the
- * response transform (so a failing transform is still a plain 502), and the core feeds the result to the stream
- * mapper, which sends it as one OpenAI stream.
+ * The upstream is never asked to stream: the adapter reads the whole answer (up to {@code router.max-response-bytes})
+ * and applies the response transform in {@link #send} (so a failing transform is still a plain 502); for
+ * {@code stream: true} the core feeds the result to the stream mapper, which sends it as one OpenAI stream.
  */
 @Singleton
 public class CustomAdapter implements ProviderAdapter {
 
-    private static final Version JQ = Versions.JQ_1_6;
-    private static final Scope ROOT = rootScope();
+    private static final Logger LOG = Logger.getLogger(CustomAdapter.class);
 
     private final ProviderSecrets secrets;
-
-    public CustomAdapter(ProviderSecrets secrets) {
-        this.secrets = secrets;
-    }
+    private final JqTransforms jq;
+    private final int maxResponseBytes;
 
     /** What {@link #prepare} makes of a custom provider's config. */
-    record Prepared(HttpMethod method, String path, Map<String, String> headers, JsonQuery request,
-            JsonQuery response) {
+    record Prepared(HttpMethod method, String path, Map<String, String> headers, BoundedJq request,
+            BoundedJq response) {
+    }
+
+    @Inject
+    CustomAdapter(ProviderSecrets secrets, JqTransforms jq, RouterConfig config) {
+        this(secrets, jq, config.maxResponseBytes());
+    }
+
+    /** For the adapter unit tests: the transforms on the calling thread, with the default bounds. */
+    public CustomAdapter(ProviderSecrets secrets) {
+        this(secrets, JqTransforms.defaults(), 64 << 20);
+    }
+
+    CustomAdapter(ProviderSecrets secrets, JqTransforms jq, int maxResponseBytes) {
+        this.secrets = secrets;
+        this.jq = jq;
+        this.maxResponseBytes = maxResponseBytes;
     }
 
     /** The response transform's result, checked. */
@@ -93,7 +109,7 @@ public class CustomAdapter implements ProviderAdapter {
         HttpMethod method = HttpMethod.valueOf(
                 request.method() == null || request.method().isBlank() ? "POST"
                         : request.method().trim().toUpperCase(Locale.ROOT));
-        JsonQuery requestProgram = null;
+        BoundedJq requestProgram = null;
         if (!HttpMethod.GET.equals(method)) {
             if (transform.request() == null || transform.request().isBlank()) {
                 throw new IllegalArgumentException("a custom provider with request.method " + method.name()
@@ -105,65 +121,59 @@ public class CustomAdapter implements ProviderAdapter {
                 compile("transform.response", transform.response()));
     }
 
-    private static JsonQuery compile(String field, String program) {
+    private static BoundedJq compile(String field, String program) {
         try {
-            return JsonQuery.compile(program, JQ);
+            return BoundedJq.compile(program);
         } catch (JsonQueryException | RuntimeException e) {
-            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            int newline = message.indexOf('\n');
-            message = newline < 0 ? message : message.substring(0, newline);
-            throw new IllegalArgumentException(field + " is not a valid jq program: "
-                    + (message.length() > 300 ? message.substring(0, 300) + "..." : message), e);
+            throw new IllegalArgumentException(field + " is not a valid jq program: " + BoundedJq.firstLine(e), e);
         }
     }
 
     @Override
     public Future<UpstreamResponse> send(UpstreamCall call) {
         Prepared prepared = call.provider().prepared();
-        Buffer body;
         MultiMap headers;
         try {
-            body = prepared.request() == null ? null : Json.write(requestBody(call, prepared));
             headers = headers(call, prepared);
         } catch (GatewayError e) {
             return Future.failedFuture(e);
         }
-        Future<UpstreamResponse> sent = call.send(new UpstreamRequest(prepared.method(), call.url(prepared.path()),
-                headers, body));
-        if (!call.stream()) {
-            return sent;
-        }
-        // a streaming client: read the whole answer, map it now (a failure is still an HTTP error), stream it later
+        Future<Buffer> body = prepared.request() == null ? Future.succeededFuture()
+                : requestBody(call, prepared).map(Json::write);
+        Future<UpstreamResponse> sent = body.compose(
+                b -> call.send(new UpstreamRequest(prepared.method(), call.url(prepared.path()), headers, b)));
+        // read the whole answer and map it now (a failure is still an HTTP error); a stream is sent later from it
         return sent.compose(response -> {
             if (!response.ok()) {
                 return Future.succeededFuture(response);
             }
-            return response.readBody().compose(upstreamBody -> {
-                try {
-                    Answer answer = answer(call, prepared, upstreamBody);
-                    return Future.succeededFuture(UpstreamResponse.read(response.status(), response.headers(),
-                            Json.write(answer.toJson())));
-                } catch (GatewayError e) {
-                    return Future.failedFuture(e);
-                }
-            });
+            return response.readBody(call, maxResponseBytes)
+                    .compose(upstreamBody -> answer(call, prepared, upstreamBody).map(answer -> {
+                        if (call.stream()) {
+                            return UpstreamResponse.read(response.status(), response.headers(),
+                                    Json.write(answer.toJson()));
+                        }
+                        call.mapped(answer);
+                        return UpstreamResponse.read(response.status(), response.headers(), upstreamBody);
+                    }));
         });
     }
 
     /** The request transform applied to the client's request (its {@code model} the upstream model id). */
-    static ObjectNode requestBody(UpstreamCall call, Prepared prepared) {
+    Future<ObjectNode> requestBody(UpstreamCall call, Prepared prepared) {
         ObjectNode input = call.request();
         String upstreamModel = call.model().upstreamId();
         if (!upstreamModel.equals(input.path("model").asText())) {
             input = input.deepCopy();
             input.put("model", upstreamModel);
         }
-        JsonNode body = run(call, prepared.request(), input, "request");
-        if (!body.isObject()) {
-            throw UpstreamErrors.malformed(call,
-                    "the jq request transform did not produce an object (it gave " + kind(body) + ")");
-        }
-        return (ObjectNode) body;
+        return run(call, prepared.request(), input, "request").map(body -> {
+            if (!body.isObject()) {
+                throw UpstreamErrors.malformed(call,
+                        "the jq request transform did not produce an object (it gave " + kind(body) + ")");
+            }
+            return (ObjectNode) body;
+        });
     }
 
     private MultiMap headers(UpstreamCall call, Prepared prepared) {
@@ -177,9 +187,17 @@ public class CustomAdapter implements ProviderAdapter {
     }
 
     /** The response transform applied to the upstream's JSON, checked. */
-    static Answer answer(UpstreamCall call, Prepared prepared, Buffer upstreamBody) {
-        JsonNode upstream = Json.readUpstream(call, upstreamBody);
-        JsonNode out = run(call, prepared.response(), upstream, "response");
+    Future<Answer> answer(UpstreamCall call, Prepared prepared, Buffer upstreamBody) {
+        JsonNode upstream;
+        try {
+            upstream = Json.readUpstream(call, upstreamBody);
+        } catch (GatewayError e) {
+            return Future.failedFuture(e);
+        }
+        return run(call, prepared.response(), upstream, "response").map(out -> checked(call, out));
+    }
+
+    private static Answer checked(UpstreamCall call, JsonNode out) {
         if (!out.isObject()) {
             throw UpstreamErrors.malformed(call,
                     "the jq response transform did not produce an object (it gave " + kind(out) + ")");
@@ -194,25 +212,28 @@ public class CustomAdapter implements ProviderAdapter {
     }
 
     /**
-     * Runs a compiled program; a runtime error or no output is a 502 naming the transform. jq's own message is left
-     * out: it may quote the data.
+     * Runs a compiled program within the bounds; a runtime error or no output is a 502 naming the transform (jq's own
+     * message is left out: it may quote the data), a bound is a 502 naming it.
      */
-    private static JsonNode run(UpstreamCall call, JsonQuery program, JsonNode input, String which) {
-        JsonNode[] first = new JsonNode[1];
-        try {
-            program.apply(Scope.newChildScope(ROOT), input, out -> {
-                if (first[0] == null) {
-                    first[0] = out;
-                }
-            });
-        } catch (JsonQueryException | RuntimeException | StackOverflowError e) {
-            throw UpstreamErrors.transformFailed(call, which,
-                    "failed " + (which.equals("request") ? "on this request" : "on the upstream's JSON"));
-        }
-        if (first[0] == null) {
-            throw UpstreamErrors.transformFailed(call, which, "produced no output");
-        }
-        return first[0];
+    private Future<JsonNode> run(UpstreamCall call, BoundedJq program, JsonNode input, String which) {
+        return jq.first(program, input).transform(result -> {
+            if (result.succeeded()) {
+                return result.result() == null
+                        ? Future.failedFuture(UpstreamErrors.transformFailed(call, which, "produced no output"))
+                        : Future.succeededFuture(result.result());
+            }
+            Throwable failure = result.cause();
+            if (failure instanceof JqBoundExceeded bound) {
+                LOG.warnf("request %s: provider '%s': its jq %s transform %s", call.requestId(),
+                        call.provider().name(), which, bound.getMessage());
+                return Future.failedFuture(UpstreamErrors.transformBound(call, which, bound.getMessage()));
+            }
+            if (failure instanceof JqTransforms.Busy) {
+                return Future.failedFuture(UpstreamErrors.transformBusy(call));
+            }
+            return Future.failedFuture(UpstreamErrors.transformFailed(call, which,
+                    "failed " + (which.equals("request") ? "on this request" : "on the upstream's JSON")));
+        });
     }
 
     private static String kind(JsonNode node) {
@@ -248,7 +269,8 @@ public class CustomAdapter implements ProviderAdapter {
 
     @Override
     public Buffer response(UpstreamCall call, Buffer upstreamBody) {
-        Answer answer = answer(call, call.provider().prepared(), upstreamBody);
+        Answer answer = call.mapped() instanceof Answer mapped ? mapped
+                : now(answer(call, call.provider().prepared(), upstreamBody));
         fillUsage(call, answer);
         call.firstToken();
         return OpenAiResponses.chatCompletion(call, null, null, OpenAiResponses.assistantMessage(answer.content()),
@@ -276,10 +298,15 @@ public class CustomAdapter implements ProviderAdapter {
                 false);
     }
 
-    private static Scope rootScope() {
-        Scope scope = Scope.newEmptyScope();
-        BuiltinFunctionLoader.getInstance().loadFunctions(JQ, scope);
-        return scope;
+    /** A result {@link #send} did not map already (only when called directly): it must be complete. */
+    private static Answer now(Future<Answer> answer) {
+        if (!answer.isComplete()) {
+            throw new IllegalStateException("the response transform needs the jq worker pool: map it in send()");
+        }
+        if (answer.failed()) {
+            throw answer.cause() instanceof GatewayError e ? e : new IllegalStateException(answer.cause());
+        }
+        return answer.result();
     }
 
     /**

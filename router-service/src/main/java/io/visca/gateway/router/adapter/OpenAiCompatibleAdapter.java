@@ -138,7 +138,7 @@ public class OpenAiCompatibleAdapter implements ProviderAdapter {
 
         private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
         private final UpstreamCall call;
-        private final SseFramer framer = new SseFramer();
+        private final SseFramer framer;
         private final SseFramer.Listener listener = this::event;
         private Buffer out;
         private long generatedChars;
@@ -147,12 +147,18 @@ public class OpenAiCompatibleAdapter implements ProviderAdapter {
 
         PassThroughStream(UpstreamCall call) {
             this.call = call;
+            this.framer = new SseFramer(call.maxEventBytes());
         }
 
         @Override
         public Buffer data(Buffer chunk) {
             out = Buffer.buffer(chunk.length() + 16);
+            boolean wasTooLong = framer.tooLong();
             framer.feed(chunk, listener);
+            if (!wasTooLong && framer.tooLong()) {
+                // the core sees the aborted call end the upstream response and sends the error event
+                call.abort(UpstreamErrors.eventTooLarge(call, call.maxEventBytes()));
+            }
             return out;
         }
 

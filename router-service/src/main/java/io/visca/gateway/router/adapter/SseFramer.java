@@ -5,7 +5,8 @@ import io.vertx.core.buffer.Buffer;
 /**
  * Splits a server-sent events byte stream into events, across chunk boundaries (a chunk may end mid-line or
  * mid-character): {@code event:} and {@code data:} fields, multi-line data joined with newlines, comments skipped,
- * LF or CRLF line ends.
+ * LF or CRLF line ends. An event (its lines, or its data lines together) may hold at most
+ * {@code router.upstream.max-event-bytes}: past that the framer stops and says so in {@link #tooLong()}.
  */
 public final class SseFramer {
 
@@ -14,9 +15,28 @@ public final class SseFramer {
         void event(String event, String data);
     }
 
-    private final LineFramer lines = new LineFramer();
+    private final LineFramer lines;
+    private final int maxEventChars;
     private String event;
     private StringBuilder data;
+
+    public SseFramer() {
+        this(LineFramer.DEFAULT_MAX_LINE_BYTES);
+    }
+
+    public SseFramer(int maxEventBytes) {
+        this.lines = new LineFramer(maxEventBytes);
+        this.maxEventChars = maxEventBytes;
+    }
+
+    /** Whether a line or an event was longer than the cap (nothing more is delivered). */
+    public boolean tooLong() {
+        return lines.tooLong();
+    }
+
+    public int maxEventBytes() {
+        return lines.maxLineBytes();
+    }
 
     public void feed(Buffer chunk, Listener listener) {
         lines.feed(chunk, line -> line(line, listener));
@@ -25,7 +45,9 @@ public final class SseFramer {
     /** The stream ended: delivers an event that was not followed by a blank line. */
     public void finish(Listener listener) {
         lines.finish(line -> line(line, listener));
-        dispatch(listener);
+        if (!lines.tooLong()) {
+            dispatch(listener);
+        }
     }
 
     private void line(String line, Listener listener) {
@@ -47,6 +69,11 @@ public final class SseFramer {
                 data = new StringBuilder(value);
             } else {
                 data.append('\n').append(value);
+            }
+            if (data.length() > maxEventChars) {
+                data = null;
+                event = null;
+                lines.stop();
             }
         } else if ("event".equals(field)) {
             event = value;

@@ -36,12 +36,14 @@ abstract class TranslatingStream<W extends OpenAiChunkStream> implements StreamM
     protected boolean done;
     /** {@link #end()} is delivering what the framer still held: a last event cut off there is no error event. */
     protected boolean ending;
+    /** The upstream sent a line or event over the cap: the call is aborted, nothing more is read. */
+    private boolean tooLong;
 
     TranslatingStream(UpstreamCall call, W out, Framing framing) {
         this.call = call;
         this.out = out;
-        this.sse = framing == Framing.SSE ? new SseFramer() : null;
-        this.lines = framing == Framing.NDJSON ? new LineFramer() : null;
+        this.sse = framing == Framing.SSE ? new SseFramer(call.maxEventBytes()) : null;
+        this.lines = framing == Framing.NDJSON ? new LineFramer(call.maxEventBytes()) : null;
     }
 
     @Override
@@ -50,6 +52,11 @@ abstract class TranslatingStream<W extends OpenAiChunkStream> implements StreamM
             sse.feed(chunk, events);
         } else {
             lines.feed(chunk, ndjson);
+        }
+        if (!tooLong && (sse != null ? sse.tooLong() : lines.tooLong())) {
+            // the core sees the aborted call end the upstream response and sends the error event
+            tooLong = true;
+            call.abort(UpstreamErrors.eventTooLarge(call, call.maxEventBytes()));
         }
         return out.take();
     }

@@ -39,6 +39,7 @@ public final class UpstreamCall {
     private GatewayError aborted;
     private GatewayError streamFailure;
     private boolean responded;
+    private Object mapped;
 
     public UpstreamCall(String requestId, Operation operation, ObjectNode request, Buffer rawRequest, ModelRoute route,
             EndpointConfig endpoint, MultiMap credentials, UpstreamClient http) {
@@ -105,6 +106,11 @@ public final class UpstreamCall {
         return http;
     }
 
+    /** The longest line or SSE event of an upstream stream ({@code router.upstream.max-event-bytes}). */
+    public int maxEventBytes() {
+        return http.maxEventBytes();
+    }
+
     /** {@code endpoint base URL + path}, with exactly one slash between them. */
     public String url(String path) {
         String base = endpoint.baseUrl();
@@ -157,6 +163,15 @@ public final class UpstreamCall {
 
     public boolean responded() {
         return responded;
+    }
+
+    /** What the adapter's {@code send} already made of a successful answer, for its {@code response}. */
+    public void mapped(Object value) {
+        this.mapped = value;
+    }
+
+    public Object mapped() {
+        return mapped;
     }
 
     /** Cancels the upstream request in flight; later sends fail with {@code reason}. */

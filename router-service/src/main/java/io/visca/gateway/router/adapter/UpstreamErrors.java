@@ -5,6 +5,8 @@ import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeoutException;
 
+import org.jboss.logging.Logger;
+
 import io.vertx.core.MultiMap;
 import io.vertx.core.VertxException;
 import io.visca.gateway.outbound.OutboundRefusedException;
@@ -23,6 +25,7 @@ public final class UpstreamErrors {
     public static final String ENDPOINT_REFUSED = "endpoint_refused_by_policy";
     /** The upstream handed back a URL to follow that is not where the provider's requests may go. */
     public static final String FOREIGN_URL = "upstream_foreign_url";
+    private static final Logger LOG = Logger.getLogger(UpstreamErrors.class);
 
     private UpstreamErrors() {
     }
@@ -145,6 +148,31 @@ public final class UpstreamErrors {
         return new GatewayError(502, GatewayError.UPSTREAM, FOREIGN_URL, null, where(call) + " handed back a "
                 + field + " on " + where + ", not on the endpoint's own origin: the gateway does not follow it", 0,
                 false);
+    }
+
+    /** A custom provider's jq transform reached one of the router's bounds ({@code router.jq.*}). */
+    public static GatewayError transformBound(UpstreamCall call, String which, String bound) {
+        return new GatewayError(502, GatewayError.UPSTREAM, "transform_bound_exceeded", null, where(call)
+                + ": its jq " + which + " transform " + bound + " (router.jq.*)", 0, false);
+    }
+
+    /** Too many heavy jq transforms wait for the router's jq workers. */
+    public static GatewayError transformBusy(UpstreamCall call) {
+        return new GatewayError(503, GatewayError.SERVER, "transform_busy", null, where(call)
+                + ": too many jq transforms are waiting for a worker (router.jq.workers, router.jq.max-queued)", 1,
+                true);
+    }
+
+    /**
+     * An upstream stream sent a line or an event longer than {@code router.upstream.max-event-bytes}: the stream is
+     * ended (logged here, counted with the request's error code).
+     */
+    public static GatewayError eventTooLarge(UpstreamCall call, int maxBytes) {
+        LOG.warnf("request %s: %s sent a stream line or event over %d bytes; the stream is ended", call.requestId(),
+                where(call), maxBytes);
+        return new GatewayError(502, GatewayError.UPSTREAM, "upstream_event_too_large", null, where(call)
+                + " sent a stream line or event larger than " + maxBytes + " bytes (router.upstream.max-event-bytes)",
+                0, true);
     }
 
     /** An upstream answer this provider type never sends (not JSON, fields missing). */

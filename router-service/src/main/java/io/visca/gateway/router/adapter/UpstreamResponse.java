@@ -2,6 +2,7 @@ package io.visca.gateway.router.adapter;
 
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 
@@ -22,6 +23,31 @@ public record UpstreamResponse(int status, MultiMap headers, HttpClientResponse 
     /** The whole body: the one already read, else the live response's, read now. */
     public Future<Buffer> readBody() {
         return live == null ? Future.succeededFuture(body) : live.body();
+    }
+
+    /**
+     * The whole body, read up to {@code limit} bytes (a paused response is resumed); a larger one aborts the call as
+     * a malformed answer.
+     */
+    public Future<Buffer> readBody(UpstreamCall call, int limit) {
+        if (body != null) {
+            return Future.succeededFuture(body);
+        }
+        Promise<Buffer> read = Promise.promise();
+        Buffer whole = Buffer.buffer();
+        live.handler(chunk -> {
+            if (whole.length() + chunk.length() > limit) {
+                live.handler(null);
+                call.abort(UpstreamErrors.malformed(call, "the response is larger than " + limit + " bytes"));
+                read.tryFail(call.aborted());
+            } else {
+                whole.appendBuffer(chunk);
+            }
+        });
+        live.exceptionHandler(read::tryFail);
+        live.endHandler(v -> read.tryComplete(whole));
+        live.resume();
+        return read.future();
     }
 
     public boolean ok() {

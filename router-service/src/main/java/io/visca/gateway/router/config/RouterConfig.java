@@ -61,6 +61,37 @@ public interface RouterConfig {
         Duration refresh();
     }
 
+    Jq jq();
+
+    /**
+     * Bounds of custom providers' jq transforms, per evaluation. An evaluation starts on the event loop with the
+     * small inline budget (a normal transform takes a few hundred steps); one that needs more is run again from the
+     * start on a bounded worker pool with the full budget, so a heavy or hostile program never holds an event loop.
+     */
+    interface Jq {
+        /** Steps an evaluation may take on the event loop before it moves to the worker pool. */
+        @WithDefault("20000")
+        long inlineMaxSteps();
+
+        @WithDefault("10000000")
+        long maxSteps();
+
+        @WithDefault("1s")
+        Duration timeout();
+
+        /** Bytes one evaluation may allocate (4 MiB at most on the event loop). */
+        @WithDefault("67108864")
+        long maxMemory();
+
+        /** Threads of the worker pool. */
+        @WithDefault("2")
+        int workers();
+
+        /** Evaluations waiting for a worker at most; beyond, a request gets 503 (retryable). */
+        @WithDefault("64")
+        int maxQueued();
+    }
+
     interface HealthEvents {
         /**
          * How long readiness waits for the endpoints' health from {@code provider-health-changed} before the router
@@ -87,6 +118,13 @@ public interface RouterConfig {
     }
 
     interface Upstream {
+        /**
+         * Largest single line or SSE event of an upstream stream; a stream that sends more without a line end is
+         * ended with an error (a final chunk with a large tool-call arguments string fits well within the default).
+         */
+        @WithDefault("1048576")
+        int maxEventBytes();
+
         /** Connections kept per endpoint (host and port). */
         @WithDefault("500")
         int maxConnectionsPerEndpoint();

@@ -12,7 +12,6 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.impl.ContextInternal;
 import io.visca.gateway.contracts.event.UsageRecorded;
 import io.visca.gateway.router.adapter.Operation;
@@ -279,24 +278,6 @@ final class Attempts {
 
     /** The upstream body, read whole up to {@code limit} bytes (a paused response is resumed). */
     static Future<Buffer> readBody(UpstreamCall call, UpstreamResponse upstream, int limit) {
-        if (upstream.body() != null) {
-            return Future.succeededFuture(upstream.body());
-        }
-        HttpClientResponse live = upstream.live();
-        Promise<Buffer> read = Promise.promise();
-        Buffer body = Buffer.buffer();
-        live.handler(chunk -> {
-            if (body.length() + chunk.length() > limit) {
-                live.handler(null);
-                call.abort(UpstreamErrors.malformed(call, "the response is larger than " + limit + " bytes"));
-                read.tryFail(call.aborted());
-            } else {
-                body.appendBuffer(chunk);
-            }
-        });
-        live.exceptionHandler(read::tryFail);
-        live.endHandler(v -> read.tryComplete(body));
-        live.resume();
-        return read.future();
+        return upstream.readBody(call, limit);
     }
 }

@@ -59,11 +59,13 @@ public class UpstreamClient {
     private final ThreadLocal<HttpClient[]> perLoop;
     private final java.util.Queue<HttpClient> all = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final OutboundGuard outbound;
+    private final int maxEventBytes;
 
     @Inject
     public UpstreamClient(Vertx vertx, RouterConfig config) {
         this.vertx = vertx;
         RouterConfig.Upstream upstream = config.upstream();
+        this.maxEventBytes = upstream.maxEventBytes();
         int keepAliveSeconds = (int) Math.max(1, upstream.keepAliveTimeout().toSeconds());
         PoolOptions pool = new PoolOptions().setHttp1MaxSize(upstream.maxConnectionsPerEndpoint())
                 .setHttp2MaxSize(Math.max(1, upstream.maxConnectionsPerEndpoint() / 50)).setMaxWaitQueueSize(-1);
@@ -82,6 +84,11 @@ public class UpstreamClient {
     static OutboundPolicy policy(RouterConfig.Outbound settings) {
         return new OutboundPolicy(settings.loopback(), settings.privateNetworks(), settings.linkLocal(),
                 settings.metadata(), settings.denyCidrs().orElse(List.of()));
+    }
+
+    /** The longest line or SSE event a stream mapper buffers ({@code router.upstream.max-event-bytes}). */
+    public int maxEventBytes() {
+        return maxEventBytes;
     }
 
     /** {@code [plain, tls]} */

@@ -253,17 +253,58 @@ final class AdapterCallKit {
 
         private static RouterConfig routerConfig() {
             RouterConfig.Upstream upstream = stub(RouterConfig.Upstream.class,
-                    Map.of("maxConnectionsPerEndpoint", 10, "keepAliveTimeout", Duration.ofSeconds(60)));
+                    Map.of("maxConnectionsPerEndpoint", 10, "keepAliveTimeout", Duration.ofSeconds(60), "maxEventBytes",
+                            1 << 20));
             RouterConfig.Outbound outbound = stub(RouterConfig.Outbound.class, Map.of("loopback",
                     OutboundPolicy.Access.ALLOW, "privateNetworks", OutboundPolicy.Access.ALLOW, "linkLocal",
                     OutboundPolicy.Access.DENY, "metadata", OutboundPolicy.Access.DENY, "denyCidrs", Optional.empty()));
             return stub(RouterConfig.class, Map.of("upstream", upstream, "outbound", outbound));
         }
 
-        /** A live upstream response whose whole body is {@code body}. */
+        /**
+         * A live upstream response whose whole body is {@code body}: read with {@code body()}, or with handlers
+         * (the body as one chunk, then the end, on {@code resume()}).
+         */
+        @SuppressWarnings("unchecked")
         static HttpClientResponse response(int status, MultiMap headers, Buffer body) {
-            return stub(HttpClientResponse.class,
-                    Map.of("statusCode", status, "headers", headers, "body", Future.succeededFuture(body)));
+            Object[] handlers = new Object[2];
+            HttpClientResponse[] self = new HttpClientResponse[1];
+            self[0] = (HttpClientResponse) Proxy.newProxyInstance(AdapterCallKit.class.getClassLoader(),
+                    new Class<?>[] { HttpClientResponse.class }, (proxy, method, args) -> {
+                        switch (method.getName()) {
+                            case "statusCode":
+                                return status;
+                            case "headers":
+                                return headers;
+                            case "body":
+                                return Future.succeededFuture(body);
+                            case "handler":
+                                handlers[0] = args[0];
+                                return proxy;
+                            case "endHandler":
+                                handlers[1] = args[0];
+                                return proxy;
+                            case "exceptionHandler", "pause":
+                                return proxy;
+                            case "resume":
+                                if (handlers[0] != null) {
+                                    ((io.vertx.core.Handler<Buffer>) handlers[0]).handle(body);
+                                }
+                                if (handlers[1] != null) {
+                                    ((io.vertx.core.Handler<Void>) handlers[1]).handle(null);
+                                }
+                                return proxy;
+                            case "toString":
+                                return "stub HttpClientResponse";
+                            case "hashCode":
+                                return System.identityHashCode(proxy);
+                            case "equals":
+                                return proxy == args[0];
+                            default:
+                                throw new UnsupportedOperationException("HttpClientResponse." + method.getName());
+                        }
+                    });
+            return self[0];
         }
     }
 

@@ -112,6 +112,9 @@ final class CustomRequestParser {
             String problem = JqPrograms.compileProblem(program);
             if (problem != null) {
                 transform.violations().add(transform.path(field), "does not compile as jq: " + problem);
+            } else if ((problem = JqPrograms.boundProblem(program, "request".equals(field))) != null) {
+                transform.violations().add(transform.path(field), "does not finish within the jq bounds: "
+                        + problem);
             }
         }
         return program;
