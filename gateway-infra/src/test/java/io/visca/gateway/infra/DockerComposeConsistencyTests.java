@@ -27,7 +27,7 @@ import org.yaml.snakeyaml.Yaml;
  * the service's {@code quarkus.http.port} agree; the health check asks the management port
  * ({@code quarkus.management.port}, the same variable and default), which compose does not publish; every environment
  * variable a service needs (a {@code ${NAME}} without default in its application.properties) is set; every variable
- * compose sets is read by that service.
+ * compose sets is read by that service; and the database password has no default.
  */
 class DockerComposeConsistencyTests {
 
@@ -92,6 +92,15 @@ class DockerComposeConsistencyTests {
         List<String> unread = env.keySet().stream().filter(k -> !read.contains(k) && !PROVIDER_SECRETS.contains(k))
                 .sorted().toList();
         assertEquals(List.of(), unread, "variables compose sets for " + service + " that it never reads");
+    }
+
+    /** Compose refuses to start without a database password rather than using a well-known one. */
+    @ParameterizedTest
+    @CsvSource({ "postgres,POSTGRES_PASSWORD", "provider-registry,DB_PASSWORD", "billing,DB_PASSWORD" })
+    @SuppressWarnings("unchecked")
+    void databasePasswordHasNoDefault(String service, String variable) throws IOException {
+        Object value = ((Map<String, Object>) service(service).get("environment")).get(variable);
+        assertEquals("${DB_PASSWORD:?set DB_PASSWORD}", value, service + " " + variable);
     }
 
     /** The router's usage spool outlives its container, and the image lets the router's user write there. */
