@@ -23,6 +23,9 @@
 #                                    the provider keys themselves, from this environment
 #   GATEWAY_KAFKA_PORT, GATEWAY_POSTGRES_PORT   ports of the embedded broker and server (9092, 5432)
 #   ROUTER_PORT, REGISTRY_PORT, HEALTH_MONITOR_PORT, BILLING_PORT   (8080, 8081, 8082, 8083)
+#   ROUTER_MANAGEMENT_PORT, REGISTRY_MANAGEMENT_PORT, HEALTH_MONITOR_MANAGEMENT_PORT, BILLING_MANAGEMENT_PORT
+#                                    management ports: health, metrics, OpenAPI, Swagger UI (9080, 9081, 9082, 9083)
+#   MANAGEMENT_HOST                  the interface the management ports listen on (default 127.0.0.1: this machine)
 #   GATEWAY_STATE_DIR                pids, logs, data, tokens (default ./.gateway); the services run from there,
 #                                    so the router's usage spool is data/usage-spool in it
 #   HEALTH_ALERT_WEBHOOK_URL         the health monitor POSTs each endpoint's UP/DOWN transition there (optional)
@@ -58,13 +61,21 @@ port_of() {
     billing) echo "${BILLING_PORT:-8083}" ;;
   esac
 }
+management_port_of() { # health, metrics, OpenAPI and Swagger UI: never on the API's port
+  case $1 in
+    router) echo "${ROUTER_MANAGEMENT_PORT:-9080}" ;;
+    registry) echo "${REGISTRY_MANAGEMENT_PORT:-9081}" ;;
+    health-monitor) echo "${HEALTH_MONITOR_MANAGEMENT_PORT:-9082}" ;;
+    billing) echo "${BILLING_MANAGEMENT_PORT:-9083}" ;;
+  esac
+}
 
 say() { printf '%s\n' "$*"; }
 die() { printf 'gateway.sh: %s\n' "$*" >&2; exit 1; }
 
 pid_alive() { [ -f "$PIDS/$1.pid" ] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; }
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-ready() { curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$(port_of "$1")/q/health/ready"; }
+ready() { curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$(management_port_of "$1")/q/health/ready"; }
 
 abs() { case $1 in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$PWD" "$1" ;; esac; }
 
@@ -130,9 +141,10 @@ start_infra() {
 }
 
 start_service() {
-  local s=$1 port module
-  port=$(port_of "$s"); module=$(module_of "$s")
+  local s=$1 port management module
+  port=$(port_of "$s"); management=$(management_port_of "$s"); module=$(module_of "$s")
   port_busy "$port" && die "port $port for $s is taken (set $(echo "$s" | tr 'a-z-' 'A-Z_')_PORT)"
+  port_busy "$management" && die "port $management for $s is taken (set $(echo "$s" | tr 'a-z-' 'A-Z_')_MANAGEMENT_PORT)"
   local kafka=${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:$KAFKA_PORT}
   local db=
   case $s in
@@ -148,11 +160,12 @@ start_service() {
     export GATEWAY_ADMIN_TOKEN=$ADMIN_TOKEN GATEWAY_SERVICE_TOKEN=$SERVICE_TOKEN PROVIDERS_DIR=$PROVIDERS
     export REGISTRY_URL=http://127.0.0.1:$(port_of registry) HEALTH_MONITOR_URL=http://127.0.0.1:$(port_of health-monitor)
     export BILLING_URL=http://127.0.0.1:$(port_of billing) ROUTER_URL=http://127.0.0.1:$(port_of router)
+    export MANAGEMENT_HOST=${MANAGEMENT_HOST:-127.0.0.1}
     cd "$STATE"
     # the router's live data is small (the snapshot, requests in flight: ~20 MB after a full GC under load); with a
     # 256 MB heap ParallelGC lets promoted garbage fill it and the router reached 299 MB RSS in bench/run.sh
     exec nohup java -XX:+UseParallelGC "-Xmx$([ "$s" = router ] && echo 160m || echo 256m)" -Dquarkus.http.port="$port" \
-      -jar "$ROOT/$module/target/quarkus-app/quarkus-run.jar"
+      -Dquarkus.management.port="$management" -jar "$ROOT/$module/target/quarkus-app/quarkus-run.jar"
   ) > "$LOGS/$s.log" 2>&1 &
   echo $! > "$PIDS/$s.pid"
 }
@@ -206,9 +219,14 @@ cmd_up() {
   say "Visca AI Gateway is up."
   say "  router (OpenAI-compatible /v1)  http://127.0.0.1:$(port_of router)/v1"
   say "  dashboard (log in: admin token) http://127.0.0.1:$(port_of registry)/"
-  say "  provider registry (admin API)   http://127.0.0.1:$(port_of registry)/api   (Swagger UI: /q/swagger-ui)"
+  say "  provider registry (admin API)   http://127.0.0.1:$(port_of registry)/api"
   say "  health monitor                  http://127.0.0.1:$(port_of health-monitor)"
   say "  billing (finance API)           http://127.0.0.1:$(port_of billing)"
+  say "  Swagger UI (registry, billing)  http://127.0.0.1:$(management_port_of registry)/q/swagger-ui" \
+    "http://127.0.0.1:$(management_port_of billing)/q/swagger-ui"
+  say "  management (/q/health, /q/metrics, never on the API ports)  router :$(management_port_of router)," \
+    "registry :$(management_port_of registry), health monitor :$(management_port_of health-monitor)," \
+    "billing :$(management_port_of billing)"
   say "  provider configs loaded from    $PROVIDERS"
   say "  admin token                     export GATEWAY_ADMIN_TOKEN=\$(cat $STATE/admin-token)"
   [ -z "${GATEWAY_ADMIN_TOKEN:-}" ] || say "                                  (the GATEWAY_ADMIN_TOKEN you set)"
@@ -239,7 +257,11 @@ cmd_status() {
     if pid_alive "$s"; then
       state="running (pid $(cat "$PIDS/$s.pid"))"
       if [ "$s" != infra ]; then
-        if ready "$s"; then state="$state, ready on http://127.0.0.1:$(port_of "$s")"; else state="$state, NOT ready"; fi
+        if ready "$s"; then
+          state="$state, ready on http://127.0.0.1:$(port_of "$s") (management :$(management_port_of "$s"))"
+        else
+          state="$state, NOT ready"
+        fi
       fi
     else
       state="stopped"

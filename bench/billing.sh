@@ -19,7 +19,7 @@
 # Environment (all optional):
 #   BENCH_EVENTS=200000 BENCH_DUPLICATES=0.03     backlog size and share of duplicates
 #   BENCH_LIVE_RATE=10000 BENCH_LIVE_SECONDS=30   the live phase (BENCH_LIVE_SECONDS=0 skips it)
-#   BENCH_KAFKA_PORT=29192 BENCH_POSTGRES_PORT=25532 BENCH_BILLING_PORT=28183
+#   BENCH_KAFKA_PORT=29192 BENCH_POSTGRES_PORT=25532 BENCH_BILLING_PORT=28183 BENCH_BILLING_MANAGEMENT_PORT=29183
 #   BENCH_QUIET_PCT=15 BENCH_QUIET_WAIT=300   a shared box: before each phase wait (up to BENCH_QUIET_WAIT s) until the
 #                           machine is less than BENCH_QUIET_PCT % busy (our stack idle); the share other processes
 #                           used during the backlog is reported either way
@@ -48,6 +48,7 @@ LIVE_SECONDS=${BENCH_LIVE_SECONDS:-30}
 KAFKA_PORT=${BENCH_KAFKA_PORT:-29192}
 PG_PORT=${BENCH_POSTGRES_PORT:-25532}
 BILLING_PORT=${BENCH_BILLING_PORT:-28183}
+BILLING_MANAGEMENT_PORT=${BENCH_BILLING_MANAGEMENT_PORT:-29183}
 JAR=$ROOT/billing-service/target/quarkus-app/quarkus-run.jar
 LIB=$ROOT/gateway-infra/target/lib
 TICK=$(getconf CLK_TCK)
@@ -84,8 +85,8 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
       > "$LOG/billing-build.log" 2>&1 || { tail -n 40 "$LOG/billing-build.log" >&2; die "the build failed"; }
   fi
 fi
-for p in "$KAFKA_PORT" "$PG_PORT" "$BILLING_PORT"; do
-  port_busy "$p" && die "port $p is taken (BENCH_KAFKA_PORT, BENCH_POSTGRES_PORT, BENCH_BILLING_PORT)"
+for p in "$KAFKA_PORT" "$PG_PORT" "$BILLING_PORT" "$BILLING_MANAGEMENT_PORT"; do
+  port_busy "$p" && die "port $p is taken (BENCH_KAFKA_PORT, BENCH_POSTGRES_PORT, BENCH_BILLING_PORT, BENCH_BILLING_MANAGEMENT_PORT)"
 done
 CLASSES=$RUN/classes
 mkdir -p "$CLASSES"
@@ -138,19 +139,20 @@ start_billing() {
   (
     export KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT DB_URL=postgresql://127.0.0.1:$PG_PORT/billing
     export DB_USER=postgres DB_PASSWORD=postgres GATEWAY_ADMIN_TOKEN=$TOKEN QUARKUS_HTTP_PORT=$BILLING_PORT
+    export BILLING_MANAGEMENT_PORT MANAGEMENT_HOST=127.0.0.1
     cd "$RUN"
     # shellcheck disable=SC2086
     exec java -XX:+UseParallelGC -Xmx256m ${BENCH_BILLING_JAVA_OPTS:-} -jar "$JAR"
   ) > "$LOG/billing-service-$STAMP.log" 2>&1 &
   BILLING_PID=$!
   for _ in $(seq 1 240); do
-    curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$BILLING_PORT/q/health/ready" && return 0
+    curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$BILLING_MANAGEMENT_PORT/q/health/ready" && return 0
     kill -0 "$BILLING_PID" 2>/dev/null || { tail -n 30 "$LOG/billing-service-$STAMP.log" >&2; die "billing exited"; }
     sleep 0.25
   done
   die "billing was not ready within 60 s (log: $LOG/billing-service-$STAMP.log)"
 }
-metric() { curl -fs "http://127.0.0.1:$BILLING_PORT/q/metrics" | awk -v m="$1" '$1 == m { print $2 }'; }
+metric() { curl -fs "http://127.0.0.1:$BILLING_MANAGEMENT_PORT/q/metrics" | awk -v m="$1" '$1 == m { print $2 }'; }
 
 {
   say "# bench/billing.sh $STAMP on $(hostname) ($(nproc) cores, $(awk '/model name/{$1=$2=$3="";print;exit}' /proc/cpuinfo | sed 's/^ *//'))"

@@ -37,6 +37,8 @@
 #                               developer's ./.gateway); set it to ./.gateway (and the ports below to the defaults)
 #                               to measure a stack that ./gateway.sh up already started
 #   ROUTER_PORT=28080 REGISTRY_PORT=28081 HEALTH_MONITOR_PORT=28082 BILLING_PORT=28083
+#   ROUTER_MANAGEMENT_PORT=29080 REGISTRY_MANAGEMENT_PORT=29081 HEALTH_MONITOR_MANAGEMENT_PORT=29082
+#   BILLING_MANAGEMENT_PORT=29083
 #   GATEWAY_KAFKA_PORT=29092 GATEWAY_POSTGRES_PORT=25432
 set -euo pipefail
 
@@ -68,6 +70,9 @@ PROVIDER=bench-fake
 export GATEWAY_STATE_DIR=${GATEWAY_STATE_DIR:-$STATE/gateway}
 export ROUTER_PORT=${ROUTER_PORT:-28080} REGISTRY_PORT=${REGISTRY_PORT:-28081}
 export HEALTH_MONITOR_PORT=${HEALTH_MONITOR_PORT:-28082} BILLING_PORT=${BILLING_PORT:-28083}
+export ROUTER_MANAGEMENT_PORT=${ROUTER_MANAGEMENT_PORT:-29080} REGISTRY_MANAGEMENT_PORT=${REGISTRY_MANAGEMENT_PORT:-29081}
+export HEALTH_MONITOR_MANAGEMENT_PORT=${HEALTH_MONITOR_MANAGEMENT_PORT:-29082}
+export BILLING_MANAGEMENT_PORT=${BILLING_MANAGEMENT_PORT:-29083}
 export GATEWAY_KAFKA_PORT=${GATEWAY_KAFKA_PORT:-29092} GATEWAY_POSTGRES_PORT=${GATEWAY_POSTGRES_PORT:-25432}
 # no sample providers in the benchmark's own stack (they would be health-checked, and need secrets)
 if [ -z "${PROVIDERS_DIR:-}" ]; then
@@ -78,6 +83,7 @@ mkdir -p "$GATEWAY_STATE_DIR"
 GW=$(cd "$GATEWAY_STATE_DIR" && pwd)
 
 ROUTER=http://127.0.0.1:$ROUTER_PORT
+ROUTER_MANAGEMENT=http://127.0.0.1:$ROUTER_MANAGEMENT_PORT
 REGISTRY=http://127.0.0.1:$REGISTRY_PORT
 LOG=$STATE/logs
 mkdir -p "$LOG"
@@ -125,7 +131,7 @@ if ! command -v wrk > /dev/null; then
 fi
 
 # --- build ---------------------------------------------------------------------------------------------------------
-router_ready() { curl -fs -o /dev/null --max-time 2 "$ROUTER/q/health/ready"; }
+router_ready() { curl -fs -o /dev/null --max-time 2 "$ROUTER_MANAGEMENT/q/health/ready"; }
 stack_running() { "$ROOT/gateway.sh" status 2>/dev/null | grep -q running; }
 
 jars_stale() {

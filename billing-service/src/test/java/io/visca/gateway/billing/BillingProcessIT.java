@@ -4,7 +4,10 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,9 +25,10 @@ import io.visca.gateway.infra.test.ServiceProcess;
 
 /**
  * Billing as other modules' end-to-end tests run it: the packaged jar ({@code -Dbilling.jar}) as a process of its
- * own, configured only by DB_URL, DB_USER, DB_PASSWORD, KAFKA_BOOTSTRAP_SERVERS, GATEWAY_ADMIN_TOKEN and
- * QUARKUS_HTTP_PORT. It migrates its database, becomes ready, and a consumer group without offsets reads the topic
- * from its first event, so events published before billing ever ran are billed too.
+ * own, configured only by DB_URL, DB_USER, DB_PASSWORD, KAFKA_BOOTSTRAP_SERVERS, GATEWAY_ADMIN_TOKEN,
+ * QUARKUS_HTTP_PORT and QUARKUS_MANAGEMENT_PORT. It migrates its database, becomes ready, and a consumer group without
+ * offsets reads the topic from its first event, so events published before billing ever ran are billed too. Health,
+ * metrics and OpenAPI answer on the management port only. Without a database password it does not start.
  */
 class BillingProcessIT {
 
@@ -50,7 +54,7 @@ class BillingProcessIT {
                 // a group of its own: a fresh group starts from the topic's first event
                 "BILLING_CONSUMER_GROUP", "billing-it-" + UUID.randomUUID())).start();
 
-        given().baseUri(billing.url()).get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().baseUri(billing.managementUrl()).get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().baseUri(billing.url())
                 .header("Authorization", "Bearer it-admin-token").queryParam("api_key", key)
                 .get("/api/usage/summary").then().statusCode(200)
@@ -59,10 +63,34 @@ class BillingProcessIT {
                 .body("rows[0].total_tokens", equalTo(1650))
                 .body("rows[0].total_cost", equalTo("0.00525")));
         given().baseUri(billing.url()).get("/api/usage/summary").then().statusCode(401);
-        given().baseUri(billing.url()).get("/q/metrics").then().statusCode(200)
+        given().baseUri(billing.managementUrl()).get("/q/metrics").then().statusCode(200)
                 .body(containsString("billing_events_ingested_total"));
-        given().baseUri(billing.url()).get("/q/openapi").then().statusCode(200)
+        given().baseUri(billing.managementUrl()).get("/q/openapi").then().statusCode(200)
                 .body(containsString("/api/usage/summary"), containsString("next_cursor"));
+        for (String path : List.of("/q/health/ready", "/q/metrics", "/q/openapi", "/q/swagger-ui/")) {
+            given().baseUri(billing.url()).get(path).then().statusCode(404);
+        }
+    }
+
+    @Test
+    void refusesToStartWithoutADatabasePassword() throws Exception {
+        Map<String, String> db = GatewayInfraResource.database("billing_it");
+        ServiceProcess withoutPassword = new ServiceProcess("billing-no-db-password",
+                ServiceProcess.jar("billing.jar"), Map.of("DB_URL", db.get("url"), "DB_USER", db.get("user"),
+                        // empty, which overrides a DB_PASSWORD this JVM may have (an unset one fails the start too)
+                        "DB_PASSWORD", "", "KAFKA_BOOTSTRAP_SERVERS", GatewayInfraResource.kafkaBootstrapServers(),
+                        "GATEWAY_ADMIN_TOKEN", "it-admin-token"));
+        Files.deleteIfExists(withoutPassword.log());
+        try {
+            IllegalStateException refused = assertThrows(IllegalStateException.class, withoutPassword::start);
+            assertTrue(refused.getMessage().contains("exited"), refused.getMessage());
+            assertTrue(
+                    Files.readString(withoutPassword.log())
+                            .contains("billing.database.password is defined as the empty String"),
+                    "the log names the empty password");
+        } finally {
+            withoutPassword.stop();
+        }
     }
 
     @AfterAll

@@ -24,15 +24,18 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * docker-compose.yml cannot run here (no Docker engine), so this checks what can be checked without one: each
  * service is built from an existing Dockerfile of its module, and the port it publishes, the Dockerfile's EXPOSE and
- * health check, and the service's {@code quarkus.http.port} agree; every environment variable a service needs
- * (a {@code ${NAME}} without default in its application.properties) is set; and every variable compose sets is read
- * by that service.
+ * the service's {@code quarkus.http.port} agree; the health check asks the management port
+ * ({@code quarkus.management.port}, the same variable and default), which compose does not publish; every environment
+ * variable a service needs (a {@code ${NAME}} without default in its application.properties) is set; every variable
+ * compose sets is read by that service; and the database password has no default.
  */
 class DockerComposeConsistencyTests {
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Pattern REQUIRED_ENV = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)}");
     private static final Pattern ANY_ENV = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)(:[^}]*)?}");
+    /** {@code ${ROUTER_MANAGEMENT_PORT:9080}}: the variable and the default port. */
+    private static final Pattern PORT_WITH_DEFAULT = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*):(\\d+)}");
     /** Read by name at call time when a provider config references them, not through Quarkus config. */
     private static final Set<String> PROVIDER_SECRETS = Set.of("OPENAI_API_KEY", "ANTHROPIC_API_KEY",
             "LLAMA_API_KEY", "TGI_TOKEN", "LEGACY_USER", "LEGACY_PASSWORD", "CORP_CLIENT_ID", "CORP_CLIENT_SECRET");
@@ -55,7 +58,11 @@ class DockerComposeConsistencyTests {
         List<String> ports = (List<String>) spec.get("ports");
         assertEquals(List.of(port + ":" + port), ports, "published port");
         assertTrue(docker.contains("EXPOSE " + port + "\n"), "EXPOSE " + port);
-        assertTrue(docker.contains("http://127.0.0.1:" + port + "/q/health/ready"), "health check port");
+        Matcher management = PORT_WITH_DEFAULT.matcher(properties(module).getProperty("quarkus.management.port", ""));
+        assertTrue(management.matches(), "quarkus.management.port is ${NAME:port}");
+        assertTrue(docker.contains("http://127.0.0.1:${" + management.group(1) + ":-" + management.group(2)
+                + "}/q/health/ready"), "the health check asks the management port");
+        assertTrue(ports.stream().noneMatch(p -> p.contains(management.group(2))), "the management port is private");
         assertTrue(String.valueOf(spec.get("depends_on")).contains("condition=service_healthy"),
                 "depends_on waits for health");
     }
@@ -85,6 +92,15 @@ class DockerComposeConsistencyTests {
         List<String> unread = env.keySet().stream().filter(k -> !read.contains(k) && !PROVIDER_SECRETS.contains(k))
                 .sorted().toList();
         assertEquals(List.of(), unread, "variables compose sets for " + service + " that it never reads");
+    }
+
+    /** Compose refuses to start without a database password rather than using a well-known one. */
+    @ParameterizedTest
+    @CsvSource({ "postgres,POSTGRES_PASSWORD", "provider-registry,DB_PASSWORD", "billing,DB_PASSWORD" })
+    @SuppressWarnings("unchecked")
+    void databasePasswordHasNoDefault(String service, String variable) throws IOException {
+        Object value = ((Map<String, Object>) service(service).get("environment")).get(variable);
+        assertEquals("${DB_PASSWORD:?set DB_PASSWORD}", value, service + " " + variable);
     }
 
     /** The router's usage spool outlives its container, and the image lets the router's user write there. */

@@ -40,6 +40,18 @@ public interface BillingConfig {
         int maxClients();
     }
 
+    /**
+     * The database: only its password ({@code DB_PASSWORD}, through {@code quarkus.datasource.password}), so that it is
+     * required. Quarkus's own is optional (a server may trust local connections), and without DB_PASSWORD the service
+     * would start on no password at all; here a missing or empty one fails the start before anything connects.
+     */
+    Database database();
+
+    interface Database {
+        /** A secret: never logged, never returned. */
+        String password();
+    }
+
     interface Ingest {
         /** First pause before a failed database write of a batch is tried again; doubles up to the maximum. */
         @WithDefault("PT0.5S")

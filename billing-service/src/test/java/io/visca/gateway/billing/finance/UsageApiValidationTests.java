@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
 import io.visca.gateway.billing.testing.FinanceApi;
+import io.visca.gateway.infra.test.ManagementInterface;
 
 /** Every bad parameter is a 400 naming it, in the registry's error shape; no token, or a wrong one, is a 401. */
 @QuarkusTest
@@ -114,9 +115,11 @@ class UsageApiValidationTests {
     }
 
     @org.junit.jupiter.api.Test
-    void healthAndMetricsNeedNoToken() {
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
-        given().get("/q/metrics").then().statusCode(200).body(containsString("billing_events_ingested_total"));
+    void healthAndMetricsNeedNoTokenOnTheManagementPort() {
+        given().baseUri(ManagementInterface.url()).get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"));
+        given().baseUri(ManagementInterface.url()).get("/q/metrics").then().statusCode(200)
+                .body(containsString("billing_events_ingested_total"));
     }
 
     private static RequestSpecification bearer(String token) {

@@ -31,6 +31,7 @@ import io.visca.gateway.billing.testing.UsageEvents;
 import io.visca.gateway.contracts.event.Topics;
 import io.visca.gateway.contracts.event.UsageRecorded;
 import io.visca.gateway.infra.test.GatewayInfraResource;
+import io.visca.gateway.infra.test.ManagementInterface;
 
 /**
  * PostgreSQL really stops (its own embedded server) while events keep coming: billing goes unready, retries the
@@ -65,8 +66,9 @@ class DatabaseOutageTests {
 
         OutagePostgresResource.stopPostgres();
         try {
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/ready").then()
-                    .statusCode(503));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> given().baseUri(ManagementInterface.url()).get("/q/health/ready").then()
+                            .statusCode(503));
             double failures = UsageIngestTests.meter("billing_db_write_failures_total");
             List<UsageRecorded> during = new ArrayList<>();
             long firstOffset = -1;
@@ -83,14 +85,15 @@ class DatabaseOutageTests {
             long committed = committedOffset();
             assertTrue(committed <= firstOffset, "no offset is committed past the batch that is not stored: "
                     + committed + " > " + firstOffset);
-            given().get("/q/health/ready").then().statusCode(503);
+            given().baseUri(ManagementInterface.url()).get("/q/health/ready").then().statusCode(503);
 
             OutagePostgresResource.startPostgres();
             long lastOffset = firstOffset + 4;
             await().atMost(Duration.ofSeconds(60)).until(() -> Ledger.rawRows(key) == 6);
             await().atMost(Duration.ofSeconds(30)).until(() -> committedOffset() > lastOffset);
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/ready").then()
-                    .statusCode(200));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> given().baseUri(ManagementInterface.url()).get("/q/health/ready").then()
+                            .statusCode(200));
         } finally {
             OutagePostgresResource.startPostgres();
         }

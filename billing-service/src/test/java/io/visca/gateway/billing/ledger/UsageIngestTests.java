@@ -29,6 +29,7 @@ import io.visca.gateway.billing.testing.FinanceApi;
 import io.visca.gateway.billing.testing.Ledger;
 import io.visca.gateway.billing.testing.UsageEvents;
 import io.visca.gateway.contracts.event.UsageRecorded;
+import io.visca.gateway.infra.test.ManagementInterface;
 
 /**
  * What the consumer does with what arrives on usage-recorded: each request stored and counted once however often it
@@ -169,13 +170,15 @@ class UsageIngestTests {
         assertTrue(meter("billing_batches_total") > batches, "batches");
         assertTrue(meter("billing_db_write_seconds_count") > writes, "write timer");
         assertTrue(meter("billing_ingest_lag_seconds") >= 0, "lag gauge");
-        assertTrue(given().get("/q/metrics").asString().contains("kafka_consumer_fetch_manager_records_lag"),
+        assertTrue(
+                given().baseUri(ManagementInterface.url()).get("/q/metrics").asString()
+                        .contains("kafka_consumer_fetch_manager_records_lag"),
                 "the Kafka consumer's own lag");
     }
 
     /** A meter's value in the Prometheus text at /q/metrics (0 when absent). */
     static double meter(String name) {
-        String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String text = given().baseUri(ManagementInterface.url()).get("/q/metrics").then().statusCode(200).extract().asString();
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? ([0-9.eE+-]+)$").matcher(text);
         return m.find() ? Double.parseDouble(m.group(2)) : 0;
     }

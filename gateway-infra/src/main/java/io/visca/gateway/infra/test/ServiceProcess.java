@@ -19,15 +19,17 @@ import io.visca.gateway.infra.Ports;
 
 /**
  * A packaged Quarkus service ({@code target/quarkus-app/quarkus-run.jar}) run by a test as a process of its own,
- * exactly as it runs in production: configured only through environment variables, on a free loopback port
- * ({@code QUARKUS_HTTP_PORT}), its output appended to {@code target/<name>-process.log}. {@link #start()} returns
- * once {@code /q/health/ready} answers 200. {@link #stop()} and {@link #restart()} serve outage tests (the port and
+ * exactly as it runs in production: configured only through environment variables, on a free port
+ * ({@code QUARKUS_HTTP_PORT}) and a free management port ({@code QUARKUS_MANAGEMENT_PORT}: health, metrics, OpenAPI),
+ * its output appended to {@code target/<name>-process.log}. {@link #start()} returns once the management port's
+ * {@code /q/health/ready} answers 200. {@link #stop()} and {@link #restart()} serve outage tests (the ports and
  * environment stay); the process is stopped when the test JVM exits.
  *
  * <pre>{@code
  * ServiceProcess registry = new ServiceProcess("registry", ServiceProcess.jar("registry.jar"),
  *         Map.of("GATEWAY_SERVICE_TOKEN", "t", ...)).start();
  * registry.url(); // http://127.0.0.1:40123
+ * registry.managementUrl(); // http://127.0.0.1:40124, for /q/health, /q/metrics
  * }</pre>
  */
 public final class ServiceProcess {
@@ -37,6 +39,7 @@ public final class ServiceProcess {
     private final String name;
     private final Path jar;
     private final int port;
+    private final int managementPort;
     private final Map<String, String> environment;
     private final List<String> jvmOptions;
     private final Path log;
@@ -57,8 +60,10 @@ public final class ServiceProcess {
         this.name = name;
         this.jar = jar;
         this.port = Ports.free();
+        this.managementPort = Ports.free();
         this.environment = new LinkedHashMap<>(environment);
         this.environment.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        this.environment.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
         this.jvmOptions = List.copyOf(jvmOptions);
         this.log = Path.of("target", name + "-process.log").toAbsolutePath();
     }
@@ -141,6 +146,11 @@ public final class ServiceProcess {
         return port;
     }
 
+    /** The management interface's base URL (health, metrics, OpenAPI), e.g. {@code http://127.0.0.1:40124}. */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
+    }
+
     /** The file the process writes its output to. */
     public Path log() {
         return log;
@@ -148,7 +158,7 @@ public final class ServiceProcess {
 
     private void awaitReady() {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create(url() + "/q/health/ready"))
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(managementUrl() + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + READY_WITHIN.toNanos();
         while (System.nanoTime() < deadline) {

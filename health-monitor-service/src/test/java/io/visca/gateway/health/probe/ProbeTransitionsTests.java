@@ -27,6 +27,7 @@ import io.visca.gateway.health.testing.MonitorApi;
 import io.visca.gateway.health.testing.MonitorApi.Endpoint;
 import io.visca.gateway.health.testing.ProviderJson;
 import io.visca.gateway.health.testing.RegistryAdmin;
+import io.visca.gateway.infra.test.ManagementInterface;
 
 /**
  * An endpoint that stops answering is DOWN after exactly {@code failure_threshold} failed probes, and UP again after
@@ -93,7 +94,7 @@ class ProbeTransitionsTests {
         assertEquals("DOWN", up.path("previous_status").asText());
         assertEquals(0, up.path("consecutive_failures").asInt());
         assertEquals("1.0", endpointUpGauge(), "the status gauge says UP");
-        String metrics = io.restassured.RestAssured.get("/q/metrics").asString();
+        String metrics = io.restassured.RestAssured.given().baseUri(ManagementInterface.url()).get("/q/metrics").asString();
         assertTrue(metrics.contains("visca_gateway_health_probes_total{endpoint=\"replica-1\",provider=\"" + PROVIDER
                 + "\",result=\"unhealthy\"}"), "probes counted by result");
         assertTrue(metrics.contains("visca_gateway_health_probe_duration_seconds_count{endpoint=\"replica-1\""),
@@ -110,7 +111,8 @@ class ProbeTransitionsTests {
     /** {@code visca_gateway_endpoint_up} of replica-1 on {@code /q/metrics}. */
     private static String endpointUpGauge() {
         String prefix = "visca_gateway_endpoint_up{endpoint=\"replica-1\",provider=\"" + PROVIDER + "\"} ";
-        return io.restassured.RestAssured.get("/q/metrics").asString().lines().filter(l -> l.startsWith(prefix))
+        return io.restassured.RestAssured.given().baseUri(ManagementInterface.url()).get("/q/metrics").asString().lines()
+                .filter(l -> l.startsWith(prefix))
                 .map(l -> l.substring(prefix.length())).findFirst().orElse("absent");
     }
 

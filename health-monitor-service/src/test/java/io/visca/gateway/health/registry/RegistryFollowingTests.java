@@ -32,6 +32,7 @@ import io.visca.gateway.health.testing.MonitorApi;
 import io.visca.gateway.health.testing.MonitorTestResource;
 import io.visca.gateway.health.testing.ProviderJson;
 import io.visca.gateway.health.testing.RegistryAdmin;
+import io.visca.gateway.infra.test.ManagementInterface;
 import io.visca.gateway.infra.test.ServiceProcess;
 
 /**
@@ -115,7 +116,7 @@ class RegistryFollowingTests {
         try {
             nudge();
             await().atMost(Duration.ofSeconds(30)).until(() -> failedFetches() >= 3);
-            given().get("/q/health/ready").then().statusCode(200);
+            given().baseUri(ManagementInterface.url()).get("/q/health/ready").then().statusCode(200);
         } finally {
             registry.start();
         }
@@ -138,7 +139,7 @@ class RegistryFollowingTests {
     }
 
     private static int failedFetches() {
-        JsonPath ready = given().get("/q/health/ready").jsonPath();
+        JsonPath ready = given().baseUri(ManagementInterface.url()).get("/q/health/ready").jsonPath();
         Integer failed = ready.get("checks.find { it.name == 'registry-snapshot' }.data.failed_fetches");
         assertNull(failed == null ? "no registry-snapshot check: " + ready.prettify() : null);
         return failed;

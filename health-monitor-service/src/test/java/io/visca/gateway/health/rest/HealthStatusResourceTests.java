@@ -23,6 +23,7 @@ import io.visca.gateway.health.testing.MonitorTestResource;
 import io.visca.gateway.health.testing.ProviderJson;
 import io.visca.gateway.health.testing.RegistryAdmin;
 import io.visca.gateway.infra.Ports;
+import io.visca.gateway.infra.test.ManagementInterface;
 
 /** {@code GET /api/health} and {@code GET /api/health/{provider}}: content, errors, and the service token. */
 @QuarkusTest
@@ -118,9 +119,10 @@ class HealthStatusResourceTests {
     }
 
     @Test
-    void healthEndpointsStayOpen() {
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
-        given().get("/q/health/live").then().statusCode(200);
-        given().get("/q/health").then().statusCode(200);
+    void healthEndpointsStayOpenOnTheManagementPort() {
+        given().baseUri(ManagementInterface.url()).get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"));
+        given().baseUri(ManagementInterface.url()).get("/q/health/live").then().statusCode(200);
+        given().baseUri(ManagementInterface.url()).get("/q/health").then().statusCode(200);
     }
 }

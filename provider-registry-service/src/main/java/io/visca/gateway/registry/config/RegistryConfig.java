@@ -98,6 +98,18 @@ public interface RegistryConfig {
 
     TokenThrottle tokenThrottle();
 
+    /**
+     * The database: only its password ({@code DB_PASSWORD}, through {@code quarkus.datasource.password}), so that it is
+     * required. Quarkus's own is optional (a server may trust local connections), and without DB_PASSWORD the service
+     * would start on no password at all; here a missing or empty one fails the start before anything connects.
+     */
+    Database database();
+
+    interface Database {
+        /** A secret: never logged, never returned. */
+        String password();
+    }
+
     interface Outbox {
         /** How often the relay looks for unpublished events besides the trigger after each commit. */
         @WithDefault("5s")

@@ -34,6 +34,11 @@ public final class DashboardClient {
         assertEquals(303, login.statusCode(), login.asString());
         String session = login.getCookie("visca_session");
         assertNotNull(session);
+        return withSession(session);
+    }
+
+    /** The browser of a session cookie from a login made otherwise; reads the CSRF token from a page. */
+    public static DashboardClient withSession(String session) {
         Document page = Jsoup.parse(given().cookie("visca_session", session).get("/providers/new").asString());
         String csrf = page.selectFirst("meta[name=csrf-token]").attr("content");
         return new DashboardClient(session, csrf);

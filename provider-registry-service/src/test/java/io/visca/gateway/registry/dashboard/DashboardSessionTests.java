@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import io.visca.gateway.infra.test.ManagementInterface;
 import io.visca.gateway.registry.TestApi;
 
 /** Login, the session cookie, CSRF and logout of the dashboard; the JSON APIs keep their bearer tokens. */
@@ -153,7 +154,7 @@ class DashboardSessionTests {
                 .body("error.code", equalTo("missing_token"));
         browser.request().get("/internal/snapshot").then().statusCode(401);
         TestApi.admin().get("/api/providers").then().statusCode(200);
-        given().get("/q/health/live").then().statusCode(200);
+        given().baseUri(ManagementInterface.url()).get("/q/health/live").then().statusCode(200);
     }
 
     @Test

@@ -14,6 +14,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
+import io.visca.gateway.infra.test.ManagementInterface;
 
 @QuarkusTest
 class AdminAuthTests {
@@ -65,17 +67,19 @@ class AdminAuthTests {
     }
 
     @Test
-    void leavesHealthOpenApiAndSwaggerOpen() {
-        given().get("/q/health/ready").then().statusCode(200)
+    void leavesHealthOpenApiAndSwaggerOpenOnTheManagementPort() {
+        given().header("Authorization", "Bearer " + ADMIN_TOKEN).get("/api/providers").then().statusCode(200);
+        RequestSpecification management = given().baseUri(ManagementInterface.url());
+        management.get("/q/health/ready").then().statusCode(200)
                 .body("checks.name", hasItems("Database connections health check",
                         "Reactive PostgreSQL connections health check", "Kafka connection health check"));
-        given().get("/q/health/live").then().statusCode(200);
-        given().get("/q/openapi?format=json").then().statusCode(200)
+        management.get("/q/health/live").then().statusCode(200);
+        management.get("/q/openapi?format=json").then().statusCode(200)
                 .body("paths.'/api/providers'.post.summary", equalTo("Create a provider"))
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/providers/{name}/test"))
                 .body("components.schemas.ModelConfig.properties", org.hamcrest.Matchers.hasKey("cost_per_1k_input"));
-        given().get("/q/swagger-ui/").then().statusCode(200).body(containsString("swagger"));
-        given().get("/q/metrics").then().statusCode(200).body(containsString("http_server_requests_seconds_count"),
+        management.get("/q/swagger-ui/").then().statusCode(200).body(containsString("swagger"));
+        management.get("/q/metrics").then().statusCode(200).body(containsString("http_server_requests_seconds_count"),
                 containsString("jvm_memory_used_bytes"));
     }
 }

@@ -98,7 +98,7 @@ class RegistrySyncTests {
         RegistryServiceResource.stopRegistry();
         try {
             assertEquals(200, chat("sync-model"));
-            assertEquals(200, RouterApi.request().get("/q/health/ready").statusCode(), "still ready");
+            assertEquals(200, RouterApi.management().get("/q/health/ready").statusCode(), "still ready");
         } finally {
             RegistryServiceResource.restartRegistry();
         }
@@ -117,7 +117,7 @@ class RegistrySyncTests {
         GatewayInfraResource.stopKafka();
         try {
             assertEquals(200, chat("sync-model"));
-            assertEquals(200, RouterApi.request().get("/q/health/ready").statusCode(), "still ready");
+            assertEquals(200, RouterApi.management().get("/q/health/ready").statusCode(), "still ready");
         } finally {
             GatewayInfraResource.startKafka();
         }

@@ -163,7 +163,7 @@ class BalancingTests {
         publishHealth("weighted-ai", "w1", "UP");
         long start = System.nanoTime();
         while (true) {
-            Response ready = RouterApi.request().get("/q/health/ready");
+            Response ready = RouterApi.management().get("/q/health/ready");
             for (var check : Chats.json(ready.asString()).path("checks")) {
                 if (ready.statusCode() == 200 && check.path("data").path("health_events_read").asBoolean()) {
                     return;

@@ -9,6 +9,7 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 
 import io.quarkus.test.common.http.TestHTTPResourceManager;
 import io.restassured.specification.RequestSpecification;
+import io.visca.gateway.infra.test.ManagementInterface;
 
 /** The router under test as clients see it: its URL, a client key, the official OpenAI SDK pointed at it. */
 public final class RouterApi {
@@ -21,6 +22,11 @@ public final class RouterApi {
     /** Known once Quarkus has started, also in {@code @BeforeAll} (RestAssured's port is set per test). */
     public static String baseUrl() {
         return TestHTTPResourceManager.getUri();
+    }
+
+    /** A request to the router's management interface (health, metrics): its own port, not the /v1 one. */
+    public static RequestSpecification management() {
+        return given().baseUri(ManagementInterface.url());
     }
 
     /** A client key issued by the registry for these tests, once the router has it. */

@@ -21,7 +21,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 import io.visca.gateway.fakes.FakeOpenAiServer;
 import io.visca.gateway.router.testing.FinishedRequests;
 import io.visca.gateway.router.testing.RegistryAdmin;
@@ -145,7 +144,7 @@ class UsageMetricsTests {
     private static String awaitMetrics(String name, Map<String, String> labels, double atLeast) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
-            String metrics = RestAssured.given().baseUri(RouterApi.baseUrl()).get("/q/metrics").asString();
+            String metrics = RouterApi.management().get("/q/metrics").asString();
             Double value = find(metrics, name, labels);
             if (value != null && value >= atLeast) {
                 return metrics;

@@ -69,7 +69,7 @@ class UsageOutageTests {
                 }
                 // every request was answered while its event was not (and could not be) acknowledged
                 awaitPending(ids.size());
-                Response ready = RouterApi.request().get("/q/health/ready");
+                Response ready = RouterApi.management().get("/q/health/ready");
                 assertEquals(200, ready.statusCode(), "still ready: " + ready.asString());
                 assertTrue(pendingInHealth(ready) >= ids.size(), ready.asString());
             } finally {

@@ -63,6 +63,8 @@ public class LoginResource {
     @Path("login")
     @Dashboard.PublicPage
     public Response login(@RestForm String token, @RestForm String next, HttpServerRequest request) {
+        // the connection's own address and scheme, or what a proxy of REGISTRY_TRUSTED_PROXIES forwarded (and only
+        // such a proxy: see TrustedProxies)
         String client = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
         String target = safeNext(next);
         if (!throttle.allowed(client)) {

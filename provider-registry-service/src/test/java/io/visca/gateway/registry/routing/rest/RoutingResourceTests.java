@@ -23,6 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.visca.gateway.infra.test.ManagementInterface;
 import io.visca.gateway.registry.TestApi;
 
 /**
@@ -202,7 +203,7 @@ class RoutingResourceTests {
 
     @Test
     void documentsTheRoutesInOpenApi() {
-        given().get("/q/openapi?format=json").then().statusCode(200)
+        given().baseUri(ManagementInterface.url()).get("/q/openapi?format=json").then().statusCode(200)
                 .body("paths.'/api/routing'.get.summary", equalTo("The default routing policies"))
                 .body("paths", hasKey("/api/routing/auto"))
                 .body("paths", hasKey("/api/routing/models/{model}"))
