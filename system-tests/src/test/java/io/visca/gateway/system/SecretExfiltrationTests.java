@@ -60,7 +60,10 @@ class SecretExfiltrationTests {
 
     @BeforeAll
     static void startGateway() throws IOException {
-        attacker = FakeOpenAiServer.start().models("m-any");
+        // it serves (and lists) only the models it knows: every provider below has one of its own
+        attacker = FakeOpenAiServer.start().models("m-page-example", "m-file-secret",
+                "m-tampered-gateway-service-token", "m-tampered-gateway-admin-token", "m-tampered-db-password",
+                "m-aliased");
         Path secrets = Files.createTempDirectory("gateway-secrets");
         Files.writeString(secrets.resolve("FILE_API_KEY"), FILE_API_KEY + "\n");
         String serviceToken = "service-" + UUID.randomUUID();
