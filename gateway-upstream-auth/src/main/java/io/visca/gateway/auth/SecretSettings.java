@@ -21,8 +21,13 @@ import java.util.regex.Pattern;
  */
 public record SecretSettings(String allowedNames, String directory, boolean fromEnvironment, Duration refresh) {
 
-    /** Names of settings that hold credentials: {@code ...password}, {@code ...token}, {@code ...secret}, {@code ...key}. */
-    static final Pattern CREDENTIAL_NAME = Pattern.compile("(?i).*(password|token|secret|[-_.]key)");
+    /**
+     * Names of settings that hold credentials: {@code ...password}, {@code ...token}, {@code ...secret}, {@code ...key}
+     * and {@code ...secret-key}, {@code ...encryption-key}, ... Not Quarkus' {@code ...password-key} and
+     * {@code ...username-key}, which name the entry of a credentials provider to read.
+     */
+    static final Pattern CREDENTIAL_NAME = Pattern.compile(
+            "(?i).*(password|token|secret|[._]key|(secret|encryption|private|signing|master|api)[-_.]?key)");
 
     private static final System.Logger LOG = System.getLogger(SecretSettings.class.getName());
 
@@ -51,7 +56,8 @@ public record SecretSettings(String allowedNames, String directory, boolean from
 
     /**
      * The values of a service's own credentials among its settings, for the resolver to refuse: settings named like
-     * credentials ({@code ...password}, {@code ...token}, {@code ...secret}, {@code ...key}) in the gateway's own
+     * credentials ({@link #CREDENTIAL_NAME}: {@code ...password}, {@code ...token}, {@code ...secret}, {@code ...key},
+     * {@code ...encryption-key}) in the gateway's own
      * namespaces, the ones {@link SecretPolicy#RESERVED_PREFIXES} keep references away from, whether written as
      * environment variables ({@code GATEWAY_SERVICE_TOKEN}, {@code DB_PASSWORD}) or as properties
      * ({@code router.registry.service-token}, {@code quarkus.datasource.password}, an encryption key). Provider keys

@@ -28,6 +28,10 @@ class SecretSettingsTests {
         settings.put("registry.admin-token", " ");
         settings.put("mp.messaging.outgoing.provider-changed.key.serializer", "org.StringSerializer");
         settings.put("router.max-request-bytes", "8388608");
+        settings.put("quarkus.proxy.credentials-provider.password-key", "password");
+        settings.put("quarkus.proxy.credentials-provider.username-key", "user");
+        settings.put("quarkus.http.auth.session.encryption-key", "session-key-1");
+        settings.put("GATEWAY_SECRETS_KEY", "aes-key-1");
         settings.put("GATEWAY_SERVICE_TOKEN", "svc-token-1");
         settings.put("DB_PASSWORD", "db-password-2");
         settings.put("OPENAI_API_KEY", "sk-provider");
@@ -36,7 +40,8 @@ class SecretSettingsTests {
         settings.put("%dev.router.registry.service-token", "dev-service-token");
         settings.put("GATEWAY_SECRETS_DIR", "/run/secrets");
 
-        assertEquals(List.of("svc-token-1", "db-password-1", "enc-key-1", "svc-token-1", "db-password-2"),
+        assertEquals(List.of("svc-token-1", "db-password-1", "enc-key-1", "session-key-1", "aes-key-1", "svc-token-1",
+                "db-password-2"),
                 SecretSettings.ownCredentials(settings.keySet(), settings::get));
     }
 

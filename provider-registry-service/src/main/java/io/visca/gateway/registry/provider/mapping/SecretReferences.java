@@ -2,6 +2,7 @@ package io.visca.gateway.registry.provider.mapping;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 import io.visca.gateway.auth.SecretPolicy;
 import io.visca.gateway.contracts.provider.AuthConfig;
@@ -43,7 +44,9 @@ public final class SecretReferences {
             put(fields, "auth.client_secret", auth.clientSecret());
         }
         if (config.request() != null && config.request().headers() != null) {
-            config.request().headers().forEach((name, value) -> put(fields, "request.headers." + name, value));
+            // by name: the stored map has no order, the violations have one
+            new TreeMap<>(config.request().headers())
+                    .forEach((name, value) -> put(fields, "request.headers." + name, value));
         }
         return fields;
     }
