@@ -51,7 +51,8 @@ class OutboundPolicyProbeTests {
 
     @AfterAll
     static void stop() throws Exception {
-        for (String name : List.of("hm-policy-metadata", "hm-policy-token", "hm-policy-redirect")) {
+        for (String name : List.of("hm-policy-metadata", "hm-policy-token", "hm-policy-redirect",
+                "hm-policy-token-redirect")) {
             RegistryAdmin.deleteProvider(name);
         }
         unsent.close();
@@ -90,5 +91,18 @@ class OutboundPolicyProbeTests {
         assertEquals("GET /v1/models answered HTTP 302",
                 MonitorApi.awaitStatus("hm-policy-redirect", "e1", "DOWN").lastReason());
         assertTrue(elsewhereSaw.isEmpty(), "the redirect target saw nothing: " + elsewhereSaw);
+    }
+
+    @Test
+    void aTokenRequestThatIsRedirectedIsNotFollowed() {
+        String tokenUrl = "http://127.0.0.1:" + redirecting.actualPort() + "/oauth2/token";
+        ProviderJson.of("hm-policy-token-redirect", "openai-compatible").endpoint("e1", unsent.baseUrl())
+                .auth("{\"auth_type\":\"oauth2_client_credentials\",\"token_url\":\"" + tokenUrl + "\","
+                        + "\"client_id\":\"id\",\"client_secret\":\"secret\"}")
+                .put();
+        assertEquals("OAuth2 token request to " + tokenUrl + " answered HTTP 302",
+                MonitorApi.awaitStatus("hm-policy-token-redirect", "e1", "DOWN").lastReason());
+        assertTrue(elsewhereSaw.isEmpty(), "the redirect target saw nothing: " + elsewhereSaw);
+        assertEquals(List.of(), unsent.requests());
     }
 }

@@ -74,6 +74,12 @@ class OutboundPolicyTests {
                  "health_check": {"enabled": false}, "models": [{"id": "token-policy-model"}]}"""
                 .formatted(tokenless.baseUrl(), METADATA_URL));
         RegistryAdmin.putProvider("""
+                {"name": "token-redirect-ai", "type": "openai-compatible", "base_url": "%s",
+                 "auth": {"auth_type": "oauth2_client_credentials", "token_url": "http://127.0.0.1:%d/oauth2/token",
+                          "client_id": "id", "client_secret": "secret"},
+                 "health_check": {"enabled": false}, "models": [{"id": "token-redirect-model"}]}"""
+                .formatted(tokenless.baseUrl(), redirecting.actualPort()));
+        RegistryAdmin.putProvider("""
                 {"name": "redirect-ai", "type": "openai-compatible", "base_url": "http://127.0.0.1:%d/v1",
                  "auth": {"auth_type": "none"}, "health_check": {"enabled": false},
                  "models": [{"id": "redirect-model"}]}""".formatted(redirecting.actualPort()));
@@ -82,12 +88,13 @@ class OutboundPolicyTests {
         RouterApi.awaitModel("metadata-name-model");
         RouterApi.awaitModel("token-policy-model");
         RouterApi.awaitModel("redirect-model");
+        RouterApi.awaitModel("token-redirect-model");
     }
 
     @AfterAll
     static void stop() throws Exception {
         for (String name : List.of("metadata-ai", "metadata-name-ai", "backup-ai", "token-metadata-ai",
-                "redirect-ai")) {
+                "redirect-ai", "token-redirect-ai")) {
             RegistryAdmin.deleteProvider(name);
         }
         backup.close();
@@ -144,6 +151,17 @@ class OutboundPolicyTests {
         JsonNode error = error(refused);
         assertEquals("endpoint_refused_by_policy", error.path("code").asText(), error.toString());
         assertTrue(error.path("message").asText().contains("token_url"), error.toString());
+        assertTrue(tokenless.requests().isEmpty(), "without a token nothing goes to the endpoint either");
+    }
+
+    @Test
+    void aTokenRequestThatIsRedirectedIsNotFollowed() {
+        Response failed = chat("token-redirect-model", null);
+        assertEquals(502, failed.statusCode(), failed.asString());
+        JsonNode error = error(failed);
+        assertEquals("upstream_auth_failed", error.path("code").asText(), error.toString());
+        assertTrue(error.path("message").asText().contains("the token endpoint answered HTTP 302"), error.toString());
+        assertTrue(elsewhereSaw.isEmpty(), "the redirect target saw no request: " + elsewhereSaw);
         assertTrue(tokenless.requests().isEmpty(), "without a token nothing goes to the endpoint either");
     }
 
