@@ -11,7 +11,9 @@ import io.visca.gateway.router.proxy.GatewayError;
 
 /**
  * The one place that decides what an upstream failure means for the client: which status it gets, and whether
- * another attempt elsewhere may succeed. Adapters only extract the provider's own message from its error body.
+ * another attempt elsewhere may succeed. Adapters only extract the provider's own message from its error body. When
+ * upstream details are hidden ({@code ROUTER_EXPOSE_UPSTREAM_DETAILS=false}) messages name the endpoint by its label
+ * and quote nothing the upstream said.
  */
 public final class UpstreamErrors {
 
@@ -27,7 +29,7 @@ public final class UpstreamErrors {
     public static GatewayError fromStatus(UpstreamCall call, int status, MultiMap headers, String upstreamMessage,
             boolean overloaded) {
         String where = where(call);
-        String detail = upstreamMessage == null || upstreamMessage.isBlank() ? "" : ": " + clip(upstreamMessage);
+        String detail = detail(call, upstreamMessage);
         if (overloaded) {
             return new GatewayError(502, GatewayError.UPSTREAM, "upstream_overloaded", null,
                     where + " is overloaded (HTTP " + status + ")" + detail, retryAfter(headers), true);
@@ -81,7 +83,10 @@ public final class UpstreamErrors {
                     where + " closed the connection before the answer was complete", 0, true);
         }
         return new GatewayError(502, GatewayError.UPSTREAM, "upstream_error", null,
-                where + " failed: " + failure.getClass().getSimpleName(), 0, true);
+                where + " failed" + (call.provider().exposeUpstreamDetails()
+                        ? ": " + failure.getClass().getSimpleName()
+                        : ""),
+                0, true);
     }
 
     /**
@@ -89,7 +94,7 @@ public final class UpstreamErrors {
      * stream that started fine. Worth another attempt elsewhere.
      */
     public static GatewayError failed(UpstreamCall call, String upstreamMessage, boolean overloaded) {
-        String detail = upstreamMessage == null || upstreamMessage.isBlank() ? "" : ": " + clip(upstreamMessage);
+        String detail = detail(call, upstreamMessage);
         return new GatewayError(502, GatewayError.UPSTREAM, overloaded ? "upstream_overloaded" : "upstream_failed",
                 null, where(call) + (overloaded ? " is overloaded" : " failed") + detail, 0, true);
     }
@@ -115,8 +120,18 @@ public final class UpstreamErrors {
                 + operation.label() + ".", "model", "unsupported_operation");
     }
 
+    /** {@code Provider 'name' (endpoint label)}: the label is the endpoint's id, or when details are hidden #n. */
     public static String where(UpstreamCall call) {
-        return "Provider '" + call.provider().name() + "' (endpoint " + call.endpoint().id() + ")";
+        return "Provider '" + call.provider().name() + "' (endpoint " + call.provider().endpointLabel(call.endpoint())
+                + ")";
+    }
+
+    /** {@code ": <the upstream's message>"}, or nothing when it said none or upstream details are hidden. */
+    private static String detail(UpstreamCall call, String upstreamMessage) {
+        if (upstreamMessage == null || upstreamMessage.isBlank() || !call.provider().exposeUpstreamDetails()) {
+            return "";
+        }
+        return ": " + clip(upstreamMessage);
     }
 
     static boolean isTimeout(Throwable failure) {
