@@ -17,7 +17,9 @@ import io.visca.gateway.router.proxy.GatewayError;
  * The one place that decides what an upstream failure means for the client: which status it gets, and whether
  * another attempt elsewhere may succeed. Adapters only extract the provider's own message from its error body; it is
  * repeated only as a short sanitized excerpt ({@link UpstreamExcerpt}: one line, at most 200 characters, marked
- * {@code upstream said "..."}), never a body.
+ * {@code upstream said "..."}),  never a body. When
+ * upstream details are hidden ({@code ROUTER_EXPOSE_UPSTREAM_DETAILS=false}) messages name the endpoint by its label
+ * and quote nothing the upstream said.
  */
 public final class UpstreamErrors {
 
@@ -39,7 +41,7 @@ public final class UpstreamErrors {
     public static GatewayError fromStatus(UpstreamCall call, int status, MultiMap headers, String upstreamMessage,
             boolean overloaded) {
         String where = where(call);
-        String detail = detail(upstreamMessage);
+        String detail = detail(call, upstreamMessage);
         if (overloaded) {
             return new GatewayError(502, GatewayError.UPSTREAM, "upstream_overloaded", null,
                     where + " is overloaded (HTTP " + status + ")" + detail, retryAfter(headers), true);
@@ -96,7 +98,10 @@ public final class UpstreamErrors {
                     where + " closed the connection before the answer was complete", 0, true);
         }
         return new GatewayError(502, GatewayError.UPSTREAM, "upstream_error", null,
-                where + " failed: " + failure.getClass().getSimpleName(), 0, true);
+                where + " failed" + (call.provider().exposeUpstreamDetails()
+                        ? ": " + failure.getClass().getSimpleName()
+                        : ""),
+                0, true);
     }
 
     /**
@@ -105,7 +110,7 @@ public final class UpstreamErrors {
      */
     public static GatewayError failed(UpstreamCall call, String upstreamMessage, boolean overloaded) {
         return new GatewayError(502, GatewayError.UPSTREAM, overloaded ? "upstream_overloaded" : "upstream_failed",
-                null, where(call) + (overloaded ? " is overloaded" : " failed") + detail(upstreamMessage), 0, true);
+                null, where(call) + (overloaded ? " is overloaded" : " failed") + detail(call, upstreamMessage), 0, true);
     }
 
     /**
@@ -114,7 +119,7 @@ public final class UpstreamErrors {
      */
     public static GatewayError failed(UpstreamCall call, String what, String upstreamMessage) {
         return new GatewayError(502, GatewayError.UPSTREAM, "upstream_failed", null, where(call) + ": " + what
-                + detail(upstreamMessage), 0, true);
+                + detail(call, upstreamMessage), 0, true);
     }
 
     /**
@@ -187,8 +192,20 @@ public final class UpstreamErrors {
                 + operation.label() + ".", "model", "unsupported_operation");
     }
 
+    /** {@code Provider 'name' (endpoint label)}: the label is the endpoint's id, or when details are hidden #n. */
     public static String where(UpstreamCall call) {
-        return "Provider '" + call.provider().name() + "' (endpoint " + call.endpoint().id() + ")";
+        return "Provider '" + call.provider().name() + "' (endpoint " + call.provider().endpointLabel(call.endpoint())
+                + ")";
+    }
+
+    /** {@code ": <the upstream's message>"}, or nothing when it said none or upstream details are hidden. */
+    /** What the upstream said, as a short sanitized excerpt; nothing when upstream details are hidden. */
+    private static String detail(UpstreamCall call, String upstreamMessage) {
+        if (upstreamMessage == null || upstreamMessage.isBlank() || !call.provider().exposeUpstreamDetails()) {
+            return "";
+        }
+        String quoted = UpstreamExcerpt.quote("upstream", upstreamMessage);
+        return quoted.isEmpty() ? "" : ": " + quoted;
     }
 
     static boolean isTimeout(Throwable failure) {
@@ -213,8 +230,4 @@ public final class UpstreamErrors {
     }
 
     /** {@code : upstream said "..."}, or "" when the upstream said nothing. */
-    private static String detail(String upstreamMessage) {
-        String quoted = UpstreamExcerpt.quote("upstream", upstreamMessage);
-        return quoted.isEmpty() ? "" : ": " + quoted;
-    }
 }

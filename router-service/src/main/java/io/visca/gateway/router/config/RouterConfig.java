@@ -22,6 +22,16 @@ public interface RouterConfig {
     @WithDefault("67108864")
     int maxResponseBytes();
 
+    /**
+     * What clients learn about upstreams ({@code ROUTER_EXPOSE_UPSTREAM_DETAILS}). True: {@code x-visca-endpoint} and
+     * error messages name the endpoint by its id (by default the host and port of its {@code base_url}), and errors
+     * quote the provider's own message. False, for deployments that serve outsiders: an endpoint is named by the id
+     * its operator gave it, else by its position ({@code #1}, {@code #2}, ...), and errors carry no upstream host,
+     * port, URL or text (the provider's name, the status and the error code remain).
+     */
+    @WithDefault("true")
+    boolean exposeUpstreamDetails();
+
     Registry registry();
 
     Upstream upstream();

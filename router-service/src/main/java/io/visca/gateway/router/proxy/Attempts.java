@@ -238,7 +238,8 @@ final class Attempts {
                     + "': the endpoint's circuit breaker is open after consecutive failures.", 0, false);
         }
         return current == null ? new GatewayError(502, GatewayError.UPSTREAM, "upstream_error", null, "Provider '"
-                + provider.name() + "' failed: " + failure.getClass().getSimpleName(), 0, true)
+                + provider.name() + "' failed"
+                + (provider.exposeUpstreamDetails() ? ": " + failure.getClass().getSimpleName() : ""), 0, true)
                 : failure(current, failure);
     }
 

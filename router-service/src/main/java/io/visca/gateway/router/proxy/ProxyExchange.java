@@ -220,7 +220,8 @@ final class ProxyExchange {
     }
 
     private void servedHeaders() {
-        response.putHeader(Headers.PROVIDER, call.provider().name()).putHeader(Headers.ENDPOINT, call.endpoint().id())
+        response.putHeader(Headers.PROVIDER, call.provider().name()).putHeader(Headers.ENDPOINT,
+                call.provider().endpointLabel(call.endpoint()))
                 .putHeader(Headers.MODEL, call.model().id())
                 .putHeader(Headers.ATTEMPTS, Integer.toString(attempts.log().size()))
                 .putHeader(Headers.STRATEGY, strategy);

@@ -92,10 +92,15 @@ public final class EndpointState {
         return state != CircuitBreakerState.OPEN || nowNanos - openedAtNanos >= cooldownNanos;
     }
 
-    /** Why it is not {@link #available}, for error messages. */
-    public String unavailableReason() {
+    /**
+     * Why it is not {@link #available}, for error messages.
+     *
+     * @param withProbeDetail whether to quote the health monitor's reason (it names the URL and what it got)
+     */
+    public String unavailableReason(boolean withProbeDetail) {
         if (health.down()) {
-            return "DOWN by the health monitor" + (health.reason() == null ? "" : " (" + health.reason() + ")");
+            return "DOWN by the health monitor"
+                    + (health.reason() == null || !withProbeDetail ? "" : " (" + health.reason() + ")");
         }
         return "circuit open after consecutive failures";
     }

@@ -14,7 +14,8 @@ import io.visca.gateway.router.config.RouterConfig;
 /**
  * The router's memory of providers and endpoints that outlives snapshots: circuit breakers, rate limits, requests in
  * flight, latencies, and the health monitor's verdicts (which may arrive before the snapshot that has the endpoint).
- * A {@link RoutingTable} built from a new snapshot takes its providers' state from here.
+ * A {@link RoutingTable} built from a new snapshot takes its providers' state from here, and the setting of what
+ * clients are told about upstreams ({@link RouterConfig#exposeUpstreamDetails()}).
  */
 @Singleton
 public class LiveState {
@@ -23,14 +24,26 @@ public class LiveState {
     private final Map<String, EndpointState> endpoints = new ConcurrentHashMap<>();
     private final Map<String, ProviderState> providers = new ConcurrentHashMap<>();
     private final BreakerSettings breaker;
+    private final boolean exposeUpstreamDetails;
 
     @Inject
     public LiveState(RouterConfig config) {
-        this(new BreakerSettings(config.circuitBreaker().failureThreshold(), config.circuitBreaker().cooldown()));
+        this(new BreakerSettings(config.circuitBreaker().failureThreshold(), config.circuitBreaker().cooldown()),
+                config.exposeUpstreamDetails());
     }
 
     public LiveState(BreakerSettings breaker) {
+        this(breaker, true);
+    }
+
+    public LiveState(BreakerSettings breaker, boolean exposeUpstreamDetails) {
         this.breaker = breaker;
+        this.exposeUpstreamDetails = exposeUpstreamDetails;
+    }
+
+    /** Whether clients may learn endpoint hosts and ports and the upstreams' own error messages. */
+    public boolean exposeUpstreamDetails() {
+        return exposeUpstreamDetails;
     }
 
     /** A health event: {@code key} is {@code provider/endpoint}; {@code down == null} forgets the endpoint. */

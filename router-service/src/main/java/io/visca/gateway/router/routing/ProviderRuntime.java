@@ -1,6 +1,8 @@
 package io.visca.gateway.router.routing;
 
+import java.net.URI;
 import java.util.List;
+import java.util.Locale;
 
 import io.visca.gateway.contracts.provider.EndpointConfig;
 import io.visca.gateway.contracts.provider.ProviderConfig;
@@ -21,6 +23,9 @@ public final class ProviderRuntime {
     private final ProviderState state;
     private final List<EndpointConfig> endpoints;
     private final EndpointState[] endpointStates;
+    /** How clients see each endpoint: its id, or when upstream details are hidden an id the operator gave, else #n. */
+    private final String[] labels;
+    private final boolean exposeUpstreamDetails;
     private final int[] weights;
     /** Smooth weighted round-robin (nginx's): each endpoint's current weight. Guarded by {@code this}. */
     private final long[] current;
@@ -41,12 +46,54 @@ public final class ProviderRuntime {
         this.state = live.provider(config);
         this.endpoints = config.endpoints();
         this.endpointStates = new EndpointState[endpoints.size()];
+        this.labels = new String[endpoints.size()];
+        this.exposeUpstreamDetails = live.exposeUpstreamDetails();
         this.weights = new int[endpoints.size()];
         this.current = new long[endpoints.size()];
         for (int i = 0; i < endpoints.size(); i++) {
             endpointStates[i] = live.endpoint(config.name(), endpoints.get(i));
             weights[i] = Math.max(1, endpoints.get(i).weight());
+            labels[i] = exposeUpstreamDetails ? endpoints.get(i).id() : hiddenLabel(endpoints.get(i), i);
         }
+    }
+
+    /**
+     * The endpoint's id when its operator gave it one; {@code #<position>} when the registry derived it from
+     * {@code base_url} ({@code host[:port]}, then {@code -2}, {@code -3} for repeats), as that names the upstream.
+     */
+    static String hiddenLabel(EndpointConfig endpoint, int index) {
+        String id = endpoint.id() == null ? "" : endpoint.id();
+        String derived;
+        try {
+            URI url = URI.create(endpoint.baseUrl());
+            String host = url.getHost() == null ? "" : url.getHost().toLowerCase(Locale.ROOT);
+            derived = url.getPort() < 0 ? host : host + ":" + url.getPort();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            derived = null;
+        }
+        boolean fromUrl = id.isEmpty() || derived == null || id.equals(derived)
+                || (id.startsWith(derived + "-") && id.substring(derived.length() + 1).chars().allMatch(Character::isDigit));
+        return fromUrl ? "#" + (index + 1) : id;
+    }
+
+    /** Whether clients may learn endpoint hosts and ports and the upstream's own error messages. */
+    public boolean exposeUpstreamDetails() {
+        return exposeUpstreamDetails;
+    }
+
+    /** How clients see the endpoint at {@code index} ({@code x-visca-endpoint}, error messages). */
+    public String endpointLabel(int index) {
+        return labels[index];
+    }
+
+    /** How clients see {@code endpoint}, one of this provider's. */
+    public String endpointLabel(EndpointConfig endpoint) {
+        for (int i = 0; i < endpoints.size(); i++) {
+            if (endpoints.get(i) == endpoint) {
+                return labels[i];
+            }
+        }
+        return exposeUpstreamDetails ? endpoint.id() : "#?";
     }
 
     public String name() {

@@ -236,7 +236,8 @@ public class RoutingPlanner {
     private static String endpointReasons(ProviderRuntime provider) {
         List<String> reasons = new ArrayList<>();
         for (int i = 0; i < provider.endpointCount(); i++) {
-            reasons.add(provider.endpoint(i).id() + ": " + provider.endpointState(i).unavailableReason());
+            reasons.add(provider.endpointLabel(i) + ": "
+                    + provider.endpointState(i).unavailableReason(provider.exposeUpstreamDetails()));
         }
         return String.join(", ", reasons);
     }
