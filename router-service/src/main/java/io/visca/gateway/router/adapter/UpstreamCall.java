@@ -106,9 +106,12 @@ public final class UpstreamCall {
         return http;
     }
 
-    /** The longest line or SSE event of an upstream stream ({@code router.upstream.max-event-bytes}). */
+    /**
+     * The longest line or SSE event of an upstream stream ({@code router.upstream.max-event-bytes}); the default (1 MiB)
+     * for a call without an upstream client (the adapters' unit tests map streams they are handed).
+     */
     public int maxEventBytes() {
-        return http.maxEventBytes();
+        return http == null ? 1 << 20 : http.maxEventBytes();
     }
 
     /** {@code endpoint base URL + path}, with exactly one slash between them. */

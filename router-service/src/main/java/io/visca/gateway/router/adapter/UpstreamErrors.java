@@ -17,7 +17,7 @@ import io.visca.gateway.router.proxy.GatewayError;
  * The one place that decides what an upstream failure means for the client: which status it gets, and whether
  * another attempt elsewhere may succeed. Adapters only extract the provider's own message from its error body; it is
  * repeated only as a short sanitized excerpt ({@link UpstreamExcerpt}: one line, at most 200 characters, marked
- * {@code upstream said "..."}),  never a body. When
+ * {@code upstream said "..."}), never a body. When
  * upstream details are hidden ({@code ROUTER_EXPOSE_UPSTREAM_DETAILS=false}) messages name the endpoint by its label
  * and quote nothing the upstream said.
  */

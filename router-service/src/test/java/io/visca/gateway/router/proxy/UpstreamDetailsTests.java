@@ -38,7 +38,8 @@ class UpstreamDetailsTests extends UpstreamDetailsScenarios {
         String message = message(chat("served"));
         assertTrue(message.contains("Provider '" + provider("served") + "' (endpoint " + upstreamHostAndPort() + ")"),
                 message);
-        assertTrue(message.endsWith(": " + UPSTREAM_TEXT), message);
+        // the upstream's words, as the short sanitized excerpt every error quotes them in (issue 13, point 4)
+        assertTrue(message.endsWith(": upstream said \"" + UPSTREAM_TEXT + "\""), message);
     }
 
     @Test

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.visca.gateway.infra.test.ManagementInterface;
 import io.visca.gateway.registry.TestApi;
 
 /** A custom provider's jq transforms are run once at save time within {@code registry.jq.*}. */
@@ -59,7 +60,7 @@ class JqBoundsTests {
             admin().body(custom("jq-hostile", hostile, "{content: .text}")).post("/api/providers").then()
                     .statusCode(400);
         }
-        given().get("/q/health/ready").then().statusCode(200);
+        given().baseUri(ManagementInterface.url()).get("/q/health/ready").then().statusCode(200);
         String name = TestApi.uniqueName("jq-ok");
         admin().body(custom(name, "{prompt: .messages[-1].content, max_tokens: (.max_tokens // 100)}",
                 "{content: .text}")).post("/api/providers").then().statusCode(201);
