@@ -80,7 +80,10 @@ public record SecretSettings(String allowedNames, String directory, boolean from
         return credentials;
     }
 
-    /** A property name as an environment variable: {@code router.registry.service-token}, ROUTER_REGISTRY_SERVICE_TOKEN. */
+    /**
+     * A property name as an environment variable: {@code router.registry.service-token}
+     * is ROUTER_REGISTRY_SERVICE_TOKEN.
+     */
     static String environmentForm(String name) {
         StringBuilder form = new StringBuilder(name.length());
         for (int i = 0; i < name.length(); i++) {

@@ -64,8 +64,8 @@ public class ProbeCredentials {
     /**
      * The probe's reason: a missing variable is named for this service, a refused reference with the rule it breaks
      * ({@code auth.api_key references ${GATEWAY_SERVICE_TOKEN}, which is refused: ...}); the shared messages of token
-     * failures
-     * ({@code OAuth2 token request to URL answered HTTP 401 (invalid_client)}) and unknown types are used as they are.
+     * failures ({@code OAuth2 token request to URL answered HTTP 401 (invalid_client)}) and unknown types are used as
+     * they are.
      * Anything else is left to {@link io.visca.gateway.health.probe.ProbeFailures}.
      */
     static Throwable failure(Throwable cause) {

@@ -135,8 +135,8 @@ class ProbeRequestsTests {
     void aMissingVariableFailsTheProbeNamingTheVariable() {
         ProviderJson.of("hm-missing-var", "openai-compatible").endpoint("e1", unsent.baseUrl())
                 .bearer("${HM_TEST_NOT_SET_KEY}").put();
-        String reason = "auth.api_key references ${HM_TEST_NOT_SET_KEY}, but environment variable HM_TEST_NOT_SET_KEY is "
-                + "not set for the health monitor";
+        String reason = "auth.api_key references ${HM_TEST_NOT_SET_KEY}, but environment variable HM_TEST_NOT_SET_KEY "
+                + "is not set for the health monitor";
         assertEquals(reason, MonitorApi.awaitStatus("hm-missing-var", "e1", "DOWN").lastReason());
         assertEquals(reason, HealthEvents.get().awaitStatus("hm-missing-var/e1", "DOWN").value().path("reason")
                 .asText());

@@ -26,9 +26,9 @@ import io.visca.gateway.contracts.provider.AuthConfig;
 /**
  * Test Connection's side of the shared upstream auth ({@link UpstreamAuthHeaders}): the headers that authenticate a
  * call to a provider, as a {@link Uni}, and {@code ${NAME}} references resolved by this service's
- * {@link SecretResolver} (secret files, the environment) at call time; a refused reference sends nothing. OAuth2 tokens are
- * fetched with {@link UpstreamWebClient} within the provider's {@link CallTimeouts}, and
- * fresh for every test: a cached token would hide client credentials that stopped working. The shared failures
+ * {@link SecretResolver} (secret files, the environment) at call time; a refused reference sends nothing. OAuth2
+ * tokens are fetched with {@link UpstreamWebClient} within the provider's {@link CallTimeouts}, and fresh for every
+ * test: a cached token would hide client credentials that stopped working. The shared failures
  * become {@link ProbeFailure}s ({@code missing_secret}, {@code forbidden_secret}, {@code auth}, {@code http_error},
  * ...).
  */

@@ -83,8 +83,8 @@ class SecretBindingTests {
                 .put("/api/providers/" + name).then().statusCode(400)
                 .body("error.violations[0].field", equalTo("auth.api_key"))
                 .body("error.violations[0].message", equalTo("'********' keeps the stored secret, which is bound to "
-                        + "where the provider's requests went, but endpoints[0].base_url https://collector.example.net/v1"
-                        + " is not one of the provider's stored endpoints: send the secret again (or a ${NAME} "
+                        + "where the provider's requests went, but endpoints[0].base_url "
+                        + "https://collector.example.net/v1 is not one of the provider's stored endpoints: send the secret again (or a ${NAME} "
                         + "reference) to use it there"));
         admin().get("/api/providers/" + name).then().statusCode(200)
                 .body("endpoints[0].base_url", equalTo("https://api.example.com/v1"));
