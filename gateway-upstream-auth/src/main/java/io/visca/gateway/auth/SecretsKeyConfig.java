@@ -3,9 +3,10 @@ package io.visca.gateway.auth;
 import java.util.Optional;
 
 /**
- * Where a service finds the key that encrypts literal provider secrets at rest, as each service's configuration
- * mapping reads it (a group {@code secrets} of the registry's, router's and health monitor's settings extends this).
- * {@link SecretKeys#load} checks it; an empty value counts as unset.
+ * Where a service finds the key that encrypts literal provider secrets at rest: the group {@code secrets} of the
+ * registry's, router's and health monitor's configuration mappings ({@code registry.secrets.key-file}, ...), each
+ * property read from the environment variable named below. {@link SecretKeys#load} checks it; an empty value counts as
+ * unset.
  */
 public interface SecretsKeyConfig {
 
