@@ -14,7 +14,8 @@ import io.visca.gateway.infra.test.RegistryAdminClient;
 import io.visca.gateway.infra.test.ServiceProcess;
 
 /**
- * The registry, the health monitor and the router as an operator runs them: packaged jars, each a process of its
+ * The registry, the health monitor and the router (and billing, {@link #withBilling}) as an operator runs them: packaged jars,
+ * each a process of its
  * own configured only by its environment, on a real Kafka broker and PostgreSQL ({@code gateway-infra}'s embedded
  * ones, or the environment's). Every service gets the same environment on top of its own settings (the way
  * {@code ./gateway.sh up} passes the operator's shell to all of them), so a test can put values there that a
@@ -28,6 +29,9 @@ final class GatewayStack implements AutoCloseable {
     final ServiceProcess registry;
     final ServiceProcess healthMonitor;
     final ServiceProcess router;
+    /** Null unless the stack was made {@link #withBilling with billing}. */
+    final ServiceProcess billing;
+    final Map<String, String> billingDb;
     final RegistryAdminClient admin;
 
     /**
@@ -36,6 +40,15 @@ final class GatewayStack implements AutoCloseable {
      * @param shared environment variables every service gets (secrets a provider may or may not reference)
      */
     GatewayStack(String adminToken, String serviceToken, Map<String, String> shared) {
+        this(adminToken, serviceToken, shared, false);
+    }
+
+    /** As {@link #GatewayStack(String, String, Map)}, with the billing service on its own database too. */
+    static GatewayStack withBilling(String adminToken, String serviceToken, Map<String, String> shared) {
+        return new GatewayStack(adminToken, serviceToken, shared, true);
+    }
+
+    private GatewayStack(String adminToken, String serviceToken, Map<String, String> shared, boolean withBilling) {
         this.adminToken = adminToken;
         this.serviceToken = serviceToken;
         CompletableFuture<String> kafka = CompletableFuture.supplyAsync(GatewayInfraResource::kafkaBootstrapServers);
@@ -62,10 +75,25 @@ final class GatewayStack implements AutoCloseable {
         routerEnv.put("ROUTER_USAGE_SPOOL_DIR",
                 Path.of("target", "usage-spool", UUID.randomUUID().toString()).toAbsolutePath().toString());
         router = new ServiceProcess("router", ServiceProcess.jar("router.jar"), routerEnv);
+        if (withBilling) {
+            billingDb = withDistinctPassword(GatewayInfraResource.database("billing"));
+            Map<String, String> billingEnv = new HashMap<>(common);
+            billingEnv.putAll(Map.of("DB_URL", billingDb.get("url"), "DB_USER", billingDb.get("user"), "DB_PASSWORD",
+                    billingDb.get("password")));
+            billing = new ServiceProcess("billing", ServiceProcess.jar("billing.jar"), billingEnv);
+        } else {
+            billingDb = null;
+            billing = null;
+        }
 
         registry.start();
         CompletableFuture.allOf(CompletableFuture.runAsync(healthMonitor::start),
-                CompletableFuture.runAsync(router::start)).join();
+                CompletableFuture.runAsync(router::start),
+                CompletableFuture.runAsync(() -> {
+                    if (billing != null) {
+                        billing.start();
+                    }
+                })).join();
         admin = new RegistryAdminClient(registry::url, adminToken);
     }
 
@@ -96,7 +124,11 @@ final class GatewayStack implements AutoCloseable {
     @Override
     public void close() {
         CompletableFuture.allOf(CompletableFuture.runAsync(router::stop),
-                CompletableFuture.runAsync(healthMonitor::stop)).join();
+                CompletableFuture.runAsync(healthMonitor::stop), CompletableFuture.runAsync(() -> {
+                    if (billing != null) {
+                        billing.stop();
+                    }
+                })).join();
         registry.stop();
     }
 }

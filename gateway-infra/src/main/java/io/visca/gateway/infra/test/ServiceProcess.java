@@ -22,8 +22,9 @@ import io.visca.gateway.infra.Ports;
  * exactly as it runs in production: configured only through environment variables, on a free port
  * ({@code QUARKUS_HTTP_PORT}) and a free management port ({@code QUARKUS_MANAGEMENT_PORT}: health, metrics, OpenAPI),
  * its output appended to {@code target/<name>-process.log}. {@link #start()} returns once the management port's
- * {@code /q/health/ready} answers 200. {@link #stop()} and {@link #restart()} serve outage tests (the ports and
- * environment stay); the process is stopped when the test JVM exits.
+ * {@code /q/health/ready} answers 200. {@link #stop()} (SIGTERM), {@link #kill()} (SIGKILL), {@link #restart()} and
+ * {@link #launch()} (no waiting) serve outage tests (the ports and environment stay); the process is stopped when the
+ * test JVM exits.
  *
  * <pre>{@code
  * ServiceProcess registry = new ServiceProcess("registry", ServiceProcess.jar("registry.jar"),
@@ -86,6 +87,13 @@ public final class ServiceProcess {
 
     /** Starts the process (unless it runs) and waits until it is ready. */
     public synchronized ServiceProcess start() {
+        launch();
+        awaitReady();
+        return this;
+    }
+
+    /** Starts the process (unless it runs) without waiting: a test can use it while it comes up. */
+    public synchronized ServiceProcess launch() {
         if (process != null && process.isAlive()) {
             return this;
         }
@@ -107,8 +115,20 @@ public final class ServiceProcess {
         } catch (IOException e) {
             throw new IllegalStateException("starting the " + name + " process failed", e);
         }
-        awaitReady();
         return this;
+    }
+
+    /** Kills the process with SIGKILL, as the OOM killer or a node failure would: no shutdown hook runs. */
+    public synchronized void kill() {
+        if (process == null) {
+            return;
+        }
+        try {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
     }
 
     /** Stops the process (SIGTERM, then SIGKILL after 20 s); {@link #start()} or {@link #restart()} bring it back. */
@@ -156,7 +176,15 @@ public final class ServiceProcess {
         return log;
     }
 
-    private void awaitReady() {
+    /** Waits until the launched process answers {@code /q/health/ready} with 200. */
+    public void awaitReady() {
+        Process process;
+        synchronized (this) {
+            process = this.process;
+        }
+        if (process == null) {
+            throw new IllegalStateException("the " + name + " process was not launched");
+        }
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         HttpRequest ready = HttpRequest.newBuilder(URI.create(managementUrl() + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(2)).build();

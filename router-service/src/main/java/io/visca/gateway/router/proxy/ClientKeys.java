@@ -26,8 +26,14 @@ public final class ClientKeys {
     private ClientKeys() {
     }
 
-    /** @throws GatewayError 401 when the key is missing or unknown */
+    /**
+     * @param table the snapshot's table the request is served from
+     * @throws GatewayError 503 before the first snapshot was loaded; 401 when the key is missing or unknown
+     */
     public static GatewayKey authenticate(HttpServerRequest request, RoutingTable table) {
+        if (!table.loaded()) {
+            throw GatewayError.starting();
+        }
         String header = request.getHeader("authorization");
         if (header == null || header.length() <= 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw GatewayError.unauthorized("You didn't provide an API key. Send your gateway API key in the "

@@ -48,6 +48,15 @@ public final class GatewayError extends RuntimeException {
         return new GatewayError(401, AUTHENTICATION, "invalid_api_key", null, message, 0, false);
     }
 
+    /**
+     * Before the router's first registry snapshot it cannot tell a valid key from an invalid one: a 503 the client
+     * retries, never a 401 that would make it give up a good key.
+     */
+    public static GatewayError starting() {
+        return new GatewayError(503, SERVER, "gateway_starting", null,
+                "The gateway is starting and has not loaded its configuration yet. Retry in a moment.", 1, true);
+    }
+
     public static GatewayError tooLarge(long limit) {
         return new GatewayError(413, INVALID_REQUEST, "request_too_large", null,
                 "The request body is larger than this gateway accepts (" + limit + " bytes).", 0, false);

@@ -7,6 +7,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerRequest;
@@ -23,13 +24,14 @@ import io.visca.gateway.router.adapter.UpstreamResponse;
 import io.visca.gateway.router.routing.RequestRouting;
 import io.visca.gateway.router.routing.RoutingPlan;
 import io.visca.gateway.router.routing.RoutingTable;
+import io.visca.gateway.router.usage.EventIds;
 import io.visca.gateway.router.usage.FinishedRequest;
 import io.visca.gateway.router.usage.Pricing;
 
 /**
  * One /v1 request from arrival to its last byte: authenticate, read and parse the body once, resolve the model, call
- * the upstream through its adapter, and answer (JSON or a piped SSE stream with back-pressure), then record what it
- * cost. Runs on the request's event loop and never blocks it.
+ * the upstream through its adapter, and answer (JSON or a piped SSE stream with back-pressure), recording what it
+ * cost before the answer's last bytes. Runs on the request's event loop and never blocks it.
  */
 final class ProxyExchange {
 
@@ -150,8 +152,7 @@ final class ProxyExchange {
             }
             overheadNanos = overheadNanos();
             response.putHeader(Headers.OVERHEAD, Headers.millis(overheadNanos));
-            response.end(out);
-            finish(FinishedRequest.SUCCESS, 200, null, cost);
+            finish(FinishedRequest.SUCCESS, 200, null, cost).onComplete(recorded -> end(out));
         });
     }
 
@@ -171,7 +172,7 @@ final class ProxyExchange {
         HttpClientResponse live = upstream.live();
         live.handler(chunk -> {
             Buffer out = mapper.data(chunk);
-            if (out.length() > 0 && !response.closed()) {
+            if (out.length() > 0 && !finished && !response.closed()) {
                 response.write(out);
                 if (response.writeQueueFull()) {
                     live.pause();
@@ -198,14 +199,21 @@ final class ProxyExchange {
         } else {
             error = call.streamFailure(); // its error event is already in the stream
         }
-        if (!response.closed()) {
-            response.end(out);
-        }
         Pricing.Cost cost = Pricing.of(call.model(), call.usage());
+        Future<Void> recorded;
         if (error == null) {
-            finish(FinishedRequest.SUCCESS, 200, null, cost);
+            recorded = finish(FinishedRequest.SUCCESS, 200, null, cost);
         } else {
-            finish(error.status() == 499 ? FinishedRequest.CLIENT_CLOSED : FinishedRequest.ERROR, 200, error, cost);
+            recorded = finish(error.status() == 499 ? FinishedRequest.CLIENT_CLOSED : FinishedRequest.ERROR, 200,
+                    error, cost);
+        }
+        recorded.onComplete(written -> end(out));
+    }
+
+    /** The answer's last bytes, once its usage event is in the spool. */
+    private void end(Buffer out) {
+        if (!response.ended() && !response.closed()) {
+            response.end(out);
         }
     }
 
@@ -241,19 +249,18 @@ final class ProxyExchange {
         if (finished) {
             return;
         }
-        if (response.headWritten()) {
-            if (!response.ended() && !response.closed()) {
-                response.end(OpenAiErrors.sseEvent(error));
-            }
-        } else if (!response.closed()) {
-            if (call != null) {
-                servedHeaders();
-            }
-            OpenAiErrors.send(response, error);
-        }
         Pricing.Cost cost = call == null ? null : Pricing.of(call.model(), call.usage());
         finish(error.status() == 499 ? FinishedRequest.CLIENT_CLOSED : FinishedRequest.ERROR, error.status(), error,
-                cost);
+                cost).onComplete(recorded -> {
+                    if (response.headWritten()) {
+                        end(OpenAiErrors.sseEvent(error));
+                    } else if (!response.closed()) {
+                        if (call != null) {
+                            servedHeaders();
+                        }
+                        OpenAiErrors.send(response, error);
+                    }
+                });
     }
 
     private void internalError(RuntimeException e) {
@@ -262,9 +269,13 @@ final class ProxyExchange {
                 "The gateway failed to process this request (request id " + requestId + ").", 0, false));
     }
 
-    private void finish(String status, int httpStatus, GatewayError error, Pricing.Cost cost) {
+    /**
+     * Records the request's usage; @return completes when its event is in the spool file, and only then may the
+     * answer's last bytes go out (a client never holds an answer billing could lose to a killed router).
+     */
+    private Future<Void> finish(String status, int httpStatus, GatewayError error, Pricing.Cost cost) {
         if (finished) {
-            return;
+            return Future.succeededFuture();
         }
         finished = true;
         if (attempts != null) {
@@ -272,19 +283,20 @@ final class ProxyExchange {
         }
         long end = System.nanoTime();
         boolean called = call != null;
-        services.usage().record(new FinishedRequest(requestId, Instant.now(), key == null ? null : key.id(),
-                operation.name().toLowerCase(java.util.Locale.ROOT), requestedModel,
-                called ? call.provider().name() : null, called ? call.endpoint().id() : null,
-                called ? call.model().id() : null, called ? call.model().upstreamId() : null,
-                called ? call.stream() : streamRequested, status,
-                httpStatus, error == null ? null : error.type(), error == null ? null : error.code(),
-                called ? Math.max(0, call.usage().promptTokens) : 0,
-                called ? Math.max(0, call.usage().completionTokens) : 0, called ? call.usage().cachedTokens : 0,
-                called && call.usage().estimated, cost, called ? call.usage().reportedCost : null, strategy,
-                attempts == null ? List.of() : List.copyOf(attempts.log()),
-                (end - startNanos) / 1e6,
-                called && call.firstTokenNanos() > 0 ? (call.firstTokenNanos() - startNanos) / 1e6 : null,
-                overheadNanos >= 0 && call.upstreamNanos() > 0 ? (upstreamEndNanos - call.upstreamNanos()) / 1e6 : null,
-                overheadNanos >= 0 ? overheadNanos / 1e6 : null));
+        return services.usage()
+                .record(new FinishedRequest(EventIds.next(), requestId, Instant.now(), key == null ? null : key.id(),
+                        operation.name().toLowerCase(java.util.Locale.ROOT), requestedModel,
+                        called ? call.provider().name() : null, called ? call.endpoint().id() : null,
+                        called ? call.model().id() : null, called ? call.model().upstreamId() : null,
+                        called ? call.stream() : streamRequested, status,
+                        httpStatus, error == null ? null : error.type(), error == null ? null : error.code(),
+                        called ? Math.max(0, call.usage().promptTokens) : 0,
+                        called ? Math.max(0, call.usage().completionTokens) : 0, called ? call.usage().cachedTokens : 0,
+                        called && call.usage().estimated, cost, called ? call.usage().reportedCost : null, strategy,
+                        attempts == null ? List.of() : List.copyOf(attempts.log()),
+                        (end - startNanos) / 1e6,
+                        called && call.firstTokenNanos() > 0 ? (call.firstTokenNanos() - startNanos) / 1e6 : null,
+                        overheadNanos >= 0 && call.upstreamNanos() > 0 ? (upstreamEndNanos - call.upstreamNanos()) / 1e6 : null,
+                        overheadNanos >= 0 ? overheadNanos / 1e6 : null));
     }
 }

@@ -29,6 +29,7 @@ public final class RoutingTable {
 
     private static final Logger LOG = Logger.getLogger(RoutingTable.class);
 
+    /** What the router serves from before its first snapshot. */
     public static final RoutingTable EMPTY = new RoutingTable(-1, Map.of(), Map.of(), Map.of(), List.of(), Map.of(),
             RoutingPolicies.NONE, List.of());
 
@@ -127,6 +128,11 @@ public final class RoutingTable {
             LOG.warnf("provider '%s' cannot be served: %s", provider.name(), e.getMessage());
             return null;
         }
+    }
+
+    /** False for {@link #EMPTY}, the table before the first registry snapshot: no key can be checked against it. */
+    public boolean loaded() {
+        return this != EMPTY;
     }
 
     public long revision() {

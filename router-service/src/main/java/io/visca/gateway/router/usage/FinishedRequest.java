@@ -11,6 +11,8 @@ import io.visca.gateway.contracts.event.UsageRecorded;
  * served it, the tokens, the cost and the timings. {@link UsageEmitter} publishes it as {@code usage-recorded} and
  * turns it into metrics, off the event loop.
  *
+ * @param eventId the usage event's id, made by the router ({@link EventIds}): unique per request, billing's key
+ * @param requestId the client's {@code x-request-id} (or one the router made up): a correlation id, not unique
  * @param status {@code success}, {@code error} or {@code client_closed}
  * @param provider null when the request failed before a provider was chosen (bad input, unknown model); for an error
  *        after upstream attempts, the provider of the last attempt (so are {@code endpoint} and {@code servedModel})
@@ -25,6 +27,7 @@ import io.visca.gateway.contracts.event.UsageRecorded;
  *        upstream's part (for streams, up to the upstream's response head); null when no upstream answered
  */
 public record FinishedRequest(
+        String eventId,
         String requestId,
         Instant occurredAt,
         String apiKeyId,

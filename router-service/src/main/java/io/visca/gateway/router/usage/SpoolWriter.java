@@ -8,7 +8,8 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * The appending side of a {@link UsageSpool}, used by one thread: frames go into a buffer, the buffer into the active
- * segment, and {@link #flush()} fsyncs it and only then shows the new end to the reader. A segment that reached
+ * segment ({@link #push()}, or when it is full), and {@link #flush()} fsyncs it and only then shows the new end to the
+ * reader. A segment that reached
  * {@code segmentBytes} is closed and a new one started (also at every start, so a recovered segment never grows).
  * A failed write forgets what was appended since the last good flush and truncates the segment back to it.
  */
@@ -77,6 +78,21 @@ final class SpoolWriter {
         durable = end;
         active.end = end;
         spool.durable(end);
+    }
+
+    /**
+     * Writes what is buffered to the segment file without an fsync: from then on it survives the process being
+     * killed (the bytes are the OS's), not yet a crash of the machine. Recovery keeps every whole, checksummed frame.
+     */
+    void push() throws UsageSpool.WriteFailed {
+        if (buffer.position() == 0) {
+            return;
+        }
+        try {
+            writeOut();
+        } catch (IOException e) {
+            throw new UsageSpool.WriteFailed(rollback(), e);
+        }
     }
 
     private void writeOut() throws IOException {

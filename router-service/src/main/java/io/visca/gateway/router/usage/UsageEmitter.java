@@ -1,6 +1,8 @@
 package io.visca.gateway.router.usage;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,19 +22,27 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.visca.gateway.contracts.event.Topics;
 
 /**
- * Publishes every {@link FinishedRequest} as {@code usage-recorded} and turns it into metrics, without the request
- * ever waiting: the event loop only puts the request on a lock-free queue ({@link #on}). The usage thread takes
- * them from there, records their metrics, writes each as the event's JSON into the {@link UsageSpool} and fsyncs
- * every {@code router.usage.spool.fsync-interval}; the {@link UsageSender} thread sends the spool to Kafka in order.
- * While Kafka is away the events stay on disk (bounded), also across a restart.
+ * Publishes every {@link FinishedRequest} as {@code usage-recorded} and turns it into metrics, without an event loop
+ * ever blocking: the event loop only puts the request on a lock-free queue ({@link #submit}) and wakes the usage
+ * thread. That thread takes them from there in batches, records their metrics, writes each as the event's JSON into
+ * the {@link UsageSpool}, writes the batch to the spool file and only then lets the requests send their last bytes;
+ * it fsyncs every {@code router.usage.spool.fsync-interval}. So a request the client saw answered is in the spool
+ * file even when the router is killed the next instant; only a crash of the machine can lose up to the fsync
+ * interval. The {@link UsageSender} thread sends the spool to Kafka in order; while Kafka is away the events stay on
+ * disk (bounded), also across a restart.
  */
 @Singleton
 public class UsageEmitter {
 
     private static final Logger LOG = Logger.getLogger(UsageEmitter.class);
+    private static final int BATCH = 1024;
 
     private final UsageConfig config;
     private final ObjectMapper json;
@@ -40,14 +50,16 @@ public class UsageEmitter {
     private final Map<String, Object> kafka;
     private final UsageMetrics metrics;
     private final UsageDrops drops;
-    private final ConcurrentLinkedQueue<FinishedRequest> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final int capacity;
+    private final boolean writeBeforeAnswer;
     private volatile UsageSpool spool;
     private volatile UsageSender sender;
-    private Thread writer;
+    private volatile Thread writer;
     private Thread sending;
     private volatile boolean stopping;
+    private volatile boolean idle;
     private boolean metricsFailed;
 
     UsageEmitter(UsageConfig config, ObjectMapper json, MeterRegistry registry,
@@ -60,6 +72,7 @@ public class UsageEmitter {
         this.metrics = new UsageMetrics(registry);
         this.drops = new UsageDrops(registry);
         this.capacity = config.queueCapacity();
+        this.writeBeforeAnswer = config.spool().writeBeforeAnswer();
     }
 
     /** Opens the spool (a directory that cannot be used stops the start) and starts the two threads. */
@@ -92,32 +105,66 @@ public class UsageEmitter {
                 Topics.USAGE_RECORDED);
     }
 
-    /** On the request's event loop: hands the request over, never blocks; drops it when the queue is full. */
-    void on(@Observes FinishedRequest request) {
+    /**
+     * On the request's event loop: hands the request over and never blocks. The future completes on the same event
+     * loop once the request's event is in the spool file (the OS's page cache: it survives the router process being
+     * killed), or at once when {@code router.usage.spool.write-before-answer} is off; also when the event is dropped
+     * (a full queue or spool, a disk error: counted and logged), so an answer never waits for more than the write.
+     */
+    Future<Void> submit(FinishedRequest request) {
         if (queued.incrementAndGet() > capacity) {
             queued.decrementAndGet();
             drops.dropped(UsageDrops.Reason.QUEUE_FULL, request.requestId(), 1);
-            return;
+            return Future.succeededFuture();
         }
-        queue.offer(request);
+        Thread usageThread = writer;
+        if (!writeBeforeAnswer || usageThread == null || stopping) {
+            queue.offer(new Pending(request, null, null));
+            return Future.succeededFuture();
+        }
+        Promise<Void> written = Promise.promise();
+        queue.offer(new Pending(request, Vertx.currentContext(), written));
+        if (idle) {
+            LockSupport.unpark(usageThread);
+        }
+        return written.future();
     }
 
-    /** The usage thread: metrics, JSON, spool, and an fsync per interval. */
+    /** A request on its way to the spool, and whom to tell once its event is in the spool file. */
+    private record Pending(FinishedRequest request, Context context, Promise<Void> written) {
+
+        void done() {
+            if (written == null) {
+                return;
+            }
+            if (context == null) {
+                written.complete();
+            } else {
+                context.runOnContext(v -> written.complete());
+            }
+        }
+    }
+
+    /**
+     * The usage thread: metrics, JSON and the spool; each batch is written to the spool file before the requests in
+     * it are told, and the file is fsynced every interval.
+     */
     private void write() {
         long interval = config.spool().fsyncInterval().toNanos();
         long flushedAt = System.nanoTime();
+        List<Pending> batch = new ArrayList<>(BATCH);
         while (true) {
             boolean stop = stopping; // read before draining: what was queued before the stop is still written
-            int handled = 0;
-            FinishedRequest request;
-            while ((request = queue.poll()) != null) {
+            Pending pending;
+            while ((pending = queue.poll()) != null) {
                 queued.decrementAndGet();
-                handle(request);
-                if (++handled % 1024 == 0 && System.nanoTime() - flushedAt >= interval) {
-                    flush();
-                    flushedAt = System.nanoTime();
+                handle(pending.request());
+                batch.add(pending);
+                if (batch.size() == BATCH) {
+                    release(batch);
                 }
             }
+            release(batch);
             long now = System.nanoTime();
             if (spool.dirty() && (stop || now - flushedAt >= interval)) {
                 flush();
@@ -127,8 +174,27 @@ public class UsageEmitter {
                 return;
             }
             drops.report();
-            LockSupport.parkNanos(this, spool.dirty() ? Math.max(0, interval - (now - flushedAt)) : interval);
+            long wait = spool.dirty() ? Math.max(0, interval - (now - flushedAt)) : interval;
+            idle = true;
+            if (queue.isEmpty()) {
+                LockSupport.parkNanos(this, wait);
+            }
+            idle = false;
         }
+    }
+
+    /** Writes the batch's events to the spool file (not yet fsynced) and tells their requests. */
+    private void release(List<Pending> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            spool.writeOut();
+        } catch (UsageSpool.WriteFailed e) {
+            diskError(e, null, e.lost);
+        }
+        batch.forEach(Pending::done);
+        batch.clear();
     }
 
     private void handle(FinishedRequest request) {

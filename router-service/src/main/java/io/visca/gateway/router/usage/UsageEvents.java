@@ -10,7 +10,7 @@ final class UsageEvents {
 
     static UsageRecorded of(FinishedRequest r) {
         Pricing.Cost cost = r.cost();
-        return new UsageRecorded(UsageRecorded.SCHEMA_VERSION, r.requestId(), r.occurredAt(), r.requestId(),
+        return new UsageRecorded(UsageRecorded.SCHEMA_VERSION, r.eventId(), r.occurredAt(), r.requestId(),
                 r.apiKeyId(), r.requestedModel(), r.servedModel(), r.provider(), r.endpoint(), r.strategy(),
                 r.attempts(), r.status(), r.httpStatus(), r.errorType(), r.stream(), r.promptTokens(),
                 r.completionTokens(), r.cachedTokens(), r.tokensEstimated(), cost == null ? null : cost.input(),

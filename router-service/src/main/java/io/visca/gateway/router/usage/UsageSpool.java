@@ -24,8 +24,9 @@ import io.visca.gateway.router.usage.SpoolRecords.Entry;
 /**
  * A bounded, durable, ordered log of events on local disk, between the router and Kafka: one thread appends, one
  * reads in order and commits what Kafka acknowledged. Events are framed with a checksum ({@link SpoolRecords}) in
- * segment files named by the spool position they start at; the writer buffers them and makes them durable with one
- * fsync per {@link #flush()}, and only then may the reader see them. The reader's committed position (the checkpoint)
+ * segment files named by the spool position they start at; the writer buffers them, writes them to the file
+ * ({@link #writeOut()}: they survive the process from then on) and makes them durable with one fsync per
+ * {@link #flush()}, and only then may the reader see them. The reader's committed position (the checkpoint)
  * is kept in a file of its own, replaced atomically; segments wholly below it are deleted. On {@link #open} a torn
  * last frame (a crash in the middle of a write) is cut off, reading resumes at the checkpoint and writing starts a
  * new segment. Delivery is at least once: what was sent after the last persisted checkpoint is sent again.
@@ -169,6 +170,14 @@ public final class UsageSpool implements Closeable {
     /** Whether events were appended since the last flush. */
     public boolean dirty() {
         return writer.dirty();
+    }
+
+    /**
+     * Writes what is buffered to the segment file, not fsynced: it survives the process being killed from then on (a
+     * restart's recovery keeps it), not a crash of the machine.
+     */
+    public void writeOut() throws WriteFailed {
+        writer.push();
     }
 
     /** Writes what is buffered and fsyncs it; the reader may then see it. */

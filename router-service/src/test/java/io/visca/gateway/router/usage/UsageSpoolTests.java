@@ -77,6 +77,23 @@ class UsageSpoolTests {
     }
 
     @Test
+    void eventsWrittenOutButNeverFsyncedSurviveTheProcess() throws IOException {
+        UsageSpool spool = UsageSpool.open(dir, MAX, SEGMENT);
+        append(spool, 0, 3);
+        spool.flush();
+        append(spool, 3, 7);
+        spool.writeOut(); // in the OS's hands: what a request's answer waits for
+        assertTrue(spool.read(spool.checkpoint(), 100).entries().size() == 3, "the reader still sees only fsynced");
+        append(spool, 7, 9); // buffered in the process only
+        spool.abandon(); // the process is killed
+
+        try (UsageSpool reopened = UsageSpool.open(dir, MAX, SEGMENT)) {
+            assertEquals(keys(0, 7), keys(reopened.read(reopened.checkpoint(), 100).entries()));
+            assertEquals(7, reopened.pendingEvents());
+        }
+    }
+
+    @Test
     void aTornLastEventIsDroppedAndTheSpoolGoesOnAfterIt() throws IOException {
         try (UsageSpool spool = UsageSpool.open(dir, MAX, SEGMENT)) {
             append(spool, 0, 5);

@@ -1,0 +1,246 @@
+package io.visca.gateway.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import io.visca.gateway.fakes.FakeOpenAiServer;
+
+/**
+ * Issue 14's promise about money, tried the way it fails in production: the router process is killed (SIGKILL)
+ * under a steady load of chats and started again, and billing's ledger must hold every request the clients saw
+ * answered exactly once, at exactly the price × tokens the clients reckon; while the restarted router loads, no
+ * valid key is told it is invalid. Billing keys its ledger on the router's event id, so requests that share a client
+ * {@code x-request-id} are billed each.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class UsageThroughRouterKillTests {
+
+    private static final BigDecimal INPUT_PER_1K = new BigDecimal("0.0015");
+    private static final BigDecimal OUTPUT_PER_1K = new BigDecimal("0.002");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static FakeOpenAiServer upstream;
+    private static GatewayStack stack;
+    private static String clientKey;
+
+    @BeforeAll
+    static void startGateway() {
+        upstream = FakeOpenAiServer.start().models("m-billed");
+        stack = GatewayStack.withBilling("admin-" + UUID.randomUUID(), "service-" + UUID.randomUUID(),
+                Map.of("API_KEY", "sk-" + UUID.randomUUID()));
+        stack.admin.putProvider("""
+                {"name": "billed", "type": "openai-compatible", "base_url": "%s", "api_key": "${API_KEY}",
+                 "models": [{"id": "m-billed", "context_window": 8192,
+                             "cost_per_1k_input": %s, "cost_per_1k_output": %s}],
+                 "enabled": true}
+                """.formatted(upstream.baseUrl(), INPUT_PER_1K, OUTPUT_PER_1K));
+        clientKey = stack.admin.createKey("usage-through-kill")[1];
+        awaitServed();
+    }
+
+    @AfterAll
+    static void stopGateway() {
+        if (stack != null) {
+            stack.close();
+        }
+        if (upstream != null) {
+            upstream.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void everyAnsweredRequestIsBilledOnceAtItsPriceThroughARouterKill() throws Exception {
+        String run = "kill-" + UUID.randomUUID().toString().substring(0, 8);
+        SteadyLoad load = new SteadyLoad(stack.router.url(), clientKey, run, UsageThroughRouterKillTests::chat,
+                INPUT_PER_1K, OUTPUT_PER_1K);
+        try (load) {
+            load.start(8, Duration.ofMillis(80)); // ~100 requests a second
+            Thread.sleep(6_000);
+            stack.router.kill();
+            stack.router.launch(); // the clients go on while it comes up
+            stack.router.awaitReady();
+            Thread.sleep(6_000);
+        }
+        assertTrue(load.answered.size() > 200, "the load ran: " + load);
+        assertEquals(0, load.status(401), "a valid key was refused while the router loaded: " + load
+                + " " + load.sampleBodies.get(401));
+        Set<Integer> expected = new HashSet<>(List.of(503));
+        assertTrue(expected.containsAll(load.statuses.keySet()), "only 503 (starting) besides 200: " + load + " "
+                + load.sampleBodies);
+
+        Map<String, Row> ledger = awaitLedger(run, load.answered.keySet());
+        List<String> missing = new ArrayList<>();
+        BigDecimal billed = BigDecimal.ZERO;
+        for (var answered : load.answered.entrySet()) {
+            Row row = ledger.get(answered.getKey());
+            if (row == null || !row.status.equals("success")) {
+                missing.add(answered.getKey() + "=" + row);
+                continue;
+            }
+            assertEquals(1, row.count, "billed once: " + answered.getKey());
+            assertEquals(0, answered.getValue().compareTo(row.cost),
+                    answered.getKey() + " costs " + answered.getValue() + " by the client's reckoning, billed " + row.cost);
+            billed = billed.add(row.cost);
+        }
+        assertEquals(List.of(), missing, "answered requests missing from the ledger (" + load + ")");
+        assertEquals(0, load.answeredCost().compareTo(billed), load.answeredCost() + " vs " + billed);
+        // a success row the client did not see answered can only be a request the kill cut after its upstream
+        // answered (the upstream did the work; its provider bills it too)
+        for (var row : ledger.entrySet()) {
+            if (row.getValue().status.equals("success") && !load.answered.containsKey(row.getKey())) {
+                assertTrue(load.failed.contains(row.getKey()), "billed but neither answered nor cut: " + row);
+            }
+        }
+        long extra = ledger.entrySet().stream().filter(
+                r -> r.getValue().status.equals("success") && !load.answered.containsKey(r.getKey())).count();
+        System.out.printf("router kill: %s; ledger: %d success rows for the %d answered (+%d cut by the kill), "
+                + "billed %s = the clients' %s%n", load,
+                ledger.values().stream().filter(r -> r.status.equals(
+                        "success")).count() - extra,
+                load.answered.size(), extra, billed, load.answeredCost());
+    }
+
+    @Test
+    @Order(2)
+    void requestsSharingAClientRequestIdAreEachBilled() throws Exception {
+        String shared = "shared-" + UUID.randomUUID();
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> answer = send(HttpRequest.newBuilder(URI.create(stack.router.url()
+                    + "/v1/chat/completions")).header("Authorization", "Bearer " + clientKey)
+                    .header("Content-Type", "application/json").header("x-request-id", shared)
+                    .POST(HttpRequest.BodyPublishers.ofString(chat(i))));
+            assertEquals(200, answer.statusCode(), answer.body());
+            assertEquals(shared, answer.headers().firstValue("x-request-id").orElse(null), "echoed to the client");
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        int rows;
+        do {
+            rows = ledgerRows(shared);
+        } while (rows < 5 && System.nanoTime() < deadline && pause(200));
+        assertEquals(5, rows, "five requests, five ledger rows with correlation id " + shared);
+    }
+
+    private static String chat(int n) {
+        boolean stream = n % 3 == 0;
+        return """
+                {"model": "m-billed", "messages": [{"role": "user", "content": "Question number %d, please"}]%s}
+                """.formatted(n, stream ? ", \"stream\": true, \"stream_options\": {\"include_usage\": true}" : "");
+    }
+
+    /** One request id's rows in the ledger: how many, the last status and the cost. */
+    private record Row(int count, String status, BigDecimal cost) {
+    }
+
+    /** The ledger's rows of the run, once every answered request is there (billing consumes asynchronously). */
+    private static Map<String, Row> awaitLedger(String run, Set<String> answered) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        Map<String, Row> rows;
+        do {
+            rows = ledger(run);
+            if (rows.keySet().containsAll(answered)) {
+                Thread.sleep(2_000); // anything still on its way (a duplicate would be) arrives
+                return ledger(run);
+            }
+            Thread.sleep(500);
+        } while (System.nanoTime() < deadline);
+        return rows;
+    }
+
+    private static Map<String, Row> ledger(String run) throws SQLException {
+        Map<String, Row> rows = new HashMap<>();
+        try (Connection db = billingDb();
+                PreparedStatement query = db.prepareStatement(
+                        "select request_id, status, total_cost from usage_record where request_id like ?")) {
+            query.setString(1, run + "-%");
+            try (ResultSet result = query.executeQuery()) {
+                while (result.next()) {
+                    Row before = rows.get(result.getString(1));
+                    BigDecimal cost = result.getBigDecimal(3);
+                    rows.put(result.getString(1), new Row(before == null ? 1 : before.count + 1, result.getString(2),
+                            cost == null ? BigDecimal.ZERO : cost));
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static int ledgerRows(String requestId) throws SQLException {
+        try (Connection db = billingDb();
+                PreparedStatement query = db.prepareStatement("select count(*) from usage_record where request_id = ?")) {
+            query.setString(1, requestId);
+            try (ResultSet result = query.executeQuery()) {
+                result.next();
+                return result.getInt(1);
+            }
+        }
+    }
+
+    private static Connection billingDb() throws SQLException {
+        Map<String, String> db = stack.billingDb;
+        return DriverManager.getConnection("jdbc:" + db.get("url"), db.get("user"), db.get("password"));
+    }
+
+    private static void awaitServed() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        HttpResponse<String> last;
+        do {
+            last = send(HttpRequest.newBuilder(URI.create(stack.router.url() + "/v1/chat/completions"))
+                    .header("Authorization", "Bearer " + clientKey).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(chat(1))));
+            if (last.statusCode() == 200) {
+                return;
+            }
+        } while (System.nanoTime() < deadline && pause(250));
+        throw new AssertionError("the router never served m-billed: " + last.statusCode() + " " + last.body());
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean pause(long millis) {
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
