@@ -215,7 +215,7 @@ public class UsageEmitter {
             return;
         }
         try {
-            if (!spool.append(request.requestId(), value)) {
+            if (!spool.append(request.eventId(), value)) {
                 drops.dropped(UsageDrops.Reason.SPOOL_FULL, request.requestId(), 1);
             }
         } catch (UsageSpool.WriteFailed e) {

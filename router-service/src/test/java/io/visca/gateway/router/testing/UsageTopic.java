@@ -50,22 +50,25 @@ public final class UsageTopic implements AutoCloseable {
         consumer = new KafkaConsumer<>(config);
     }
 
-    /** The value of the first event keyed {@code key}, waiting up to {@code within} for it. */
-    public JsonNode await(String key, Duration within) {
+    /**
+     * The value of the first event of request {@code requestId} (its {@code request_id}; the record's key is the
+     * event id), waiting up to {@code within} for it.
+     */
+    public JsonNode await(String requestId, Duration within) {
         long deadline = System.nanoTime() + within.toNanos();
         while (true) {
-            List<ConsumerRecord<String, String>> found = records(key);
+            List<ConsumerRecord<String, String>> found = records(requestId);
             if (!found.isEmpty()) {
                 return read(found.get(0).value());
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("no " + topic + " event keyed " + key + " within " + within);
+                throw new AssertionError("no " + topic + " event of request " + requestId + " within " + within);
             }
             poll(Duration.ofMillis(200));
         }
     }
 
-    /** Waits until every key was seen. */
+    /** Waits until every key (the records' keys) was seen. */
     public void awaitAll(List<String> keys, Duration within) {
         long deadline = System.nanoTime() + within.toNanos();
         while (!keys().containsAll(keys)) {
@@ -87,9 +90,38 @@ public final class UsageTopic implements AutoCloseable {
         }
     }
 
-    /** The records seen so far with this key. */
-    public List<ConsumerRecord<String, String>> records(String key) {
-        return seen.stream().filter(r -> key.equals(r.key())).toList();
+    /** Waits until an event of every one of these requests was seen. */
+    public void awaitRequests(List<String> requestIds, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!requestIds().containsAll(requestIds)) {
+            if (System.nanoTime() > deadline) {
+                List<String> missing = new ArrayList<>(requestIds);
+                missing.removeAll(requestIds());
+                throw new AssertionError(missing.size() + " of " + requestIds.size() + " requests' events missing "
+                        + "from " + topic + " after " + within + ": " + missing);
+            }
+            poll(Duration.ofMillis(200));
+        }
+    }
+
+    /** The records seen so far of request {@code requestId} (by the event's {@code request_id}). */
+    public List<ConsumerRecord<String, String>> records(String requestId) {
+        return seen.stream().filter(r -> requestId.equals(requestId(r))).toList();
+    }
+
+    /** The request id of every event seen so far, in order. */
+    public List<String> requestIds() {
+        return seen.stream().map(UsageTopic::requestId).toList();
+    }
+
+    /** The event's {@code request_id}; null when the value is no usage event. */
+    public static String requestId(ConsumerRecord<String, String> record) {
+        try {
+            JsonNode id = JSON.readTree(record.value()).get("request_id");
+            return id == null ? null : id.asText();
+        } catch (JsonProcessingException e) {
+            return null;
+        }
     }
 
     /** The keys of every record seen so far, in order. */

@@ -44,6 +44,7 @@ import io.visca.gateway.router.testing.Chats;
 import io.visca.gateway.router.testing.FinishedRequests;
 import io.visca.gateway.router.testing.RegistryAdmin;
 import io.visca.gateway.router.testing.RouterApi;
+import io.visca.gateway.router.testing.UsageTopic;
 
 /**
  * Usage end to end over the real parts: requests through the router (two provider types, streaming and not, some
@@ -242,9 +243,9 @@ class BillingEndToEndTests {
             java.util.Set<String> seen = new java.util.HashSet<>();
             while (seen.size() < wanted.size() && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (wanted.contains(record.key())) {
+                    if (wanted.contains(UsageTopic.requestId(record))) {
                         ours.add(record);
-                        seen.add(record.key());
+                        seen.add(UsageTopic.requestId(record));
                     }
                 }
             }

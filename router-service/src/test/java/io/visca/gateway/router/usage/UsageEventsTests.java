@@ -2,6 +2,7 @@ package io.visca.gateway.router.usage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -85,8 +86,10 @@ class UsageEventsTests {
         JsonNode event = topic.await(id, WITHIN);
         assertEquals(contractFields(), fields(event), "every field of UsageRecorded, by its wire name");
         assertEquals(UsageRecorded.SCHEMA_VERSION, event.get("schema_version").asInt());
-        assertEquals(id, event.get("event_id").asText());
-        assertEquals(id, event.get("request_id").asText());
+        assertEquals(record.eventId(), event.get("event_id").asText(), "the router's own id");
+        assertNotEquals(id, event.get("event_id").asText(), "never the client's x-request-id");
+        assertEquals(id, event.get("request_id").asText(), "the client's x-request-id, as the correlation id");
+        assertEquals(record.eventId(), topic.records(id).get(0).key(), "keyed by the event id");
         assertEquals(record.occurredAt(), Instant.parse(event.get("occurred_at").asText()));
         assertEquals(record.apiKeyId(), event.get("api_key_id").asText());
         assertEquals("usage-chat", event.get("requested_model").asText());
