@@ -39,7 +39,7 @@ public class IngestMetrics {
         ingested = Counter.builder("billing.events.ingested").description("usage events stored in the ledger")
                 .register(registry);
         duplicates = Counter.builder("billing.events.duplicate")
-                .description("usage events skipped because their request id was already stored (or twice in a batch)")
+                .description("usage events skipped because their event id was already stored (or twice in a batch)")
                 .register(registry);
         malformed = Counter.builder("billing.events.malformed")
                 .description("usage events skipped because they could not be read or stored").register(registry);

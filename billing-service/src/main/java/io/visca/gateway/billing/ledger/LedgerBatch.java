@@ -13,23 +13,24 @@ import io.visca.gateway.contracts.event.UsageRecorded;
  *
  * @param attemptLogs each event's {@code attempt_log} as JSON text
  */
-record LedgerBatch(String[] requestId, Long[] occurredAt, String[] apiKeyId, String[] requestedModel,
-        String[] servedModel, String[] provider, String[] endpoint, String[] strategy, String[] operation,
-        String[] upstreamModel, String[] status, Integer[] httpStatus, String[] errorType, String[] errorCode,
-        Boolean[] stream, Integer[] attempts, Long[] promptTokens, Long[] completionTokens, Long[] cachedTokens,
-        Boolean[] tokensEstimated, String[] inputCost, String[] outputCost, String[] totalCost,
+record LedgerBatch(String[] eventId, String[] requestId, Long[] occurredAt, String[] apiKeyId,
+        String[] requestedModel, String[] servedModel, String[] provider, String[] endpoint, String[] strategy,
+        String[] operation, String[] upstreamModel, String[] status, Integer[] httpStatus, String[] errorType,
+        String[] errorCode, Boolean[] stream, Integer[] attempts, Long[] promptTokens, Long[] completionTokens,
+        Long[] cachedTokens, Boolean[] tokensEstimated, String[] inputCost, String[] outputCost, String[] totalCost,
         String[] reportedCost, Long[] latencyMs, Long[] timeToFirstTokenMs, String[] attemptLogs,
         Integer[] schemaVersion) {
 
     static LedgerBatch of(List<UsageRecorded> events, List<String> attemptLogs) {
         int n = events.size();
-        LedgerBatch b = new LedgerBatch(new String[n], new Long[n], new String[n], new String[n], new String[n],
+        LedgerBatch b = new LedgerBatch(new String[n], new String[n], new Long[n], new String[n], new String[n],
                 new String[n], new String[n], new String[n], new String[n], new String[n], new String[n],
-                new Integer[n], new String[n], new String[n], new Boolean[n], new Integer[n], new Long[n],
-                new Long[n], new Long[n], new Boolean[n], new String[n], new String[n], new String[n],
+                new String[n], new Integer[n], new String[n], new String[n], new Boolean[n], new Integer[n],
+                new Long[n], new Long[n], new Long[n], new Boolean[n], new String[n], new String[n], new String[n],
                 new String[n], new Long[n], new Long[n], new String[n], new Integer[n]);
         for (int i = 0; i < n; i++) {
             UsageRecorded e = events.get(i);
+            b.eventId[i] = e.eventId();
             b.requestId[i] = e.requestId();
             b.occurredAt[i] = micros(e.occurredAt());
             b.apiKeyId[i] = e.apiKeyId();
@@ -63,7 +64,7 @@ record LedgerBatch(String[] requestId, Long[] occurredAt, String[] apiKeyId, Str
     }
 
     int size() {
-        return requestId.length;
+        return eventId.length;
     }
 
     /**

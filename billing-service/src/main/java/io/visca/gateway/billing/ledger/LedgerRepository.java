@@ -7,7 +7,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Writes batches into the ledger. One statement per batch, run inside the caller's transaction: the raw rows go in
- * with {@code ON CONFLICT (request_id) DO NOTHING}, and only the rows that statement really inserted ({@code RETURNING})
+ * with {@code ON CONFLICT (event_id) DO NOTHING} (the router's id, unique per request; the client's request id is
+ * a plain column that many rows may share), and only the rows that statement really inserted ({@code RETURNING})
  * are added to the hourly rollup ({@code ON CONFLICT ... DO UPDATE} adding to the totals). A redelivered event is
  * therefore neither stored nor counted twice. Both inserts take their rows in key order, so two writers lock rows in
  * the same order.
@@ -19,16 +20,16 @@ public class LedgerRepository implements PanacheRepositoryBase<UsageRecordEntity
     public record Stored(long inserted, Long newestMicros) {
     }
 
-    private static final String COLUMNS = "request_id, occurred_at, api_key_id, requested_model, served_model, "
-            + "provider, endpoint, strategy, operation, upstream_model, status, http_status, error_type, error_code, "
-            + "stream, attempts, prompt_tokens, completion_tokens, cached_tokens, tokens_estimated, input_cost, "
-            + "output_cost, total_cost, reported_cost, latency_ms, time_to_first_token_ms, attempt_log, "
-            + "schema_version";
+    private static final String COLUMNS = "event_id, request_id, occurred_at, api_key_id, requested_model, "
+            + "served_model, provider, endpoint, strategy, operation, upstream_model, status, http_status, "
+            + "error_type, error_code, stream, attempts, prompt_tokens, completion_tokens, cached_tokens, "
+            + "tokens_estimated, input_cost, output_cost, total_cost, reported_cost, latency_ms, "
+            + "time_to_first_token_ms, attempt_log, schema_version";
 
     private static final String STORE = """
             with input as (
                 select * from unnest(
-                    cast(:request_id as text[]), cast(:occurred_at as bigint[]),
+                    cast(:event_id as text[]), cast(:request_id as text[]), cast(:occurred_at as bigint[]),
                     cast(:api_key_id as text[]), cast(:requested_model as text[]), cast(:served_model as text[]),
                     cast(:provider as text[]), cast(:endpoint as text[]), cast(:strategy as text[]),
                     cast(:operation as text[]), cast(:upstream_model as text[]), cast(:status as text[]),
@@ -43,8 +44,8 @@ public class LedgerRepository implements PanacheRepositoryBase<UsageRecordEntity
                 as t(%1$s)
             ), inserted as (
                 insert into usage_record (%1$s)
-                select %2$s from input order by request_id
-                on conflict (request_id) do nothing
+                select %2$s from input order by event_id
+                on conflict (event_id) do nothing
                 returning occurred_at, provider, served_model, api_key_id, status, prompt_tokens, completion_tokens,
                           cached_tokens, input_cost, output_cost, total_cost, reported_cost
             ), rolled as (
@@ -84,6 +85,7 @@ public class LedgerRepository implements PanacheRepositoryBase<UsageRecordEntity
     /** Stores the batch; must run inside a transaction ({@code Panache.withTransaction}). */
     Uni<Stored> store(LedgerBatch b) {
         return getSession().chain(session -> session.createNativeQuery(STORE, Object[].class)
+                .setParameter("event_id", b.eventId())
                 .setParameter("request_id", b.requestId())
                 .setParameter("occurred_at", b.occurredAt())
                 .setParameter("api_key_id", b.apiKeyId())

@@ -19,7 +19,8 @@ import io.visca.gateway.contracts.event.UsageRecorded;
  * <li>one transaction, one statement ({@link LedgerRepository#store}) for the whole batch;</li>
  * <li>if PostgreSQL refuses the content of a row (SQLSTATE class 22/23, e.g. a cost beyond what numeric holds), the
  * batch is split in halves, each written in a transaction of its own, and so on down to single events: only those
- * refused on their own are skipped (logged with their request id, counted as malformed), the rest is stored;</li>
+ * refused on their own are skipped (logged with their event and request id, counted as malformed), the rest is
+ * stored;</li>
  * <li>any other failure (the database is down, a connection dropped, a deadlock) is retried with exponential
  * backoff for as long as it takes. The batch is not acknowledged meanwhile, so its offsets are not committed.</li>
  * </ul>
@@ -64,8 +65,8 @@ public class LedgerWriter {
     private Uni<Written> writeSplittingOnDataErrors(List<UsageRecorded> events, List<String> attemptLogs) {
         return transaction(events, attemptLogs).onFailure(DbErrors::isDataError).recoverWithUni(failure -> {
             if (events.size() == 1) {
-                LOG.warnf("skipping usage event %s: PostgreSQL refused it (%s)", events.get(0).requestId(),
-                        DbErrors.describe(failure));
+                LOG.warnf("skipping usage event %s (request %s): PostgreSQL refused it (%s)",
+                        events.get(0).eventId(), events.get(0).requestId(), DbErrors.describe(failure));
                 metrics.malformed();
                 return Uni.createFrom().item(new Written(0, 1));
             }

@@ -24,8 +24,8 @@ public class RetentionJob {
 
     private static final Logger LOG = Logger.getLogger(RetentionJob.class);
     private static final String DELETE = """
-            delete from usage_record where request_id in (
-                select request_id from usage_record where occurred_at < cast(cast(:cutoff as text) as timestamptz) limit %d)
+            delete from usage_record where event_id in (
+                select event_id from usage_record where occurred_at < cast(cast(:cutoff as text) as timestamptz) limit %d)
             """;
 
     private final LedgerRepository ledger;

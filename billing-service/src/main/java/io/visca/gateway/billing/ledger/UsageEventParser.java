@@ -79,13 +79,17 @@ public class UsageEventParser {
         }
     }
 
-    /** The first thing the ledger cannot take, or null. */
+    /**
+     * The first thing the ledger cannot take, or null. The event id is its key, so without one an event cannot be
+     * stored exactly once; the request id (the client's correlation id) is required as well, as the contract says.
+     */
     static String check(UsageRecorded e) {
-        if (e.requestId() == null || e.requestId().isBlank()) {
-            return "request_id is missing";
+        String id = id("event_id", e.eventId());
+        if (id == null) {
+            id = id("request_id", e.requestId());
         }
-        if (e.requestId().length() > MAX_ID) {
-            return "request_id is longer than " + MAX_ID + " characters";
+        if (id != null) {
+            return id;
         }
         if (e.occurredAt() == null) {
             return "occurred_at is missing";
@@ -107,7 +111,8 @@ public class UsageEventParser {
         if (cost != null) {
             return cost + " is negative";
         }
-        String nul = withNul("request_id", e.requestId(), "api_key_id", e.apiKeyId(), "requested_model",
+        String nul = withNul("event_id", e.eventId(), "request_id", e.requestId(), "api_key_id", e.apiKeyId(),
+                "requested_model",
                 e.requestedModel(), "served_model", e.servedModel(), "provider", e.provider(), "endpoint",
                 e.endpoint(), "strategy", e.strategy(), "status", e.status(), "error_type", e.errorType(),
                 "operation", e.operation(), "upstream_model", e.upstreamModel(), "error_code", e.errorCode());
@@ -124,6 +129,16 @@ public class UsageEventParser {
             }
         }
         return nul == null ? null : nul + " contains a NUL character, which PostgreSQL text cannot hold";
+    }
+
+    private static String id(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return name + " is missing";
+        }
+        if (value.length() > MAX_ID) {
+            return name + " is longer than " + MAX_ID + " characters";
+        }
+        return null;
     }
 
     private static String negative(Object... namesAndValues) {

@@ -11,7 +11,8 @@ import jakarta.persistence.Table;
 import org.hibernate.annotations.Immutable;
 
 /**
- * One stored usage-recorded event (table {@code usage_record}), keyed by request id. Written only by
+ * One stored usage-recorded event (table {@code usage_record}), keyed by its event id (the router's, unique per
+ * request); the request id is the client's correlation id, which many rows may share. Written only by
  * {@link LedgerRepository#store} (one multi-row insert per batch), read by the finance queries; never updated.
  * {@code attempt_log} is {@code json} in the table (kept as written) and read as its text.
  */
@@ -21,6 +22,9 @@ import org.hibernate.annotations.Immutable;
 public class UsageRecordEntity {
 
     @Id
+    @Column(name = "event_id")
+    public String eventId;
+
     @Column(name = "request_id")
     public String requestId;
 

@@ -22,8 +22,9 @@ import io.visca.gateway.contracts.event.UsageRecorded;
 
 /**
  * Consumes {@code usage-recorded} in batches (one Kafka poll each) and acknowledges a batch only once it is in
- * PostgreSQL, so its offsets are committed after the data (at-least-once) and the ledger's request-id key makes the
- * totals exact. Malformed values are logged (position and reason, never the content) and skipped; events older than
+ * PostgreSQL, so its offsets are committed after the data (at-least-once) and the ledger's event-id key makes the
+ * totals exact: a copy of an event (same event id) is stored once, while requests that share a client's request id
+ * are each their own event. Malformed values are logged (position and reason, never the content) and skipped; events older than
  * the raw-record retention are skipped too, since a copy deleted by retention could not be recognized as a
  * duplicate. A database outage holds the batch in {@link LedgerWriter}'s retry loop: nothing is lost or committed.
  */
@@ -65,12 +66,12 @@ public class UsageRecordedConsumer {
             }
             UsageRecorded event = parsed.event();
             if (cutoff != null && event.occurredAt().isBefore(cutoff)) {
-                LOG.warnf("skipping usage event %s: it occurred at %s, before the raw-record retention (%s)",
-                        event.requestId(), event.occurredAt(), retention);
+                LOG.warnf("skipping usage event %s (request %s): it occurred at %s, before the raw-record retention "
+                        + "(%s)", event.eventId(), event.requestId(), event.occurredAt(), retention);
                 metrics.expired();
                 continue;
             }
-            if (!ids.add(event.requestId())) {
+            if (!ids.add(event.eventId())) {
                 duplicatesInBatch++;
                 continue;
             }

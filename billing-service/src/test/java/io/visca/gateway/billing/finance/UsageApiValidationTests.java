@@ -38,7 +38,10 @@ class UsageApiValidationTests {
             "records        | stream   | yes                      | must be true or false",
             "records        | from     | 2026-01-01T00:00:00      | neither an ISO-8601 instant",
             "records        | provider | ''                       | must be 1 to 256 characters",
+            "records        | request_id | ''                     | must be 1 to 256 characters",
             "export         | stream   | 1                        | must be true or false",
+            "export         | request_id | ''                     | must be 1 to 256 characters",
+            "summary        | request_id | req_1                  | unknown parameter",
             "export         | limit    | 10                       | unknown parameter" })
     void aBadParameterIsA400NamingIt(String endpoint, String parameter, String value, String message) {
         FinanceApi.api().queryParam(parameter, value).get("/api/usage/" + endpoint).then().statusCode(400)

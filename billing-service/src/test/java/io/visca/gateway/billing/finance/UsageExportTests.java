@@ -30,7 +30,7 @@ class UsageExportTests {
     static final String HEADER = "request_id,occurred_at,api_key_id,provider,endpoint,requested_model,served_model,"
             + "upstream_model,operation,strategy,status,http_status,error_type,error_code,stream,attempts,"
             + "prompt_tokens,completion_tokens,cached_tokens,total_tokens,tokens_estimated,input_cost,output_cost,"
-            + "total_cost,reported_cost,latency_ms,time_to_first_token_ms,attempt_log";
+            + "total_cost,reported_cost,latency_ms,time_to_first_token_ms,attempt_log,event_id";
 
     @Test
     void exportsEveryMatchingRecordAsQuotedCsv() {
@@ -60,6 +60,7 @@ class UsageExportTests {
         assertEquals(newestFirst.size() + 1, rows.size(), "a row per record");
         for (int i = 0; i < newestFirst.size(); i++) {
             assertEquals(newestFirst.get(i).requestId(), rows.get(i + 1).get(0), "row " + (i + 1));
+            assertEquals(newestFirst.get(i).eventId(), rows.get(i + 1).get(28), "event_id of row " + (i + 1));
             assertEquals(HEADER.split(",").length, rows.get(i + 1).size(), "fields of row " + (i + 1));
         }
         List<String> first = rows.get(1);

@@ -32,7 +32,7 @@ import io.visca.gateway.contracts.event.UsageRecorded;
 class UsageRecordsTests {
 
     private static final Comparator<UsageRecorded> NEWEST_FIRST = Comparator
-            .comparing(UsageRecorded::occurredAt).thenComparing(UsageRecorded::requestId).reversed();
+            .comparing(UsageRecorded::occurredAt).thenComparing(UsageRecorded::eventId).reversed();
 
     @Test
     void pagesCoverEveryRecordOnceNewestFirstEvenWhenNewOnesArriveMeanwhile() {
@@ -40,7 +40,7 @@ class UsageRecordsTests {
         Instant day = FinanceApi.freshDays(1);
         List<UsageRecorded> events = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
-            // five share one instant: the request id breaks the tie
+            // five share one instant: the event id (unique) breaks the tie
             Instant at = i < 5 ? day.plusSeconds(3_600) : day.plusSeconds(60L * i).plusNanos(123_456_000L);
             events.add(EventBuilder.event().key(key).at(at).build());
         }
@@ -55,7 +55,7 @@ class UsageRecordsTests {
                 request.queryParam("cursor", cursor);
             }
             JsonPath page = request.get("/api/usage/records").then().statusCode(200).extract().jsonPath();
-            seen.addAll(page.getList("data.request_id", String.class));
+            seen.addAll(page.getList("data.event_id", String.class));
             cursor = page.getString("next_cursor");
             if (pages++ == 0) {
                 // newer records stored between two pages do not shift the pages that follow
@@ -65,7 +65,7 @@ class UsageRecordsTests {
         } while (cursor != null);
 
         assertEquals(4, pages, "25 records at 7 a page");
-        assertEquals(events.stream().sorted(NEWEST_FIRST).map(UsageRecorded::requestId).toList(), seen);
+        assertEquals(events.stream().sorted(NEWEST_FIRST).map(UsageRecorded::eventId).toList(), seen);
         assertEquals(25, new HashSet<>(seen).size(), "no repeats");
     }
 
@@ -110,6 +110,7 @@ class UsageRecordsTests {
 
         Map<String, Object> record = FinanceApi.api().queryParam("api_key", key).get("/api/usage/records").then()
                 .statusCode(200).body("next_cursor", nullValue()).extract().jsonPath().getMap("data[0]");
+        assertEquals(event.eventId(), record.get("event_id"));
         assertEquals(event.requestId(), record.get("request_id"));
         assertEquals(at.truncatedTo(ChronoUnit.MICROS).toString(), record.get("occurred_at"),
                 "UTC, cut to microseconds (not rounded: a request stays in its hour)");
@@ -154,8 +155,8 @@ class UsageRecordsTests {
             request.queryParam(parameters[i], parameters[i + 1]);
         }
         List<String> got = request.get("/api/usage/records").then().statusCode(200)
-                .body("next_cursor", equalTo(null)).extract().jsonPath().getList("data.request_id", String.class);
-        assertEquals(events.stream().filter(matches).sorted(NEWEST_FIRST).map(UsageRecorded::requestId).toList(), got,
+                .body("next_cursor", equalTo(null)).extract().jsonPath().getList("data.event_id", String.class);
+        assertEquals(events.stream().filter(matches).sorted(NEWEST_FIRST).map(UsageRecorded::eventId).toList(), got,
                 String.join(" ", parameters));
     }
 }

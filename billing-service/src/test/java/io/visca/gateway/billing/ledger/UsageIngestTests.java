@@ -106,6 +106,13 @@ class UsageIngestTests {
                 valid.replace("\"prompt_tokens\":100", "\"prompt_tokens\":\"" + secret + "\"")));
         malformed.put("request_id is missing", UsageEvents.sendRaw("req_3",
                 valid.replace("\"request_id\":\"" + first.requestId() + "\"", "\"request_id\":null")));
+        // the ledger's key: without a usable one an event cannot be stored exactly once (UsageEventParserTests has
+        // null, blank and NUL)
+        malformed.put("event_id is missing", UsageEvents.sendRaw("req_8",
+                valid.replace("\"event_id\":\"" + first.eventId() + "\",", "")));
+        malformed.put("event_id is longer than 256 characters", UsageEvents.sendRaw("req_9",
+                valid.replace("\"event_id\":\"" + first.eventId() + "\"", "\"event_id\":\"" + "e".repeat(257)
+                        + "\"")));
         malformed.put("empty value (a tombstone?)", UsageEvents.sendRaw("req_4", (String) null));
         malformed.put("not a usage-recorded object (line 1, column 1)", UsageEvents.sendRaw(secret, "[\"" + secret + "\"]"));
         malformed.put("requested_model contains a NUL character", UsageEvents.sendRaw("req_5",
@@ -128,10 +135,11 @@ class UsageIngestTests {
             String expected = "offset " + UsageEvents.await(m.getValue()).offset() + ": " + m.getKey();
             assertTrue(log.contains(expected), "logged: " + expected);
         }
-        assertTrue(log.contains("skipping usage event " + huge.requestId() + ": PostgreSQL refused it"),
-                "the refused event is named by its request id");
+        assertTrue(log.contains("skipping usage event " + huge.eventId() + " (request " + huge.requestId()
+                + "): PostgreSQL refused it"), "the refused event is named by its event and request id");
         assertTrue(
-                log.matches("(?s).*" + huge.requestId() + ": PostgreSQL refused it \\(\\w+ \\(SQLSTATE 22\\d{3}\\)\\).*"),
+                log.matches("(?s).*" + huge.eventId() + " \\(request " + huge.requestId()
+                        + "\\): PostgreSQL refused it \\(\\w+ \\(SQLSTATE 22\\d{3}\\)\\).*"),
                 "with the SQLSTATE of a data exception");
         FinanceApi.api().queryParam("api_key", key).get("/api/usage/records").then().statusCode(200)
                 .body("data.request_id", equalTo(List.of(last.requestId(), first.requestId())));

@@ -7,9 +7,13 @@ import java.util.UUID;
 
 import io.visca.gateway.contracts.event.UsageRecorded;
 
-/** A usage-recorded event as the router would publish it, with defaults for what a test does not care about. */
+/**
+ * A usage-recorded event as the router would publish it, with defaults for what a test does not care about: a fresh
+ * event id (a random UUID, as the router makes one per request) and a request id of its own, unlike it.
+ */
 public final class EventBuilder {
 
+    private String eventId = UUID.randomUUID().toString();
     private String requestId = "req_" + UUID.randomUUID();
     private Instant at = Instant.now();
     private String apiKey = "key";
@@ -34,8 +38,15 @@ public final class EventBuilder {
         return new EventBuilder();
     }
 
-    public EventBuilder id(String id) {
-        this.requestId = id;
+    /** The router's id of the request, the ledger's key. */
+    public EventBuilder eventId(String eventId) {
+        this.eventId = eventId;
+        return this;
+    }
+
+    /** The client's correlation id ({@code x-request-id}), which several requests may share. */
+    public EventBuilder requestId(String requestId) {
+        this.requestId = requestId;
         return this;
     }
 
@@ -123,7 +134,7 @@ public final class EventBuilder {
         List<UsageRecorded.Attempt> attempts = provider == null ? List.of()
                 : List.of(new UsageRecorded.Attempt(provider, endpoint, model, httpStatus,
                         status.equals("success") ? null : errorCode, 118.5));
-        return new UsageRecorded(UsageRecorded.SCHEMA_VERSION, requestId, at, requestId, apiKey,
+        return new UsageRecorded(UsageRecorded.SCHEMA_VERSION, eventId, at, requestId, apiKey,
                 requestedModel == null ? model : requestedModel, model, provider, endpoint, "cost", attempts.size(),
                 status, httpStatus, errorType, stream, prompt, completion, cached, false, inputCost, outputCost, total,
                 reportedCost, latencyMs, ttftMs != null ? ttftMs : stream ? 35L : null, "chat", model, errorCode, attempts);

@@ -24,7 +24,8 @@ import io.visca.gateway.billing.ledger.UsageRecordEntity;
  * primary key starts with the hour, so their cost grows with the hours and groups asked for, not with the ledger; a
  * summary bound between two hours adds the raw records of that partial hour, shaped as rollup rows. Time series read
  * the raw records of their range and aggregate them per bucket in PostgreSQL.
- * Records read the raw ledger by its (occurred_at, request_id) index, newest first, from a keyset cursor. Times and
+ * Records read the raw ledger by its (occurred_at, event_id) index, newest first, from a keyset cursor (by its
+ * (request_id, occurred_at, event_id) index when they look up a client's correlation id). Times and
  * filters are bound as text and cast by PostgreSQL. Each method runs in the caller's session.
  */
 @ApplicationScoped
@@ -36,7 +37,7 @@ public class UsageQueryRepository {
             cast(coalesce(sum(cached_tokens), 0) as bigint), sum(input_cost), sum(output_cost), sum(total_cost),
             sum(reported_cost)""";
 
-    private static final String RECORD_COLUMNS = "request_id, occurred_at, api_key_id, requested_model, "
+    private static final String RECORD_COLUMNS = "event_id, request_id, occurred_at, api_key_id, requested_model, "
             + "served_model, provider, endpoint, strategy, operation, upstream_model, status, http_status, error_type, "
             + "error_code, stream, attempts, prompt_tokens, completion_tokens, cached_tokens, tokens_estimated, "
             + "input_cost, output_cost, total_cost, reported_cost, latency_ms, time_to_first_token_ms, "
@@ -169,17 +170,18 @@ public class UsageQueryRepository {
         and = equal(sql, parameters, and, "served_model", filter.model());
         and = equal(sql, parameters, and, "api_key_id", filter.apiKey());
         and = equal(sql, parameters, and, "status", filter.status());
+        and = equal(sql, parameters, and, "request_id", filter.requestId());
         if (filter.stream() != null) {
             sql.append(and).append("stream = :stream");
             parameters.put("stream", filter.stream());
             and = " and ";
         }
         if (after != null) {
-            sql.append(and).append("(occurred_at, request_id) < (cast(cast(:after_at as text) as timestamptz), :after_id)");
+            sql.append(and).append("(occurred_at, event_id) < (cast(cast(:after_at as text) as timestamptz), :after_id)");
             parameters.put("after_at", after.occurredAt().toString());
-            parameters.put("after_id", after.requestId());
+            parameters.put("after_id", after.eventId());
         }
-        sql.append(" order by occurred_at desc, request_id desc limit ").append(limit);
+        sql.append(" order by occurred_at desc, event_id desc limit ").append(limit);
         return session().chain(session -> {
             Mutiny.SelectionQuery<UsageRecordEntity> query = session.createNativeQuery(sql.toString(),
                     UsageRecordEntity.class);

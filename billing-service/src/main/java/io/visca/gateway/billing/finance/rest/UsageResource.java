@@ -58,9 +58,9 @@ public class UsageResource {
     private static final Set<String> SUMMARY = Set.of("from", "to", "group_by", "provider", "model", "api_key");
     private static final Set<String> RECONCILIATION = Set.of("from", "to", "provider", "model", "api_key");
     private static final Set<String> EXPORT = Set.of("from", "to", "provider", "model", "api_key", "status",
-            "stream");
+            "stream", "request_id");
     private static final Set<String> RECORDS = Set.of("from", "to", "provider", "model", "api_key", "status",
-            "stream", "limit", "cursor");
+            "stream", "request_id", "limit", "cursor");
 
     private final UsageQueryService service;
     private final BillingConfig.Api config;
@@ -145,8 +145,10 @@ public class UsageResource {
     @Path("/records")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Raw usage records, newest first", description = "One page of stored requests matching the "
-            + "filters; pass next_cursor as cursor for the next page (null on the last). Records older than the "
-            + "raw-record retention are gone; their totals stay in the summaries.")
+            + "filters; pass next_cursor as cursor for the next page (null on the last). Each record has the "
+            + "router's event_id (unique, the ledger's key) and the client's request_id (its x-request-id, which "
+            + "several requests may share). Records older than the raw-record retention are gone; their totals stay "
+            + "in the summaries.")
     @Parameter(name = "from", in = ParameterIn.QUERY, description = "Start (inclusive), any instant or date")
     @Parameter(name = "to", in = ParameterIn.QUERY, description = "End (exclusive), any instant or date")
     @Parameter(name = "provider", in = ParameterIn.QUERY)
@@ -154,6 +156,7 @@ public class UsageResource {
     @Parameter(name = "api_key", in = ParameterIn.QUERY, description = "Gateway API key id")
     @Parameter(name = "status", in = ParameterIn.QUERY, description = "success, error or client_closed")
     @Parameter(name = "stream", in = ParameterIn.QUERY, description = "true or false")
+    @Parameter(name = "request_id", in = ParameterIn.QUERY, description = "The client's correlation id (the x-request-id the router echoed to it): every request sent with it")
     @Parameter(name = "limit", in = ParameterIn.QUERY, description = "1 to 1000; default 100")
     @Parameter(name = "cursor", in = ParameterIn.QUERY, description = "next_cursor of the previous page")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = RecordsPage.class)))
@@ -171,7 +174,8 @@ public class UsageResource {
     @Produces("text/csv")
     @Operation(summary = "Raw usage records as CSV", description = "The records matching the filters, newest first, "
             + "streamed as RFC 4180 CSV with a header row (CRLF line ends; costs as exact decimals; attempt_log as "
-            + "JSON). Text a spreadsheet would take for a formula starts with an added '.")
+            + "JSON; event_id, the ledger's unique key, is the last column). Text a spreadsheet would take for a "
+            + "formula starts with an added '.")
     @Parameter(name = "from", in = ParameterIn.QUERY, description = "Start (inclusive), any instant or date")
     @Parameter(name = "to", in = ParameterIn.QUERY, description = "End (exclusive), any instant or date")
     @Parameter(name = "provider", in = ParameterIn.QUERY)
@@ -179,6 +183,7 @@ public class UsageResource {
     @Parameter(name = "api_key", in = ParameterIn.QUERY, description = "Gateway API key id")
     @Parameter(name = "status", in = ParameterIn.QUERY, description = "success, error or client_closed")
     @Parameter(name = "stream", in = ParameterIn.QUERY, description = "true or false")
+    @Parameter(name = "request_id", in = ParameterIn.QUERY, description = "The client's correlation id (the x-request-id the router echoed to it): every request sent with it")
     @APIResponse(responseCode = "200", content = @Content(mediaType = "text/csv"))
     public Multi<String> export(@Context UriInfo uri) {
         UsageParams params = new UsageParams(uri.getQueryParameters(), EXPORT);
@@ -232,7 +237,7 @@ public class UsageResource {
         }
         params.ordered(from, to);
         return new UsageFilter(from, to, params.text("provider"), params.text("model"), params.text("api_key"), null,
-                null);
+                null, null);
     }
 
     private static Instant endOfHour(Instant now) {
@@ -244,6 +249,6 @@ public class UsageResource {
         Instant to = params.instant("to");
         params.ordered(from, to);
         return new UsageFilter(from, to, params.text("provider"), params.text("model"), params.text("api_key"),
-                params.status(), params.bool("stream"));
+                params.status(), params.bool("stream"), params.text("request_id"));
     }
 }

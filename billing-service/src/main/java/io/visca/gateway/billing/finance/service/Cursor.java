@@ -5,11 +5,13 @@ import java.time.Instant;
 import java.util.Base64;
 
 /**
- * Where a records page ended: the last row's occurred_at (µs) and request id, which order the ledger newest first.
- * On the wire it is opaque (base64url of {@code v1:<epoch µs>:<request id>}); the next page holds the rows strictly
- * after it in that order, so rows stored meanwhile never shift a page (no gaps, no repeats).
+ * Where a records page ended: the last row's occurred_at (µs) and event id (unique), which order the ledger newest
+ * first. On the wire it is opaque (base64url of {@code v1:<epoch µs>:<event id>}); the next page holds the rows
+ * strictly after it in that order, so rows stored meanwhile never shift a page (no gaps, no repeats). A cursor given
+ * out before the ledger was keyed by event id named the row's request id, which is that row's event id since the
+ * migration (V2), so it still works.
  */
-public record Cursor(Instant occurredAt, String requestId) {
+public record Cursor(Instant occurredAt, String eventId) {
 
     private static final String VERSION = "v1:";
 
@@ -17,7 +19,7 @@ public record Cursor(Instant occurredAt, String requestId) {
         long micros = Math.addExact(Math.multiplyExact(occurredAt.getEpochSecond(), 1_000_000L),
                 occurredAt.getNano() / 1_000);
         return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString((VERSION + micros + ":" + requestId).getBytes(StandardCharsets.UTF_8));
+                .encodeToString((VERSION + micros + ":" + eventId).getBytes(StandardCharsets.UTF_8));
     }
 
     /** @throws IllegalArgumentException when {@code value} is not a cursor this API gave out */

@@ -143,7 +143,7 @@ public class UsageQueryService {
     }
 
     private static Cursor cursorOf(UsageRecordEntity row) {
-        return new Cursor(row.occurredAt, row.requestId);
+        return new Cursor(row.occurredAt, row.eventId);
     }
 
     private static UsageTotals totals(Object[] row, int offset) {
