@@ -31,6 +31,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.visca.gateway.fakes.FakeOpenAiServer;
 
 /**
@@ -147,6 +150,20 @@ class UsageThroughRouterKillTests {
             rows = ledgerRows(shared);
         } while (rows < 5 && System.nanoTime() < deadline && pause(200));
         assertEquals(5, rows, "five requests, five ledger rows with correlation id " + shared);
+
+        // as finance sees them: billing's records API, filtered by the correlation id
+        HttpResponse<String> records = send(HttpRequest.newBuilder(URI.create(stack.billing.url()
+                + "/api/usage/records?request_id=" + shared)).header("Authorization", "Bearer " + stack.adminToken));
+        assertEquals(200, records.statusCode(), records.body());
+        JsonNode data = new ObjectMapper().readTree(records.body()).path("data");
+        assertEquals(5, data.size(), records.body());
+        Set<String> eventIds = new HashSet<>();
+        for (JsonNode record : data) {
+            assertEquals(shared, record.path("request_id").asText(), record.toString());
+            eventIds.add(record.path("event_id").asText());
+        }
+        assertEquals(5, eventIds.size(), "five distinct event ids, none the client's: " + eventIds);
+        assertTrue(!eventIds.contains(shared), eventIds.toString());
     }
 
     private static String chat(int n) {
