@@ -57,8 +57,10 @@ class UsageThroughRouterKillTests {
     @BeforeAll
     static void startGateway() {
         upstream = FakeOpenAiServer.start().models("m-billed");
+        // fsyncs 2 s apart: a kill then finds up to 2 s of answered requests not yet fsynced (with answers not
+        // waiting for the spool write, ROUTER_USAGE_SPOOL_WRITE_BEFORE_ANSWER=false, this test loses them)
         stack = GatewayStack.withBilling("admin-" + UUID.randomUUID(), "service-" + UUID.randomUUID(),
-                Map.of("API_KEY", "sk-" + UUID.randomUUID()));
+                Map.of("API_KEY", "sk-" + UUID.randomUUID(), "ROUTER_USAGE_SPOOL_FSYNC_INTERVAL", "2s"));
         stack.admin.putProvider("""
                 {"name": "billed", "type": "openai-compatible", "base_url": "%s", "api_key": "${API_KEY}",
                  "models": [{"id": "m-billed", "context_window": 8192,
