@@ -16,7 +16,8 @@ import io.vertx.core.http.HttpServerResponse;
  * free loopback port: {@code GET /v1/models}, {@code GET /v1/models/{id}}, {@code POST /v1/chat/completions}
  * (streaming as SSE {@code data: ...} chunks ending with {@code data: [DONE]}, usage when
  * {@code stream_options.include_usage}, tool calls as {@code tool_calls}), {@code POST /v1/completions},
- * {@code POST /v1/embeddings}, {@code GET /health}, and OpenAI's error bodies
+ * {@code POST /v1/embeddings}, {@code GET /health} at the server's root only (as vLLM serves it: {@code /v1/health}
+ * is a 404), and OpenAI's error bodies
  * ({@code {"error":{"message","type","param","code"}}}). Deterministic: the reply to a chat is
  * {@link #reply(String)}, and usage counts words.
  */
@@ -64,7 +65,7 @@ public final class FakeOpenAiServer extends FakeUpstream<FakeOpenAiServer> {
 
     @Override
     protected boolean isProbe(String method, String path) {
-        return "/health".equals(path) || "/v1/health".equals(path);
+        return "/health".equals(path);
     }
 
     @Override

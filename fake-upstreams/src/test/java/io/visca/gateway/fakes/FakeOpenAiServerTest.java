@@ -84,6 +84,13 @@ class FakeOpenAiServerTest {
     }
 
     @Test
+    void servesHealthAtTheRootOnlyAsVllmDoes() {
+        assertEquals(200, Http.get("http://127.0.0.1:" + server.port() + "/health").status());
+        assertEquals(404, Http.get(server.baseUrl() + "/health", "Authorization", "Bearer sk-test").status(),
+                "no /v1/health");
+    }
+
+    @Test
     void answersAChatWithTheReplyAndWordCountedUsage() {
         Http.Response res = chat(CHAT + "}");
         assertEquals(200, res.status());

@@ -19,7 +19,7 @@ import io.visca.gateway.health.config.HealthConfig;
  * The health monitor's {@link SecretResolver}, from {@code health.secrets.*} ({@code GATEWAY_SECRET_NAMES},
  * {@code GATEWAY_SECRETS_DIR}, {@code GATEWAY_SECRETS_FROM_ENV}, {@code GATEWAY_SECRETS_REFRESH}). Built at startup,
  * on the main thread: the secrets directory is read there and then refreshed on a thread of its own, never on an
- * event loop. The monitor's own credentials (its service token, and every setting named like a credential) are
+ * event loop. The monitor's own credentials (its service and admin tokens, every setting named like a credential) are
  * refused as values.
  */
 @Singleton
@@ -32,6 +32,7 @@ public class SecretResolverProducer {
         HealthConfig.Secrets secrets = config.secrets();
         List<String> own = new ArrayList<>(ownCredentials(ConfigProvider.getConfig()));
         own.add(config.serviceToken());
+        config.adminToken().ifPresent(own::add);
         return new SecretSettings(secrets.names().orElse(null), secrets.dir().orElse(null), secrets.fromEnv(),
                 secrets.refresh()).resolver(own);
     }

@@ -20,6 +20,12 @@ public interface HealthConfig {
      */
     String serviceToken();
 
+    /**
+     * {@code GATEWAY_ADMIN_TOKEN}: the operators' token (the registry's admin API, billing's finance API), which this
+     * service's read API {@code /api} accepts too; unset: only the service token.
+     */
+    Optional<String> adminToken();
+
     /** How many recent transitions {@code /api/health} shows per endpoint. */
     @WithDefault("20")
     int transitionsKept();

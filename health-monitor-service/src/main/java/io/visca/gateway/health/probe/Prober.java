@@ -55,8 +55,8 @@ public class Prober {
         });
         Future<MultiMap> authenticated;
         try {
-            authenticated = target.secretsProblem() != null
-                    ? Future.failedFuture(new ProbeFailure(target.secretsProblem() + " (in the health monitor)"))
+            authenticated = target.problem() != null
+                    ? Future.failedFuture(new ProbeFailure(target.problem() + " (in the health monitor)"))
                     : credentials.headers(target.auth());
         } catch (RuntimeException e) {
             authenticated = Future.failedFuture(e);

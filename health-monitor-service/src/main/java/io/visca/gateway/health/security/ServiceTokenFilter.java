@@ -1,9 +1,5 @@
 package io.visca.gateway.health.security;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -17,9 +13,10 @@ import io.visca.gateway.health.error.ApiException;
 import io.visca.gateway.health.error.ErrorMappers;
 
 /**
- * Every REST resource ({@code /api/*}) needs {@code Authorization: Bearer <GATEWAY_SERVICE_TOKEN>}, the token the
- * services use between themselves; a 401 in the error shape otherwise. The token is held as a SHA-256 digest and
- * compared in constant time. {@code /q/*} (health) is not a REST resource and stays open.
+ * Every REST resource ({@code /api/*}, all of them reads) needs {@code Authorization: Bearer <token>} with
+ * {@code GATEWAY_SERVICE_TOKEN}, the token the services use between themselves, or {@code GATEWAY_ADMIN_TOKEN}, the
+ * one operators hold ({@link ApiTokens}); a 401 in the error shape otherwise. {@code /q/*} (health) is not a REST
+ * resource and stays open.
  * <p>
  * Wrong tokens are counted per client address ({@link TokenThrottle}, {@code health.token-throttle.*}): past the
  * limit the address gets 429 with {@code Retry-After}, whatever token it presents, until its window is over.
@@ -28,18 +25,14 @@ public class ServiceTokenFilter {
 
     private static final Logger LOG = Logger.getLogger(ServiceTokenFilter.class);
 
-    private final byte[] serviceDigest;
+    private final ApiTokens tokens;
     private final TokenThrottle throttle;
 
     ServiceTokenFilter(HealthConfig config) {
         HealthConfig.TokenThrottle settings = config.tokenThrottle();
         this.throttle = new TokenThrottle(settings.maxFailures(), settings.window(), settings.maxClients(),
                 System::currentTimeMillis);
-        if (config.serviceToken() == null || config.serviceToken().isBlank()) {
-            throw new IllegalStateException("GATEWAY_SERVICE_TOKEN (health.service-token) must be set to a non-blank "
-                    + "value");
-        }
-        this.serviceDigest = sha256(config.serviceToken());
+        this.tokens = new ApiTokens(config.serviceToken(), config.adminToken());
     }
 
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
@@ -49,7 +42,7 @@ public class ServiceTokenFilter {
         ApiException failure;
         if (presented == null) {
             failure = ApiException.unauthorized("missing_token", "this API needs 'Authorization: Bearer <token>' "
-                    + "with the service token (GATEWAY_SERVICE_TOKEN)");
+                    + "with the service token (GATEWAY_SERVICE_TOKEN) or the admin token (GATEWAY_ADMIN_TOKEN)");
         } else if (throttle.retryAfterSeconds(client) > 0) {
             long retryAfter = throttle.retryAfterSeconds(client);
             return Response.fromResponse(ErrorMappers.respond(new ApiException(429, "rate_limit_error",
@@ -57,7 +50,7 @@ public class ServiceTokenFilter {
                             + retryAfter + " s"),
                     ErrorMappers.requestId(request.getHeader(ErrorMappers.REQUEST_ID))))
                     .header("Retry-After", String.valueOf(retryAfter)).build();
-        } else if (!MessageDigest.isEqual(sha256(presented), serviceDigest)) {
+        } else if (!tokens.accepts(presented)) {
             if (throttle.failed(client)) {
                 LOG.warnf("too many failed bearer-token attempts from %s: its token attempts are refused (429) until "
                         + "its window is over", client);
@@ -82,13 +75,5 @@ public class ServiceTokenFilter {
         }
         String token = value.substring(7).trim();
         return token.isEmpty() ? null : token;
-    }
-
-    private static byte[] sha256(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
     }
 }

@@ -40,9 +40,26 @@ class ProbeTargetTests {
     }
 
     @Test
-    void aConfiguredPathIsRelativeToTheBaseUrl() {
-        assertEquals("http://vllm:8000/v1/health", target("openai-compatible", "http://vllm:8000/v1", "/health",
+    void aPathFromTheRootResolvesAgainstTheBaseUrlsOrigin() {
+        // the product page's vLLM example: vLLM and TGI serve /health at the server's root, not under /v1
+        assertEquals("http://vllm:8000/health", target("openai-compatible", "http://vllm:8000/v1", "/health",
                 List.of()).url());
+    }
+
+    @Test
+    void aRelativePathResolvesUnderTheBaseUrl() {
+        assertEquals("http://vllm:8000/v1/health", target("openai-compatible", "http://vllm:8000/v1", "health",
+                List.of()).url());
+        assertEquals("http://vllm:8000/v1/models?limit=1", target("openai-compatible", "http://vllm:8000/v1/",
+                "./models?limit=1", List.of()).url());
+    }
+
+    @Test
+    void aStoredPathNamingAnotherHostFailsEveryProbeWithoutSending() {
+        ProbeTarget target = target("openai-compatible", "http://vllm:8000/v1", "//collector.example.net/x",
+                List.of());
+        assertEquals("http://vllm:8000/v1", target.url(), "never the other host");
+        assertTrue(target.problem().startsWith("health_check.endpoint must not start with '//'"), target.problem());
     }
 
     @Test

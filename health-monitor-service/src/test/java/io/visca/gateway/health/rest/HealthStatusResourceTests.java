@@ -1,7 +1,9 @@
 package io.visca.gateway.health.rest;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -25,7 +27,7 @@ import io.visca.gateway.health.testing.RegistryAdmin;
 import io.visca.gateway.infra.Ports;
 import io.visca.gateway.infra.test.ManagementInterface;
 
-/** {@code GET /api/health} and {@code GET /api/health/{provider}}: content, errors, and the service token. */
+/** {@code GET /api/health} and {@code GET /api/health/{provider}}: content, errors, and the service or admin token. */
 @QuarkusTest
 class HealthStatusResourceTests {
 
@@ -41,6 +43,7 @@ class HealthStatusResourceTests {
     @AfterAll
     static void cleanUp() {
         RegistryAdmin.deleteProvider("hm-api");
+        RegistryAdmin.deleteProvider("hm-admin-read");
         upstream.close();
     }
 
@@ -107,14 +110,32 @@ class HealthStatusResourceTests {
     }
 
     @Test
-    void theApiNeedsTheServiceToken() {
-        for (String path : List.of("/api/health", "/api/health/hm-api")) {
+    void theApiNeedsTheServiceOrTheAdminToken() {
+        for (String path : List.of("/api/health", "/api/health/hm-api", "/api/health/transitions")) {
             given().get(path).then().statusCode(401).header("WWW-Authenticate", startsWith("Bearer"))
-                    .body("error.type", equalTo("authentication_error")).body("error.code", equalTo("missing_token"));
-            given().header("Authorization", "Bearer " + MonitorTestResource.ADMIN_TOKEN).get(path).then()
-                    .statusCode(401).body("error.code", equalTo("invalid_token"));
+                    .body("error.type", equalTo("authentication_error")).body("error.code", equalTo("missing_token"))
+                    .body("error.message", containsString("GATEWAY_ADMIN_TOKEN"));
+            given().header("Authorization", "Bearer " + MonitorTestResource.SERVICE_TOKEN + "x").get(path).then()
+                    .statusCode(401).header("WWW-Authenticate", startsWith("Bearer"))
+                    .body("error.type", equalTo("authentication_error")).body("error.code", equalTo("invalid_token"))
+                    .body("error.message", equalTo("the bearer token is not valid for this API"))
+                    .body("request_id", startsWith("req_"));
             given().header("Authorization", "Basic " + MonitorTestResource.SERVICE_TOKEN).get(path).then()
                     .statusCode(401).body("error.code", equalTo("missing_token"));
+        }
+    }
+
+    @Test
+    void operatorsReadTheApiWithTheAdminToken() {
+        ProviderJson.of("hm-admin-read", "openai-compatible").endpoint("up", upstream.baseUrl()).put();
+        MonitorApi.awaitStatus("hm-admin-read", "up", "UP");
+        for (String token : List.of(MonitorTestResource.ADMIN_TOKEN, MonitorTestResource.SERVICE_TOKEN)) {
+            given().header("Authorization", "Bearer " + token).get("/api/health").then().statusCode(200)
+                    .body("providers.provider", hasItem("hm-admin-read"));
+            given().header("Authorization", "Bearer " + token).get("/api/health/hm-admin-read").then()
+                    .statusCode(200).body("endpoints[0].status", equalTo("UP"));
+            given().header("Authorization", "Bearer " + token).get("/api/health/transitions?provider=hm-admin-read")
+                    .then().statusCode(200).body("transitions[0].to", equalTo("UP"));
         }
     }
 

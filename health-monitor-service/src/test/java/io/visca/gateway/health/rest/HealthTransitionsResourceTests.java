@@ -181,11 +181,13 @@ class HealthTransitionsResourceTests {
     }
 
     @Test
-    void theTransitionsNeedTheServiceToken() {
+    void theTransitionsNeedTheServiceOrTheAdminToken() {
         given().get("/api/health/transitions").then().statusCode(401).header("WWW-Authenticate", startsWith("Bearer"))
                 .body("error.code", equalTo("missing_token"));
-        given().header("Authorization", "Bearer " + MonitorTestResource.ADMIN_TOKEN).get("/api/health/transitions")
+        given().header("Authorization", "Bearer not-" + MonitorTestResource.ADMIN_TOKEN).get("/api/health/transitions")
                 .then().statusCode(401).body("error.code", equalTo("invalid_token"));
+        given().header("Authorization", "Bearer " + MonitorTestResource.ADMIN_TOKEN).get("/api/health/transitions")
+                .then().statusCode(200).body("transitions", notNullValue());
     }
 
     private static JsonPath transitions(Map<String, String> query) {

@@ -54,7 +54,8 @@ public class MonitorTestResource implements QuarkusTestResourceLifecycleManager 
             registry.start();
         }
         return Map.of("kafka.bootstrap.servers", kafka, "quarkus.rest-client.registry.url", registry.url(),
-                "health.service-token", SERVICE_TOKEN, "health.secrets.key", SECRETS_KEY, "health.alert.webhook-url",
+                "health.service-token", SERVICE_TOKEN, "health.admin-token", ADMIN_TOKEN, "health.secrets.key",
+                SECRETS_KEY, "health.alert.webhook-url",
                 WebhookReceiver.get().url() + "/hooks/health?token=hook-secret");
     }
 

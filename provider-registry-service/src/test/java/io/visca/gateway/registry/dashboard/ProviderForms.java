@@ -44,7 +44,8 @@ final class ProviderForms {
         form.put("models[0].cost_per_1k_output", "0.0015");
         form.put("models[0].mode", "");
         form.put("health_check.enabled", "true");
-        form.put("health_check.endpoint", "/models");
+        // the model listing under each base URL (/v1/models): relative, as "/models" is the server root's
+        form.put("health_check.endpoint", "models");
         form.put("health_check.interval_seconds", "60");
         form.put("health_check.timeout_seconds", "5");
         form.put("timeouts.connect_ms", "2000");
@@ -62,7 +63,7 @@ final class ProviderForms {
                  "auth": {"auth_type": "bearer", "api_key": "${MY_VLLM_KEY}"},
                  "models": [{"id": "llama-3-70b", "name": "Llama 3 70B", "context_window": 8192,
                              "cost_per_1k_input": 0.0005, "cost_per_1k_output": 0.0015}],
-                 "health_check": {"enabled": true, "endpoint": "/models", "interval_seconds": 60, "timeout_seconds": 5},
+                 "health_check": {"enabled": true, "endpoint": "models", "interval_seconds": 60, "timeout_seconds": 5},
                  "timeouts": {"connect_ms": 2000}, "rate_limit": {"requests_per_minute": 600},
                  "retry": {"max_retries": 2}}
                 """.formatted(name);

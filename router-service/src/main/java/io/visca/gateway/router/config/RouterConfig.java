@@ -192,6 +192,14 @@ public interface RouterConfig {
          */
         @WithDefault("256")
         int assumedCompletionTokens();
+
+        /**
+         * {@code ROUTER_ROUTING_FAIL_OPEN}: when no candidate provider of a request has a healthy endpoint, route over
+         * their endpoints anyway, as if healthy, and mark the response {@code x-visca-health: fail-open} (Envoy's panic
+         * mode); {@code false}: answer 503 {@code no_available_provider}.
+         */
+        @WithDefault("true")
+        boolean failOpen();
     }
 
     interface Replicate {

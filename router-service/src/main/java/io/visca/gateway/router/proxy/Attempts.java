@@ -69,6 +69,11 @@ final class Attempts {
         return current;
     }
 
+    /** Whether the request fails open: no candidate had a healthy endpoint ({@code x-visca-health: fail-open}). */
+    boolean failOpen() {
+        return plan.failOpen();
+    }
+
     List<UsageRecorded.Attempt> log() {
         return log;
     }
@@ -136,7 +141,7 @@ final class Attempts {
             return Future.failedFuture(stopped);
         }
         ProviderRuntime provider = route.provider();
-        int index = provider.nextEndpoint();
+        int index = provider.nextEndpoint(plan.failOpen());
         if (index < 0) {
             return Future.failedFuture(new GatewayError(503, GatewayError.SERVER, "no_available_endpoint", null,
                     "Provider '" + provider.name() + "' has no healthy endpoint left.", 0, false));

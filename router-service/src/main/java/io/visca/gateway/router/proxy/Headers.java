@@ -25,6 +25,13 @@ public final class Headers {
     /** {@code true} when the upstream reported no usage and the tokens were estimated. */
     public static final CharSequence TOKENS_ESTIMATED = HttpHeaders.createOptimized("x-visca-tokens-estimated");
 
+    /**
+     * {@code fail-open} when the request was routed although no candidate had a healthy endpoint (the health verdicts
+     * set aside, {@code router.routing.fail-open}); absent otherwise.
+     */
+    public static final CharSequence HEALTH = HttpHeaders.createOptimized("x-visca-health");
+    static final CharSequence FAIL_OPEN = HttpHeaders.createOptimized("fail-open");
+
     static final CharSequence CONTENT_TYPE = HttpHeaders.CONTENT_TYPE;
     static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
     static final CharSequence EVENT_STREAM = HttpHeaders.createOptimized("text/event-stream");

@@ -233,6 +233,9 @@ final class ProxyExchange {
                 .putHeader(Headers.MODEL, call.model().id())
                 .putHeader(Headers.ATTEMPTS, Integer.toString(attempts.log().size()))
                 .putHeader(Headers.STRATEGY, strategy);
+        if (attempts.failOpen()) {
+            response.putHeader(Headers.HEALTH, Headers.FAIL_OPEN);
+        }
         if (call.model().upstreamModel() != null && !call.model().upstreamModel().equals(call.model().id())) {
             response.putHeader(Headers.UPSTREAM_MODEL, call.model().upstreamModel());
         }

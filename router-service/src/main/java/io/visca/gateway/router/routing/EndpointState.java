@@ -64,7 +64,8 @@ public final class EndpointState {
         return !(failure instanceof GatewayError error) || (error.retryable() && error.status() != 429);
     }
 
-    private void breakerChanged(CircuitBreakerState state) {
+    /** What its circuit breaker reports on each change of state. */
+    void breakerChanged(CircuitBreakerState state) {
         if (state == CircuitBreakerState.OPEN) {
             openedAtNanos = System.nanoTime();
         }
@@ -85,9 +86,15 @@ public final class EndpointState {
      * or open for longer than the cooldown (then the next request is its trial).
      */
     public boolean available(long nowNanos) {
-        if (health.down()) {
-            return false;
-        }
+        return !health.down() && breakerAllows(nowNanos);
+    }
+
+    /**
+     * Whether its circuit breaker lets a request through now: closed, half-open, or open for longer than the cooldown.
+     * What a request that fails open ({@link FailOpen}) asks of an endpoint: the health monitor's verdict is set
+     * aside, the breaker's (what this router's own requests met) is not.
+     */
+    public boolean breakerAllows(long nowNanos) {
         CircuitBreakerState state = breakerState;
         return state != CircuitBreakerState.OPEN || nowNanos - openedAtNanos >= cooldownNanos;
     }

@@ -161,6 +161,16 @@ public final class ProviderRuntime {
         return false;
     }
 
+    /** Whether at least one endpoint's circuit breaker lets a request through now, whatever its health. */
+    public boolean anyEndpointAllowed(long nowNanos) {
+        for (EndpointState endpoint : endpointStates) {
+            if (endpoint.breakerAllows(nowNanos)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Requests in flight on all its endpoints. */
     public int inFlight() {
         return state.inFlight().get();
@@ -192,15 +202,29 @@ public final class ProviderRuntime {
      * the rotation); -1 when none is available. Over any run of requests each endpoint gets its exact share.
      */
     public int nextEndpoint() {
+        return nextEndpoint(false);
+    }
+
+    /**
+     * As {@link #nextEndpoint()}; failing open ({@link FailOpen}), among the endpoints the circuit breakers let through
+     * when none is available, whatever the health monitor says.
+     */
+    public int nextEndpoint(boolean failOpen) {
+        int healthy = next(false);
+        return healthy < 0 && failOpen ? next(true) : healthy;
+    }
+
+    private int next(boolean ignoreHealth) {
         if (endpointStates.length == 1) {
-            return endpointStates[0].available(System.nanoTime()) ? 0 : -1;
+            long now = System.nanoTime();
+            return (ignoreHealth ? endpointStates[0].breakerAllows(now) : endpointStates[0].available(now)) ? 0 : -1;
         }
         long now = System.nanoTime();
         synchronized (this) {
             int best = -1;
             long total = 0;
             for (int i = 0; i < endpointStates.length; i++) {
-                if (!endpointStates[i].available(now)) {
+                if (ignoreHealth ? !endpointStates[i].breakerAllows(now) : !endpointStates[i].available(now)) {
                     continue;
                 }
                 current[i] += weights[i];

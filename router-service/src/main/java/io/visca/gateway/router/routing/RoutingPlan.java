@@ -7,6 +7,9 @@ import java.util.List;
  * fallback off only the first is tried.
  *
  * @param skipped why each filtered-out candidate was left out ({@code provider/model: reason}), for error messages
+ * @param failOpen no candidate had a healthy endpoint and the health verdicts are set aside ({@link FailOpen}): each
+ *        attempt takes an endpoint the health monitor says is DOWN when its provider has no healthy one
  */
-public record RoutingPlan(String strategy, boolean fallback, List<ModelRoute> candidates, List<String> skipped) {
+public record RoutingPlan(String strategy, boolean fallback, List<ModelRoute> candidates, List<String> skipped,
+        boolean failOpen) {
 }

@@ -15,6 +15,7 @@ import jakarta.inject.Singleton;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.visca.gateway.contracts.provider.ModelConfig;
 import io.visca.gateway.contracts.provider.ProviderConfig;
 import io.visca.gateway.contracts.routing.RoutingPolicy;
@@ -27,27 +28,56 @@ import io.visca.gateway.router.proxy.GatewayError;
 /**
  * Chooses where a request may go: the candidates (every provider serving the model, or every routable model for
  * {@code auto}), filtered (allow-list, operation supported, a healthy endpoint, context window, the provider's limits)
- * and ordered by the strategy. Says why each candidate was left out when none is left.
+ * and ordered by the strategy. Says why each candidate was left out when none is left. When none has a healthy
+ * endpoint it fails open ({@link FailOpen}) unless that is turned off.
  */
 @Singleton
 public class RoutingPlanner {
 
     private final int assumedCompletionTokens;
+    private final FailOpen failOpen;
     private final Map<String, AtomicInteger> turns = new ConcurrentHashMap<>();
 
     @Inject
-    public RoutingPlanner(RouterConfig config) {
-        this(config.routing().assumedCompletionTokens());
+    public RoutingPlanner(RouterConfig config, MeterRegistry registry) {
+        this(config.routing().assumedCompletionTokens(), new FailOpen(config.routing().failOpen(), registry));
     }
 
+    /** Without failing open: no candidate with a healthy endpoint is a 503. */
     public RoutingPlanner(int assumedCompletionTokens) {
+        this(assumedCompletionTokens, FailOpen.off());
+    }
+
+    public RoutingPlanner(int assumedCompletionTokens, FailOpen failOpen) {
         this.assumedCompletionTokens = assumedCompletionTokens;
+        this.failOpen = failOpen;
     }
 
     /** One candidate with what ordering needs. */
     private record Candidate(ModelRoute route, int priority, BigDecimal cost) {
     }
 
+    /** The candidates that passed the filters, and why the others did not. */
+    private static final class Filtered {
+        final List<Candidate> candidates = new ArrayList<>();
+        final List<String> skipped = new ArrayList<>();
+        boolean onlyContext = true;
+        boolean onlyPaused = true;
+        boolean onlyUnsupported = true;
+        ModelRoute unsupported;
+        long retryAfter = Long.MAX_VALUE;
+        /** Whether a route that passed the allow-list, operation and context window has a healthy endpoint. */
+        boolean anyHealthy;
+        /** Whether a route that passed them has none. */
+        boolean anyUnhealthy;
+    }
+
+    /**
+     * The plan for a request. When no candidate that passes the allow-list, the operation and the context window has
+     * a healthy endpoint, and failing open is on ({@link FailOpen}), the health verdicts are set aside: the plan holds
+     * those candidates (still within their pause, {@code max_concurrent} and circuit breakers), in the strategy's
+     * order, and says {@link RoutingPlan#failOpen()}.
+     */
     public RoutingPlan plan(RoutingTable table, Operation operation, ObjectNode body, String model,
             RoutingPolicy policy) {
         boolean auto = RoutingPolicy.AUTO.equals(model);
@@ -60,13 +90,34 @@ public class RoutingPlanner {
         long prompt = needsPromptEstimate(routes, policy) ? TokenEstimates.ofRequest(body) : 0;
         long maxTokens = maxTokens(body);
         long now = System.nanoTime();
-        List<Candidate> candidates = new ArrayList<>();
-        List<String> skipped = new ArrayList<>();
-        boolean onlyContext = true;
-        boolean onlyPaused = true;
-        ModelRoute unsupported = null;
-        boolean onlyUnsupported = true;
-        long retryAfter = Long.MAX_VALUE;
+        boolean fallback = !Boolean.FALSE.equals(policy.fallback());
+        Filtered pass = filter(routes, operation, policy, prompt, maxTokens, now, false);
+        if (pass.candidates.isEmpty() && !pass.anyHealthy && pass.anyUnhealthy && failOpen.enabled()) {
+            Filtered open = filter(routes, operation, policy, prompt, maxTokens, now, true);
+            if (!open.candidates.isEmpty()) {
+                List<String> providers = new ArrayList<>();
+                open.candidates.forEach(c -> providers.add(c.route().provider().name()));
+                failOpen.entered(model, providers, pass.skipped);
+                return new RoutingPlan(policy.strategy(), fallback, order(policy, model, open.candidates, now),
+                        pass.skipped, true);
+            }
+            // nothing even without the health verdicts (circuits open, paused, full): answered as without failing open
+        }
+        if (pass.candidates.isEmpty()) {
+            throw none(pass, model, policy, operation);
+        }
+        failOpen.left(model);
+        return new RoutingPlan(policy.strategy(), fallback, order(policy, model, pass.candidates, now), pass.skipped,
+                false);
+    }
+
+    /**
+     * @param ignoreHealth failing open: a provider needs an endpoint its circuit breaker lets through, whatever the
+     *        health monitor says
+     */
+    private Filtered filter(List<ModelRoute> routes, Operation operation, RoutingPolicy policy, long prompt,
+            long maxTokens, long now, boolean ignoreHealth) {
+        Filtered out = new Filtered();
         for (int i = 0; i < routes.size(); i++) {
             ModelRoute route = routes.get(i);
             ProviderRuntime provider = route.provider();
@@ -79,52 +130,57 @@ public class RoutingPlanner {
             long paused = provider.state().pausedSeconds(now);
             if (!provider.adapter().supports(operation)) {
                 why = "type " + provider.adapter().type() + " does not support " + operation.label();
-                unsupported = route;
+                out.unsupported = route;
             } else if (window != null && prompt + maxTokens > window) {
                 why = "context window " + window + " < ~" + prompt + " prompt + " + maxTokens + " max tokens";
-            } else if (!provider.anyEndpointAvailable(now)) {
+            } else if (ignoreHealth ? !provider.anyEndpointAllowed(now) : !provider.anyEndpointAvailable(now)) {
+                out.anyUnhealthy = true;
                 why = "no healthy endpoint (" + endpointReasons(provider) + ")";
-            } else if (paused > 0) {
-                why = "paused for " + paused + " s by its 429 Retry-After";
-                retryAfter = Math.min(retryAfter, paused);
-            } else if (provider.state().full()) {
-                why = "at its max_concurrent (" + provider.inFlight() + " in flight)";
-                retryAfter = Math.min(retryAfter, 1);
+            } else {
+                out.anyHealthy = true;
+                if (paused > 0) {
+                    why = "paused for " + paused + " s by its 429 Retry-After";
+                    out.retryAfter = Math.min(out.retryAfter, paused);
+                } else if (provider.state().full()) {
+                    why = "at its max_concurrent (" + provider.inFlight() + " in flight)";
+                    out.retryAfter = Math.min(out.retryAfter, 1);
+                }
             }
             if (why == null) {
-                candidates.add(new Candidate(route, priority, cost(route.model(), prompt, maxTokens)));
+                out.candidates.add(new Candidate(route, priority, cost(route.model(), prompt, maxTokens)));
             } else {
-                onlyContext &= why.startsWith("context window");
-                onlyPaused &= paused > 0 && why.startsWith("paused");
-                onlyUnsupported &= unsupported == route;
-                skipped.add(label(route) + ": " + why);
+                out.onlyContext &= why.startsWith("context window");
+                out.onlyPaused &= paused > 0 && why.startsWith("paused");
+                out.onlyUnsupported &= out.unsupported == route;
+                out.skipped.add(label(route) + ": " + why);
             }
         }
-        if (candidates.isEmpty()) {
-            if (skipped.isEmpty()) {
-                throw noCandidate(model, List.of("none of routing.providers " + policy.providers() + " serves it"), 0);
-            }
-            if (onlyUnsupported) {
-                // a client mistake, as before routing: e.g. embeddings from a model only an anthropic provider serves
-                throw UpstreamErrors.unsupported(unsupported.provider().name(), unsupported.provider().adapter().type(),
-                        operation);
-            }
-            if (onlyContext) {
-                throw new GatewayError(400, GatewayError.INVALID_REQUEST, "context_length_exceeded", "messages",
-                        "The request does not fit the context window of any model that could serve it: "
-                                + String.join("; ", skipped) + ".",
-                        0, false);
-            }
-            if (onlyPaused) {
-                // every candidate asked for a pause: the client is rate limited, and told for how long
-                throw new GatewayError(429, GatewayError.RATE_LIMIT, "rate_limit_exceeded", null, "Every provider of "
-                        + "model '" + model + "' is rate limiting the gateway: " + String.join("; ", skipped) + ".",
-                        retryAfter, true);
-            }
-            throw noCandidate(model, skipped, retryAfter == Long.MAX_VALUE ? 0 : retryAfter);
+        return out;
+    }
+
+    /** Why no candidate is left, as the error to answer with. */
+    private static GatewayError none(Filtered pass, String model, RoutingPolicy policy, Operation operation) {
+        if (pass.skipped.isEmpty()) {
+            return noCandidate(model, List.of("none of routing.providers " + policy.providers() + " serves it"), 0);
         }
-        List<ModelRoute> ordered = order(policy, model, candidates, now);
-        return new RoutingPlan(policy.strategy(), !Boolean.FALSE.equals(policy.fallback()), ordered, skipped);
+        if (pass.onlyUnsupported) {
+            // a client mistake, as before routing: e.g. embeddings from a model only an anthropic provider serves
+            return UpstreamErrors.unsupported(pass.unsupported.provider().name(),
+                    pass.unsupported.provider().adapter().type(), operation);
+        }
+        if (pass.onlyContext) {
+            return new GatewayError(400, GatewayError.INVALID_REQUEST, "context_length_exceeded", "messages",
+                    "The request does not fit the context window of any model that could serve it: "
+                            + String.join("; ", pass.skipped) + ".",
+                    0, false);
+        }
+        if (pass.onlyPaused) {
+            // every candidate asked for a pause: the client is rate limited, and told for how long
+            return new GatewayError(429, GatewayError.RATE_LIMIT, "rate_limit_exceeded", null, "Every provider of "
+                    + "model '" + model + "' is rate limiting the gateway: " + String.join("; ", pass.skipped) + ".",
+                    pass.retryAfter, true);
+        }
+        return noCandidate(model, pass.skipped, pass.retryAfter == Long.MAX_VALUE ? 0 : pass.retryAfter);
     }
 
     private static boolean needsPromptEstimate(List<ModelRoute> routes, RoutingPolicy policy) {

@@ -8,14 +8,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
+import io.visca.gateway.router.testing.FailOpenOff;
 
 /**
  * By default ({@code ROUTER_EXPOSE_UPSTREAM_DETAILS=true}) clients see the endpoint's id, by default the host and
  * port of its base URL, and errors quote the upstream's own message: the same situations as
- * {@link HiddenUpstreamDetailsTests}, for operators debugging their own deployment.
+ * {@link HiddenUpstreamDetailsTests}, for operators debugging their own deployment. Failing open is off, so that an
+ * endpoint the health monitor reports DOWN is answered with the 503 that names it.
  */
 @QuarkusTest
+@TestProfile(FailOpenOff.class)
 class UpstreamDetailsTests extends UpstreamDetailsScenarios {
 
     @Override

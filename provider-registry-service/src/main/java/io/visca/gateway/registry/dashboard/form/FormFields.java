@@ -15,7 +15,7 @@ public final class FormFields {
     }
 
     public static final List<Field> healthFields = List.of(
-            new Field("health_check.endpoint", "Probe path (e.g. /models)", false),
+            new Field("health_check.endpoint", "Probe path (/health: from the server root; health: under the base URL)", false),
             new Field("health_check.interval_seconds", "Interval (seconds)", true),
             new Field("health_check.timeout_seconds", "Timeout (seconds)", true),
             new Field("health_check.failure_threshold", "Failures before DOWN", true),

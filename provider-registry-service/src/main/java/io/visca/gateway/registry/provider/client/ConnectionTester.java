@@ -17,14 +17,17 @@ import io.vertx.mutiny.ext.web.client.HttpRequest;
 import io.vertx.mutiny.ext.web.client.HttpResponse;
 import io.visca.gateway.auth.SealedSecrets;
 import io.visca.gateway.contracts.provider.EndpointConfig;
+import io.visca.gateway.contracts.provider.HealthCheckConfig;
 import io.visca.gateway.contracts.provider.ModelConfig;
 import io.visca.gateway.contracts.provider.ProviderConfig;
+import io.visca.gateway.outbound.HealthProbe;
 import io.visca.gateway.registry.config.RegistryConfig;
 
 /**
  * "Test Connection": calls every endpoint of a provider for real, in parallel, with the provider's auth (secrets
  * resolved from this service's environment at call time): the type's model listing (or a reachability request),
- * then a one-token chat to the first chat model. Non-blocking; each call is timed out and goes through the outbound
+ * then a one-token chat to the first chat model, then the health check as the health monitor makes it. Non-blocking; each call
+ * is timed out and goes through the outbound
  * URL policy ({@link UpstreamWebClient#request}: an endpoint whose address it refuses fails with
  * {@code refused_by_policy} and gets nothing). The report holds no secret, and of an upstream's words only a short
  * sanitized excerpt.
@@ -71,7 +74,8 @@ public class ConnectionTester {
                         + " (in provider-registry-service)"));
         return authHeaders
                 .chain(headers -> first(provider, endpoint, probe, headers, timeouts, progress)
-                        .chain(() -> chat(provider, endpoint, probe, headers, timeouts, progress)))
+                        .chain(() -> chat(provider, endpoint, probe, headers, timeouts, progress))
+                        .chain(() -> healthCheck(provider, endpoint, headers, timeouts, progress)))
                 .map(ignored -> progress.result())
                 .onFailure().recoverWithItem(failure -> progress.failed(
                         FailureClassifier.classify(failure, "authentication")));
@@ -83,9 +87,14 @@ public class ConnectionTester {
         if (call == null) {
             return Uni.createFrom().voidItem();
         }
-        return send(endpoint, call, headers, timeouts)
+        String url = endpoint.baseUrl() + call.path();
+        return send(url, call, headers, timeouts)
                 .invoke(answer -> {
-                    progress.answered(answer.status(), answer.latencyMs());
+                    if ("GET".equals(call.method())) {
+                        progress.firstAnswered(url, answer.status(), answer.latencyMs());
+                    } else {
+                        progress.answered(answer.status(), answer.latencyMs());
+                    }
                     if (answer.status() < 200 || answer.status() > 299) {
                         progress.fail(FailureClassifier.forStatus(answer.status(), call.describe()));
                     } else if (probe.lists()) {
@@ -123,7 +132,7 @@ public class ConnectionTester {
             progress.chatNote(probe.chatNote());
             return Uni.createFrom().voidItem();
         }
-        return send(endpoint, call, headers, timeouts)
+        return send(endpoint.baseUrl() + call.path(), call, headers, timeouts)
                 .invoke(answer -> {
                     ProbeFailure failure = null;
                     if (answer.status() < 200 || answer.status() > 299) {
@@ -147,23 +156,76 @@ public class ConnectionTester {
                 .onFailure().recoverWithNull();
     }
 
-    private Uni<Answer> send(EndpointConfig endpoint, TypeProbe.Call call, Map<String, String> authHeaders,
+    /**
+     * The health check as the health monitor makes it ({@link HealthProbe}: the same URL, headers and judgement), when
+     * the provider's health checks are on and the endpoint answered. A GET of the URL the first request already made
+     * (the type's default is often the model listing) is judged by that answer instead of being sent again.
+     */
+    private Uni<Void> healthCheck(ProviderConfig provider, EndpointConfig endpoint, Map<String, String> headers,
+            CallTimeouts timeouts, EndpointProgress progress) {
+        HealthCheckConfig config = provider.healthCheck();
+        if (config != null && !config.enabled()) {
+            progress.healthCheckNote("not made: health_check.enabled is false, the health monitor does not probe it");
+            return Uni.createFrom().voidItem();
+        }
+        if (!progress.reachable()) {
+            progress.healthCheckNote("not attempted: the endpoint did not answer");
+            return Uni.createFrom().voidItem();
+        }
+        HealthProbe check;
+        try {
+            check = HealthProbe.of(provider.type(), endpoint.baseUrl(), config);
+        } catch (IllegalArgumentException e) {
+            ProbeFailure invalid = new ProbeFailure(ProbeFailure.INVALID_HEALTH_CHECK, null, e.getMessage());
+            progress.healthCheck(new HealthCheckResult(false, null, null, null, null, invalid.reason(),
+                    invalid.detail()), invalid);
+            return Uni.createFrom().voidItem();
+        }
+        String call = "health check " + check.describe();
+        if (progress.firstWasGetOf(check.url())) {
+            judge(check, call, progress.httpStatus(), progress.latencyMs(), progress);
+            return Uni.createFrom().voidItem();
+        }
+        TypeProbe.Call get = new TypeProbe.Call("GET", check.describe(), null, check.headers());
+        return send(check.url(), get, headers, timeouts)
+                .invoke(answer -> judge(check, call, answer.status(), answer.latencyMs(), progress))
+                .onFailure().invoke(failure -> {
+                    ProbeFailure cause = FailureClassifier.classify(failure, call);
+                    progress.healthCheck(new HealthCheckResult(false, check.describe(), check.healthyWhen(), null,
+                            null, cause.reason(), cause.detail()), cause);
+                })
+                .replaceWithVoid()
+                .onFailure().recoverWithNull();
+    }
+
+    private static void judge(HealthProbe check, String call, int status, long latencyMs,
+            EndpointProgress progress) {
+        ProbeFailure cause = null;
+        if (!check.healthy(status)) {
+            cause = status == 401 || status == 403 ? FailureClassifier.forStatus(status, call)
+                    : new ProbeFailure(ProbeFailure.UNHEALTHY, status, call + " answered HTTP " + status + ", not "
+                            + check.healthyWhen() + ": the health monitor would mark this endpoint DOWN");
+        }
+        progress.healthCheck(new HealthCheckResult(cause == null, check.describe(), check.healthyWhen(), status,
+                latencyMs, cause == null ? null : cause.reason(), cause == null ? null : cause.detail()), cause);
+    }
+
+    private Uni<Answer> send(String url, TypeProbe.Call call, Map<String, String> authHeaders,
             CallTimeouts timeouts) {
         // case-insensitive, as HTTP header names are: the provider's auth replaces a request header of the same name
         Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         call.headers().forEach((name, value) -> headers.put(name, auth.resolve("request.headers." + name, value)));
         headers.putAll(authHeaders);
         long start = System.nanoTime();
-        Uni<HttpResponse<Buffer>> sent = http.request(HttpMethod.valueOf(call.method()),
-                endpoint.baseUrl() + call.path()).chain(target -> {
-                    HttpRequest<Buffer> request = timeouts.apply(target).putHeader("Accept", "application/json");
-                    headers.forEach(request::putHeader);
-                    if (call.body() == null) {
-                        return request.send();
-                    }
-                    return request.putHeader("Content-Type", "application/json")
-                            .sendBuffer(Buffer.buffer(call.body().toString()));
-                });
+        Uni<HttpResponse<Buffer>> sent = http.request(HttpMethod.valueOf(call.method()), url).chain(target -> {
+            HttpRequest<Buffer> request = timeouts.apply(target).putHeader("Accept", "application/json");
+            headers.forEach(request::putHeader);
+            if (call.body() == null) {
+                return request.send();
+            }
+            return request.putHeader("Content-Type", "application/json")
+                    .sendBuffer(Buffer.buffer(call.body().toString()));
+        });
         return sent.ifNoItem().after(timeouts.total()).fail()
                 .map(response -> new Answer(response.statusCode(), (System.nanoTime() - start) / 1_000_000,
                         response.bodyAsString()));

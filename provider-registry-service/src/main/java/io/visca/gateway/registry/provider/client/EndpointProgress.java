@@ -19,11 +19,37 @@ final class EndpointProgress {
     private List<String> models;
     private ChatCheckResult chat;
     private String chatNote;
+    private HealthCheckResult healthCheck;
+    private String healthCheckNote;
+    private String firstUrl;
     private ProbeFailure failure;
 
     EndpointProgress(EndpointConfig endpoint, TypeProbe probe) {
         this.endpoint = endpoint;
         this.probe = probe;
+    }
+
+    /** The first request, a GET of {@code url}, answered: a health check of the same URL reuses its answer. */
+    void firstAnswered(String url, int status, long latency) {
+        firstUrl = url;
+        answered(status, latency);
+    }
+
+    /** Whether the first request was a GET of {@code url} that answered ({@link #httpStatus()} its status). */
+    boolean firstWasGetOf(String url) {
+        return url.equals(firstUrl);
+    }
+
+    boolean reachable() {
+        return reachable;
+    }
+
+    Integer httpStatus() {
+        return httpStatus;
+    }
+
+    Long latencyMs() {
+        return latencyMs;
     }
 
     void answered(int status, long latency) {
@@ -75,17 +101,27 @@ final class EndpointProgress {
         fail(cause);
     }
 
+    void healthCheckNote(String note) {
+        healthCheckNote = note;
+    }
+
+    void healthCheck(HealthCheckResult result, ProbeFailure cause) {
+        healthCheck = result;
+        fail(cause);
+    }
+
     /** The endpoint could not be tried at all (e.g. a secret is missing). */
     EndpointTestResult failed(ProbeFailure cause) {
         fail(cause);
         chatNote = chatNote == null ? "not attempted" : chatNote;
+        healthCheckNote = healthCheckNote == null ? "not attempted" : healthCheckNote;
         return result();
     }
 
     EndpointTestResult result() {
         boolean ok = reachable && failure == null;
         return new EndpointTestResult(endpoint.id(), endpoint.baseUrl(), ok, reachable, httpStatus, latencyMs,
-                models, probe.lists() ? null : probe.modelsNote(), chat, chatNote,
+                models, probe.lists() ? null : probe.modelsNote(), chat, chatNote, healthCheck, healthCheckNote,
                 failure == null ? null : failure.reason(), failure == null ? null : failure.detail());
     }
 }

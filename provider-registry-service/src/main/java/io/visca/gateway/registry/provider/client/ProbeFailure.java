@@ -19,6 +19,10 @@ public final class ProbeFailure extends RuntimeException {
     public static final String MISSING_SECRET = "missing_secret";
     /** A {@code ${NAME}} reference this service refuses to resolve: nothing was sent. */
     public static final String FORBIDDEN_SECRET = "forbidden_secret";
+    /** The health check's answer is not one the health monitor counts as healthy. */
+    public static final String UNHEALTHY = "unhealthy";
+    /** A stored {@code health_check.endpoint} that is not a path on the endpoint's host: nothing was sent. */
+    public static final String INVALID_HEALTH_CHECK = "invalid_health_check";
     /** The outbound URL policy refused the address: nothing was sent. */
     public static final String REFUSED_BY_POLICY = "refused_by_policy";
 

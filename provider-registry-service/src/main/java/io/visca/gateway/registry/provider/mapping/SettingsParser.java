@@ -10,6 +10,7 @@ import io.visca.gateway.contracts.provider.HealthCheckConfig;
 import io.visca.gateway.contracts.provider.RateLimitConfig;
 import io.visca.gateway.contracts.provider.RetryConfig;
 import io.visca.gateway.contracts.provider.TimeoutsConfig;
+import io.visca.gateway.outbound.HealthCheckUrls;
 import io.visca.gateway.registry.json.JsonFields;
 import io.visca.gateway.registry.json.Violations;
 
@@ -17,7 +18,9 @@ import io.visca.gateway.registry.json.Violations;
  * {@code health_check}, {@code timeouts}, {@code rate_limit} and {@code retry}, with their defaults and ranges:
  * <ul>
  * <li>health_check: interval_seconds 1..86400 (default 30), timeout_seconds 1..300 and at most the interval
- * (default 5), failure_threshold and success_threshold 1..100 (defaults 3 and 1), healthy_statuses 100..599;</li>
+ * (default 5), failure_threshold and success_threshold 1..100 (defaults 3 and 1), healthy_statuses 100..599,
+ * endpoint a path that {@link HealthCheckUrls} resolves against each endpoint's base URL (never a URL or
+ * {@code //host}: a health check stays on the endpoint's own host);</li>
  * <li>timeouts: connect_ms 1..300000 (default 5000), first_byte_ms 1..3600000 (default 60000), total_ms
  * 1..86400000 (default 600000), connect and first byte at most total;</li>
  * <li>rate_limit: requests_per_minute 1..10000000, max_concurrent 1..1000000 (absent: unlimited);</li>
@@ -44,10 +47,9 @@ final class SettingsParser {
         Violations violations = document.violations();
         Boolean enabled = health.bool("enabled");
         String endpoint = health.string("endpoint");
-        if (endpoint != null && (!endpoint.startsWith("/") || endpoint.length() > 2048
-                || endpoint.chars().anyMatch(c -> c <= ' ' || c == 0x7F))) {
-            violations.add(health.path("endpoint"), "must be a path relative to each endpoint's base URL, starting "
-                    + "with '/', without spaces");
+        String endpointProblem = HealthCheckUrls.problem(endpoint);
+        if (endpointProblem != null) {
+            violations.add(health.path("endpoint"), endpointProblem);
             endpoint = null;
         }
         Integer interval = health.integer("interval_seconds", 1, 86_400, "seconds");

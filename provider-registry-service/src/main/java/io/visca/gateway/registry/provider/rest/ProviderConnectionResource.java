@@ -38,9 +38,11 @@ public class ProviderConnectionResource {
     @POST
     @Operation(summary = "Test Connection", description = "Calls each endpoint with the provider's auth (${NAME} "
             + "read from this service's environment): the type's model listing, then a one-token chat to the first "
-            + "chat model. Always 200 when the provider exists: failures are per endpoint, with a reason (dns, "
-            + "refused, tls, auth, timeout, unexpected_body, http_error, network, missing_secret, forbidden_secret, refused_by_policy: the "
-            + "outbound URL policy refuses the address and nothing was sent).")
+            + "chat model, then the health check as the health monitor makes it. Always 200 when the provider "
+            + "exists: failures are per endpoint, with a reason (dns, refused, tls, auth, timeout, unexpected_body, "
+            + "http_error, network, missing_secret, forbidden_secret, refused_by_policy: the outbound URL policy "
+            + "refuses the address and nothing was sent, unhealthy: the health check's answer is not healthy, "
+            + "invalid_health_check).")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ConnectionTestReport.class)))
     @APIResponse(responseCode = "401", description = "Missing or wrong admin token", content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "No such provider", content = @Content(schema = @Schema(implementation = ApiError.class)))

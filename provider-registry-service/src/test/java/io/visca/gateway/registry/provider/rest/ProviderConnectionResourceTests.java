@@ -77,6 +77,9 @@ class ProviderConnectionResourceTests {
                 .body("endpoints[0].chat.model", equalTo("mini"))
                 .body("endpoints[0].chat.http_status", equalTo(200))
                 .body("endpoints[0].reason", nullValue())
+                .body("endpoints[0].health_check.ok", equalTo(true))
+                .body("endpoints[0].health_check.probe", equalTo("GET /v1/models"))
+                .body("endpoints[0].health_check.http_status", equalTo(200))
                 .extract().asString();
         assertFalse(body.contains("sk-test"), body);
 
@@ -87,6 +90,55 @@ class ProviderConnectionResourceTests {
         assertEquals("Bearer sk-test", chat.header("authorization"));
         assertTrue(chat.body().contains("\"max_tokens\":1"), chat.body());
         assertTrue(chat.body().contains("\"model\":\"gpt-4o-mini\""), chat.body());
+    }
+
+    @Test
+    void runsTheProductPagesHealthCheckAtTheServersRoot() {
+        String name = uniqueName("conn-health");
+        TestApi.create(json("{'name':'" + name + "','type':'openai-compatible','base_url':'" + upstream.baseUrl()
+                + "','api_key':'sk-test','models':[{'id':'gpt-4o-mini'}],'health_check':{'enabled':true,"
+                + "'endpoint':'/health','interval_seconds':60,'timeout_seconds':5,'failure_threshold':3}}"));
+
+        test(name)
+                .body("endpoints[0].ok", equalTo(true))
+                .body("endpoints[0].health_check.ok", equalTo(true))
+                .body("endpoints[0].health_check.probe", equalTo("GET /health"))
+                .body("endpoints[0].health_check.healthy_when", equalTo("HTTP 2xx"))
+                .body("endpoints[0].health_check.http_status", equalTo(200));
+        assertEquals(List.of("GET /v1/models", "POST /v1/chat/completions", "GET /health"),
+                upstream.requests().stream().map(r -> r.method() + " " + r.path()).toList());
+    }
+
+    @Test
+    void failsAnEndpointWhoseHealthCheckTheMonitorWouldCountAsDown() {
+        String name = uniqueName("conn-unhealthy");
+        TestApi.create(json("{'name':'" + name + "','type':'openai-compatible','base_url':'" + upstream.baseUrl()
+                + "','api_key':'sk-test','models':[{'id':'gpt-4o-mini'}],'health_check':{'endpoint':'health'}}"));
+
+        test(name)
+                .body("ok", equalTo(false))
+                .body("endpoints[0].ok", equalTo(false))
+                .body("endpoints[0].chat.ok", equalTo(true))
+                .body("endpoints[0].health_check.ok", equalTo(false))
+                .body("endpoints[0].health_check.probe", equalTo("GET /v1/health"))
+                .body("endpoints[0].health_check.http_status", equalTo(404))
+                .body("endpoints[0].reason", equalTo("unhealthy"))
+                .body("endpoints[0].detail", equalTo("health check GET /v1/health answered HTTP 404, not HTTP 2xx: "
+                        + "the health monitor would mark this endpoint DOWN"));
+    }
+
+    @Test
+    void makesNoHealthCheckWhenHealthChecksAreOff() {
+        String name = uniqueName("conn-no-health");
+        TestApi.create(json("{'name':'" + name + "','type':'openai-compatible','base_url':'" + upstream.baseUrl()
+                + "','api_key':'sk-test','models':[{'id':'gpt-4o-mini'}],'health_check':{'enabled':false,"
+                + "'endpoint':'/nowhere'}}"));
+
+        test(name)
+                .body("endpoints[0].ok", equalTo(true))
+                .body("endpoints[0].health_check", nullValue())
+                .body("endpoints[0].health_check_note", containsString("health_check.enabled is false"));
+        assertFalse(upstream.requests().stream().anyMatch(r -> r.path().equals("/nowhere")));
     }
 
     @Test

@@ -84,8 +84,14 @@ class ProviderValidationTests {
                 bad("health timeout over interval", "{" + BASE + MODELS
                         + ",'health_check':{'interval_seconds':10,'timeout_seconds':20}}",
                         "health_check.timeout_seconds", "must not exceed interval_seconds (10)"),
-                bad("health endpoint not a path", "{" + BASE + MODELS + ",'health_check':{'endpoint':'health'}}",
-                        "health_check.endpoint", "starting with '/'"),
+                bad("health endpoint a URL", "{" + BASE + MODELS
+                        + ",'health_check':{'endpoint':'https://collector.example.net/health'}}",
+                        "health_check.endpoint", "must be a path, not a URL"),
+                bad("health endpoint another host", "{" + BASE + MODELS
+                        + ",'health_check':{'endpoint':'//collector.example.net/health'}}",
+                        "health_check.endpoint", "must not start with '//', which names another host"),
+                bad("health endpoint with a fragment", "{" + BASE + MODELS + ",'health_check':{'endpoint':'/h#x'}}",
+                        "health_check.endpoint", "must not have a fragment"),
                 bad("healthy status out of range", "{" + BASE + MODELS + ",'health_check':{'healthy_statuses':[200,99]}}",
                         "health_check.healthy_statuses[1]", "from 100 to 599"),
                 bad("too many retries", "{" + BASE + MODELS + ",'retry':{'max_retries':11}}", "retry.max_retries",
@@ -193,6 +199,16 @@ class ProviderValidationTests {
         String body = json("{" + BASE + MODELS + ",'auth':{'auth_type':'bearer','api_key':'sk-live-${oops'}}");
         admin().body(body).post("/api/providers").then().statusCode(400)
                 .body(not(containsString("sk-live")));
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = { "/health", "health", "./health", "../health",
+            "/health?ready=1" })
+    void storesAHealthCheckPathAsWritten(String path) {
+        String name = io.visca.gateway.registry.TestApi.uniqueName("health-path");
+        admin().body(json("{'name':'" + name + "','type':'openai-compatible','base_url':'https://a.example.com/v1',"
+                + MODELS + ",'health_check':{'endpoint':'" + path + "'}}")).post("/api/providers").then()
+                .statusCode(201).body("health_check.endpoint", equalTo(path));
     }
 
     @Test
