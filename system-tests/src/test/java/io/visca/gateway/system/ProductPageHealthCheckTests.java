@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -94,7 +95,7 @@ class ProductPageHealthCheckTests {
         JsonNode endpoint = awaitEndpoint("my-vllm-server", "UP");
         assertEquals("GET /health", endpoint.path("probe").asText(), endpoint.toString());
 
-        HttpResponse<String> chat = awaitChat("llama-3-70b");
+        HttpResponse<String> chat = awaitChat("llama-3-70b", answer -> answer.statusCode() != 404);
         assertEquals(200, chat.statusCode(), chat.body());
         assertTrue(chat.headers().firstValue("x-visca-health").isEmpty(), "served normally: " + chat.headers());
     }
@@ -109,7 +110,9 @@ class ProductPageHealthCheckTests {
                 """.formatted(misprobed.baseUrl()));
         awaitEndpoint("misprobed-vllm", "DOWN");
 
-        HttpResponse<String> chat = awaitChat("llama-3-8b");
+        // the router learns the monitor's verdict from provider-health-changed, a moment later
+        HttpResponse<String> chat = awaitChat("llama-3-8b",
+                answer -> answer.statusCode() != 200 || answer.headers().firstValue("x-visca-health").isPresent());
         assertEquals(200, chat.statusCode(), chat.body());
         assertEquals("fail-open", chat.headers().firstValue("x-visca-health").orElse(null),
                 "served with every endpoint DOWN, and marked");
@@ -135,8 +138,8 @@ class ProductPageHealthCheckTests {
         throw new AssertionError(provider + " never became " + status + ": " + last);
     }
 
-    /** A chat for the model, once the router knows it (it learns new providers by event). */
-    private static HttpResponse<String> awaitChat(String model) {
+    /** A chat for the model, sent until its answer passes {@code done} (the router learns changes by events). */
+    private static HttpResponse<String> awaitChat(String model, Predicate<HttpResponse<String>> done) {
         String body = "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello!\"}]}";
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         HttpResponse<String> last;
@@ -144,7 +147,7 @@ class ProductPageHealthCheckTests {
             last = send(HttpRequest.newBuilder(URI.create(stack.router.url() + "/v1/chat/completions"))
                     .header("Authorization", "Bearer " + clientKey).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body)));
-            if (last.statusCode() != 404) {
+            if (done.test(last)) {
                 return last;
             }
         } while (System.nanoTime() < deadline && pause(250));
