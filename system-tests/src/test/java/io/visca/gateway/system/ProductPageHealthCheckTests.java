@@ -1,12 +1,12 @@
 package io.visca.gateway.system;
 
+import static io.visca.gateway.system.SystemHttp.json;
+import static io.visca.gateway.system.SystemHttp.pause;
+import static io.visca.gateway.system.SystemHttp.send;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -19,7 +19,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.visca.gateway.fakes.FakeOpenAiServer;
 
@@ -31,9 +30,6 @@ import io.visca.gateway.fakes.FakeOpenAiServer;
  * down: the router fails open and says so.
  */
 class ProductPageHealthCheckTests {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** The page's "Configuration" example, with its "Health Checks" block; only the host is the fake's. */
     private static final String PAGE_VLLM = """
@@ -156,34 +152,5 @@ class ProductPageHealthCheckTests {
 
     private static HttpResponse<String> get(String url) {
         return send(HttpRequest.newBuilder(URI.create(url)));
-    }
-
-    private static HttpResponse<String> send(HttpRequest.Builder request) {
-        try {
-            return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static JsonNode json(String body) {
-        try {
-            return JSON.readTree(body);
-        } catch (IOException e) {
-            throw new AssertionError("not JSON: " + body, e);
-        }
-    }
-
-    private static boolean pause(long millis) {
-        try {
-            Thread.sleep(millis);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }

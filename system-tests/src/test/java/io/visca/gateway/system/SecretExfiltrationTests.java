@@ -1,13 +1,14 @@
 package io.visca.gateway.system;
 
+import static io.visca.gateway.system.SystemHttp.json;
+import static io.visca.gateway.system.SystemHttp.pause;
+import static io.visca.gateway.system.SystemHttp.send;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -33,7 +34,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.visca.gateway.fakes.FakeOpenAiServer;
 import io.visca.gateway.fakes.RecordedRequest;
@@ -48,8 +48,6 @@ import io.visca.gateway.fakes.RecordedRequest;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SecretExfiltrationTests {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final String PAGE_API_KEY = "sk-product-page-" + UUID.randomUUID();
     private static final String FILE_API_KEY = "sk-from-a-secret-file-" + UUID.randomUUID();
     private static final String CLIENT_AGENT = "system-tests-client";
@@ -237,33 +235,5 @@ class SecretExfiltrationTests {
                 .header("Authorization", "Bearer " + stack.adminToken).header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body)));
-    }
-
-    private static HttpResponse<String> send(HttpRequest.Builder request) {
-        try {
-            return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static JsonNode json(String body) {
-        try {
-            return JSON.readTree(body);
-        } catch (IOException e) {
-            throw new AssertionError("not JSON: " + body, e);
-        }
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

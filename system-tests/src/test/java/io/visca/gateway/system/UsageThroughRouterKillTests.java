@@ -1,13 +1,13 @@
 package io.visca.gateway.system;
 
+import static io.visca.gateway.system.SystemHttp.json;
+import static io.visca.gateway.system.SystemHttp.pause;
+import static io.visca.gateway.system.SystemHttp.send;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
@@ -32,7 +32,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.visca.gateway.fakes.FakeOpenAiServer;
 
@@ -48,7 +47,6 @@ class UsageThroughRouterKillTests {
 
     private static final BigDecimal INPUT_PER_1K = new BigDecimal("0.0015");
     private static final BigDecimal OUTPUT_PER_1K = new BigDecimal("0.002");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private static FakeOpenAiServer upstream;
     private static GatewayStack stack;
@@ -157,7 +155,7 @@ class UsageThroughRouterKillTests {
         HttpResponse<String> records = send(HttpRequest.newBuilder(URI.create(stack.billing.url()
                 + "/api/usage/records?request_id=" + shared)).header("Authorization", "Bearer " + stack.adminToken));
         assertEquals(200, records.statusCode(), records.body());
-        JsonNode data = new ObjectMapper().readTree(records.body()).path("data");
+        JsonNode data = json(records.body()).path("data");
         assertEquals(5, data.size(), records.body());
         Set<String> eventIds = new HashSet<>();
         for (JsonNode record : data) {
@@ -240,26 +238,5 @@ class UsageThroughRouterKillTests {
             }
         } while (System.nanoTime() < deadline && pause(250));
         throw new AssertionError("the router never served m-billed: " + last.statusCode() + " " + last.body());
-    }
-
-    private static HttpResponse<String> send(HttpRequest.Builder request) {
-        try {
-            return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static boolean pause(long millis) {
-        try {
-            Thread.sleep(millis);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }

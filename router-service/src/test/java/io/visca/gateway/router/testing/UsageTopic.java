@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -70,13 +71,22 @@ public final class UsageTopic implements AutoCloseable {
 
     /** Waits until every key (the records' keys) was seen. */
     public void awaitAll(List<String> keys, Duration within) {
+        awaitSeen(keys, this::keys, "events", within);
+    }
+
+    /** Waits until an event of every one of these requests was seen. */
+    public void awaitRequests(List<String> requestIds, Duration within) {
+        awaitSeen(requestIds, this::requestIds, "requests' events", within);
+    }
+
+    private void awaitSeen(List<String> wanted, Supplier<List<String>> seenSoFar, String what, Duration within) {
         long deadline = System.nanoTime() + within.toNanos();
-        while (!keys().containsAll(keys)) {
+        while (!seenSoFar.get().containsAll(wanted)) {
             if (System.nanoTime() > deadline) {
-                List<String> missing = new ArrayList<>(keys);
-                missing.removeAll(keys());
-                throw new AssertionError(missing.size() + " of " + keys.size() + " events missing from " + topic
-                        + " after " + within + ": " + missing);
+                List<String> missing = new ArrayList<>(wanted);
+                missing.removeAll(seenSoFar.get());
+                throw new AssertionError(missing.size() + " of " + wanted.size() + " " + what + " missing from "
+                        + topic + " after " + within + ": " + missing);
             }
             poll(Duration.ofMillis(200));
         }
@@ -87,20 +97,6 @@ public final class UsageTopic implements AutoCloseable {
         long deadline = System.nanoTime() + duration.toNanos();
         while (System.nanoTime() < deadline) {
             poll(Duration.ofMillis(100));
-        }
-    }
-
-    /** Waits until an event of every one of these requests was seen. */
-    public void awaitRequests(List<String> requestIds, Duration within) {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (!requestIds().containsAll(requestIds)) {
-            if (System.nanoTime() > deadline) {
-                List<String> missing = new ArrayList<>(requestIds);
-                missing.removeAll(requestIds());
-                throw new AssertionError(missing.size() + " of " + requestIds.size() + " requests' events missing "
-                        + "from " + topic + " after " + within + ": " + missing);
-            }
-            poll(Duration.ofMillis(200));
         }
     }
 
