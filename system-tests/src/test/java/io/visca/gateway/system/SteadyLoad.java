@@ -49,6 +49,8 @@ final class SteadyLoad implements AutoCloseable {
     final Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
     /** An answer that is not what the client asked, e.g. a 401's body. */
     final Map<Integer, String> sampleBodies = new ConcurrentHashMap<>();
+    /** The {@code Retry-After} of every answer with a status other than 200 that had one, by status. */
+    final Map<Integer, Set<String>> retryAfters = new ConcurrentHashMap<>();
 
     /**
      * @param body the request body of request number n
@@ -110,6 +112,8 @@ final class SteadyLoad implements AutoCloseable {
         if (response.statusCode() != 200) {
             statuses.computeIfAbsent(response.statusCode(), s -> new AtomicLong()).incrementAndGet();
             sampleBodies.putIfAbsent(response.statusCode(), response.body());
+            response.headers().firstValue("retry-after").ifPresent(value -> retryAfters
+                    .computeIfAbsent(response.statusCode(), s -> ConcurrentHashMap.newKeySet()).add(value));
             return;
         }
         JsonNode usage = usage(response);

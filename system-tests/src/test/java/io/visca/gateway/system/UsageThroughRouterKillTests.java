@@ -99,6 +99,12 @@ class UsageThroughRouterKillTests {
         Set<Integer> expected = new HashSet<>(List.of(503));
         assertTrue(expected.containsAll(load.statuses.keySet()), "only 503 (starting) besides 200: " + load + " "
                 + load.sampleBodies);
+        if (load.status(503) > 0) {
+            JsonNode error = json(load.sampleBodies.get(503)).path("error");
+            assertEquals("gateway_starting", error.path("code").asText(), load.sampleBodies.get(503));
+            assertEquals("server_error", error.path("type").asText(), load.sampleBodies.get(503));
+            assertEquals(Set.of("1"), load.retryAfters.get(503), "every 503 says when to retry");
+        }
 
         Map<String, Row> ledger = awaitLedger(run, load.answered.keySet());
         List<String> missing = new ArrayList<>();
