@@ -53,7 +53,11 @@ public class RoutingPlanner {
         boolean auto = RoutingPolicy.AUTO.equals(model);
         List<ModelRoute> routes = auto ? autoRoutes(table, operation) : table.routes(model);
         if (routes.isEmpty()) {
-            throw auto ? noCandidate(model, List.of("no enabled provider serves a " + mode(operation) + " model"), 0)
+            // as for a model no enabled provider serves: nothing to wait for, the client named the wrong thing
+            throw auto ? new GatewayError(404, GatewayError.INVALID_REQUEST, "model_not_found", "model",
+                    "No enabled provider serves a " + mode(operation) + " model, so model 'auto' has nothing to "
+                            + "route to.",
+                    0, false)
                     : notServed(table, model);
         }
         // the prompt estimate walks the messages: only when a context window or the cost strategy needs it
@@ -80,7 +84,8 @@ public class RoutingPlanner {
             if (!provider.adapter().supports(operation)) {
                 why = "type " + provider.adapter().type() + " does not support " + operation.label();
                 unsupported = route;
-            } else if (window != null && prompt + maxTokens > window) {
+            } else if (window != null && (maxTokens > window || prompt > window - maxTokens)) {
+                // (not prompt + maxTokens > window: a max_tokens near Long.MAX_VALUE would overflow and fit)
                 why = "context window " + window + " < ~" + prompt + " prompt + " + maxTokens + " max tokens";
             } else if (!provider.anyEndpointAvailable(now)) {
                 why = "no healthy endpoint (" + endpointReasons(provider) + ")";
@@ -102,7 +107,7 @@ public class RoutingPlanner {
         }
         if (candidates.isEmpty()) {
             if (skipped.isEmpty()) {
-                throw noCandidate(model, List.of("none of routing.providers " + policy.providers() + " serves it"), 0);
+                throw outsideAllowList(table, model, routes, policy);
             }
             if (onlyUnsupported) {
                 // a client mistake, as before routing: e.g. embeddings from a model only an anthropic provider serves
@@ -260,6 +265,26 @@ public class RoutingPlanner {
         return listed.isEmpty() ? notFound
                 : new GatewayError(404, notFound.type(), notFound.code(), notFound.param(),
                         "The model '" + model + "' has no enabled provider: " + String.join("; ", listed) + ".", 0, false);
+    }
+
+    /**
+     * No provider of the model is in the allow-list. The client's own {@code routing.providers} is its mistake (400,
+     * naming the providers that do serve it); the registry's default policy for the model is the operator's (503).
+     */
+    private static GatewayError outsideAllowList(RoutingTable table, String model, List<ModelRoute> routes,
+            RoutingPolicy policy) {
+        RoutingPolicy configured = table.policies().forModel(model);
+        if (configured != null && configured.providers().equals(policy.providers())) {
+            return noCandidate(model, List.of("none of routing.providers " + policy.providers() + " serves it"), 0);
+        }
+        List<String> serving = new ArrayList<>();
+        routes.forEach(route -> {
+            if (!serving.contains(route.provider().name())) {
+                serving.add(route.provider().name());
+            }
+        });
+        return GatewayError.badRequest("None of routing.providers " + policy.providers() + " serves model '" + model
+                + "'; it is served by " + serving + ".", "routing.providers", "invalid_routing");
     }
 
     private static GatewayError noCandidate(String model, List<String> reasons, long retryAfter) {
