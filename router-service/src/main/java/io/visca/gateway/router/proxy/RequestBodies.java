@@ -90,11 +90,13 @@ public final class RequestBodies {
             return "malformed JSON";
         }
         String what = firstLine(e.getOriginalMessage());
-        for (String internal : new String[] { " (start marker at", ": enable `", " (not recognized as one", "[Source" }) {
+        for (String internal : new String[] { " (start marker at", ": enable ", " (consider ", " (not recognized as one",
+                "[Source" }) {
             int at = what.indexOf(internal);
             what = at < 0 ? what : what.substring(0, at);
         }
-        return what.replace('`', '\'');
+        // a hint of the parser's settings in words not seen yet: none of it rather than part of it
+        return what.contains("Feature") || what.contains("Constraints") ? "malformed JSON" : what.replace('`', '\'');
     }
 
     private static String firstLine(String message) {

@@ -163,10 +163,12 @@ class ClientMistakeTests {
 
     @ParameterizedTest
     @ValueSource(strings = { "{\"model\": \"mistake-gpt\", \"messages\": [", "{\"model\": NaN}",
-            "/* a comment */ {\"model\": \"mistake-gpt\"}", "DEEP", "LONG_NUMBER" })
+            "/* a comment */ {\"model\": \"mistake-gpt\"}", "\u001E{\"model\": \"mistake-gpt\"}", "DEEP",
+            "LONG_NUMBER" })
     void parseErrorsNameNoParserInternals(String body) {
         // was: "... (start marker at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled) ...",
-        // "enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow", "from `StreamReadConstraints...`"
+        // "enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow", "from `StreamReadConstraints...`",
+        // "(consider enabling 'JsonReadFeature.ALLOW_RS_CONTROL_CHAR' ...)" (a record separator before the object)
         String sent = switch (body) {
             case "DEEP" -> "{\"model\": " + "[".repeat(1001) + "]".repeat(1001) + "}";
             case "LONG_NUMBER" -> "{\"max_tokens\": " + "9".repeat(1001) + "}";
