@@ -15,9 +15,9 @@ import io.vertx.core.http.HttpServerResponse;
  * A fake OpenAI-compatible model server (as OpenAI, vLLM, TGI's /v1, LocalAI, LM Studio speak it), in-process on a
  * free loopback port: {@code GET /v1/models}, {@code GET /v1/models/{id}}, {@code POST /v1/chat/completions}
  * (streaming as SSE {@code data: ...} chunks ending with {@code data: [DONE]}, usage when
- * {@code stream_options.include_usage}, tool calls as {@code tool_calls}), {@code POST /v1/completions},
- * {@code POST /v1/embeddings}, {@code GET /health} at the server's root only (as vLLM serves it: {@code /v1/health}
- * is a 404), and OpenAI's error bodies
+ * {@code stream_options.include_usage}, tool calls as {@code tool_calls}), {@code POST /v1/completions} (streaming
+ * as {@code text_completion} chunks), {@code POST /v1/embeddings}, {@code GET /health} at the server's root only (as
+ * vLLM serves it: {@code /v1/health} is a 404), and OpenAI's error bodies
  * ({@code {"error":{"message","type","param","code"}}}). Deterministic: the reply to a chat is
  * {@link #reply(String)}, and usage counts words.
  */
@@ -122,7 +122,7 @@ public final class FakeOpenAiServer extends FakeUpstream<FakeOpenAiServer> {
         switch (req.method().name() + " " + path) {
             case "GET /v1/models" -> listModels(res);
             case "POST /v1/chat/completions" -> chat(req, parse(body));
-            case "POST /v1/completions" -> completion(res, parse(body));
+            case "POST /v1/completions" -> completion(req, parse(body));
             case "POST /v1/embeddings" -> embeddings(res, parse(body));
             default -> {
                 if ("GET".equals(req.method().name()) && path.startsWith("/v1/models/")) {
@@ -224,16 +224,47 @@ public final class FakeOpenAiServer extends FakeUpstream<FakeOpenAiServer> {
         return max.canConvertToLong() ? max.asLong() : 0;
     }
 
-    private void completion(HttpServerResponse res, JsonNode request) {
+    private void completion(HttpServerRequest req, JsonNode request) {
         String model = request.path("model").asText("");
         Generation gen = generate(maxTokens(request), strings(request.path("stop")), false);
-        ObjectNode out = JSON.createObjectNode().put("id", "cmpl-fake" + nextId())
-                .put("object", "text_completion").put("created", System.currentTimeMillis() / 1000)
-                .put("model", model);
+        String id = "cmpl-fake" + nextId();
+        ObjectNode usage = usage(words(text(request.path("prompt"))), gen.tokens());
+        if (request.path("stream").asBoolean(false)) {
+            completionStream(stream(req, "text/event-stream"), id, model, gen,
+                    request.path("stream_options").path("include_usage").asBoolean(false) ? usage : null);
+            return;
+        }
+        ObjectNode out = completionChunk(id, model);
         out.putArray("choices").addObject().put("text", gen.text()).put("index", 0).putNull("logprobs")
                 .put("finish_reason", finishReason(gen));
-        out.set("usage", usage(words(text(request.path("prompt"))), gen.tokens()));
-        json(res, 200, out);
+        out.set("usage", usage);
+        json(req.response(), 200, out);
+    }
+
+    /** OpenAI's text completion stream: one chunk per token, the finish reason, the usage if asked, [DONE]. */
+    private static void completionStream(EventStream out, String id, String model, Generation gen, ObjectNode usage) {
+        for (String piece : gen.pieces()) {
+            ObjectNode chunk = completionChunk(id, model);
+            chunk.putArray("choices").addObject().put("text", piece).put("index", 0).putNull("logprobs")
+                    .putNull("finish_reason");
+            out.send(EventStream.sse(chunk.toString()));
+        }
+        ObjectNode last = completionChunk(id, model);
+        last.putArray("choices").addObject().put("text", "").put("index", 0).putNull("logprobs")
+                .put("finish_reason", finishReason(gen));
+        out.send(EventStream.sse(last.toString()));
+        if (usage != null) {
+            ObjectNode chunk = completionChunk(id, model);
+            chunk.putArray("choices");
+            chunk.set("usage", usage);
+            out.send(EventStream.sse(chunk.toString()));
+        }
+        out.end(EventStream.sse("[DONE]"));
+    }
+
+    private static ObjectNode completionChunk(String id, String model) {
+        return JSON.createObjectNode().put("id", id).put("object", "text_completion")
+                .put("created", System.currentTimeMillis() / 1000).put("model", model);
     }
 
     private void embeddings(HttpServerResponse res, JsonNode request) {

@@ -223,4 +223,20 @@ class FakeOpenAiServerTest {
         assertEquals(8, embeddings.path("data").get(0).path("embedding").size());
         assertEquals(3, embeddings.path("usage").path("prompt_tokens").asLong());
     }
+
+    @Test
+    void streamsCompletionsAsTextCompletionChunks() {
+        Http.Streamed s = Http.stream(server.baseUrl() + "/completions", j("{'model':'gpt-4o-mini','prompt':'Say hi',"
+                + "'stream':true,'stream_options':{'include_usage':true}}"), "Authorization", "Bearer sk-test");
+        assertEquals(200, s.status());
+        assertTrue(s.header("content-type").startsWith("text/event-stream"));
+        assertEquals("data: [DONE]", s.lastLine());
+        List<JsonNode> chunks = s.data();
+        StringBuilder text = new StringBuilder();
+        chunks.forEach(c -> text.append(c.path("choices").path(0).path("text").asText("")));
+        assertEquals("Hello from the fake upstream.", text.toString());
+        assertEquals("text_completion", chunks.get(0).path("object").asText());
+        assertEquals("stop", chunks.get(chunks.size() - 2).path("choices").get(0).path("finish_reason").asText());
+        assertEquals(5, chunks.get(chunks.size() - 1).path("usage").path("completion_tokens").asLong());
+    }
 }

@@ -2,9 +2,12 @@ package io.visca.gateway.router.adapter;
 
 import java.io.IOException;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -16,9 +19,17 @@ import io.vertx.core.buffer.Buffer;
 /** The hot path's JSON: one plain mapper for trees, reading straight from Vert.x buffers. */
 public final class Json {
 
-    public static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Reads as Jackson does by default (nesting up to 1000 levels per parse). Writes twice as deep: an adapter places
+     * JSON it parsed from a string of the request (tool call arguments) inside the body it builds, a few levels deeper
+     * than either was read, and a tree the router built from what it read must always serialize.
+     */
+    public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(2000).build()).build());
     /** Its deserializer is looked up once, not per read. */
     private static final ObjectReader TREE = MAPPER.readerFor(JsonNode.class);
+    /** For client bodies: one JSON value and nothing after it (the bytes may go upstream unchanged). */
+    private static final ObjectReader WHOLE_TREE = TREE.with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private Json() {
     }
@@ -31,6 +42,14 @@ public final class Json {
     public static JsonNode read(Buffer buffer) throws IOException {
         try (ByteBufInputStream in = new ByteBufInputStream(buffer.getByteBuf())) {
             JsonNode node = TREE.readValue((java.io.InputStream) in);
+            return node == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : node;
+        }
+    }
+
+    /** As {@link #read(Buffer)}, failing when anything but white space follows the value. */
+    public static JsonNode readWhole(Buffer buffer) throws IOException {
+        try (ByteBufInputStream in = new ByteBufInputStream(buffer.getByteBuf())) {
+            JsonNode node = WHOLE_TREE.readValue((java.io.InputStream) in);
             return node == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : node;
         }
     }

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.jboss.logging.Logger;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.smallrye.faulttolerance.api.RateLimitException;
@@ -31,6 +33,8 @@ import io.visca.gateway.router.routing.RoutingPlan;
  * request's event loop.
  */
 final class Attempts {
+
+    private static final Logger LOG = Logger.getLogger(Attempts.class);
 
     private final ProxyServices services;
     private final String requestId;
@@ -173,6 +177,14 @@ final class Attempts {
             sent = provider.adapter().send(call);
         } catch (GatewayError e) {
             sent = Future.failedFuture(e);
+        } catch (RuntimeException e) {
+            // the adapter failed to build the request: a gateway bug, not the upstream's failure (nothing was sent)
+            LOG.errorf(e, "request %s: provider '%s': the upstream request could not be built", requestId,
+                    provider.name());
+            sent = Future.failedFuture(new GatewayError(500, GatewayError.SERVER, "internal_error", null,
+                    "The gateway failed to build the request to provider '" + provider.name() + "' (request id "
+                            + requestId + ").",
+                    0, false));
         }
         return sent.compose(response -> {
             double latencyMs = (System.nanoTime() - call.startNanos()) / 1e6;

@@ -6,8 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.visca.gateway.router.adapter.Operation;
 
 /**
- * The checks the gateway itself needs before routing (a model to route by, something to send); everything else is
- * the upstream's to judge. Errors name the parameter, as OpenAI's do.
+ * The checks the gateway itself needs before routing (a model to route by, something to send), and the JSON types of
+ * the parameters it reads or translates ({@link ParameterTypes}); values are the upstream's to judge. Errors name the
+ * parameter, as OpenAI's do.
  */
 public final class RequestValidator {
 
@@ -32,6 +33,7 @@ public final class RequestValidator {
             case COMPLETIONS -> required(request, "prompt");
             case EMBEDDINGS -> required(request, "input");
         }
+        ParameterTypes.check(operation, request);
         return model.asText();
     }
 

@@ -83,7 +83,11 @@ public class RoutingPlanner {
         boolean auto = RoutingPolicy.AUTO.equals(model);
         List<ModelRoute> routes = auto ? autoRoutes(table, operation) : table.routes(model);
         if (routes.isEmpty()) {
-            throw auto ? noCandidate(model, List.of("no enabled provider serves a " + mode(operation) + " model"), 0)
+            // as for a model no enabled provider serves: nothing to wait for, the client named the wrong thing
+            throw auto ? new GatewayError(404, GatewayError.INVALID_REQUEST, "model_not_found", "model",
+                    "No enabled provider serves a " + mode(operation) + " model, so model 'auto' has nothing to "
+                            + "route to.",
+                    0, false)
                     : notServed(table, model);
         }
         // the prompt estimate walks the messages: only when a context window or the cost strategy needs it
@@ -104,7 +108,7 @@ public class RoutingPlanner {
             // nothing even without the health verdicts (circuits open, paused, full): answered as without failing open
         }
         if (pass.candidates.isEmpty()) {
-            throw none(pass, model, policy, operation);
+            throw none(pass, table, model, routes, policy, operation);
         }
         failOpen.left(model);
         return new RoutingPlan(policy.strategy(), fallback, order(policy, model, pass.candidates, now), pass.skipped,
@@ -131,7 +135,8 @@ public class RoutingPlanner {
             if (!provider.adapter().supports(operation)) {
                 why = "type " + provider.adapter().type() + " does not support " + operation.label();
                 out.unsupported = route;
-            } else if (window != null && prompt + maxTokens > window) {
+            } else if (window != null && (maxTokens > window || prompt > window - maxTokens)) {
+                // (not prompt + maxTokens > window: a max_tokens near Long.MAX_VALUE would overflow and fit)
                 why = "context window " + window + " < ~" + prompt + " prompt + " + maxTokens + " max tokens";
             } else if (ignoreHealth ? !provider.anyEndpointAllowed(now) : !provider.anyEndpointAvailable(now)) {
                 out.anyUnhealthy = true;
@@ -159,9 +164,10 @@ public class RoutingPlanner {
     }
 
     /** Why no candidate is left, as the error to answer with. */
-    private static GatewayError none(Filtered pass, String model, RoutingPolicy policy, Operation operation) {
+    private static GatewayError none(Filtered pass, RoutingTable table, String model, List<ModelRoute> routes,
+            RoutingPolicy policy, Operation operation) {
         if (pass.skipped.isEmpty()) {
-            return noCandidate(model, List.of("none of routing.providers " + policy.providers() + " serves it"), 0);
+            return outsideAllowList(table, model, routes, policy);
         }
         if (pass.onlyUnsupported) {
             // a client mistake, as before routing: e.g. embeddings from a model only an anthropic provider serves
@@ -316,6 +322,26 @@ public class RoutingPlanner {
         return listed.isEmpty() ? notFound
                 : new GatewayError(404, notFound.type(), notFound.code(), notFound.param(),
                         "The model '" + model + "' has no enabled provider: " + String.join("; ", listed) + ".", 0, false);
+    }
+
+    /**
+     * No provider of the model is in the allow-list. The client's own {@code routing.providers} is its mistake (400,
+     * naming the providers that do serve it); the registry's default policy for the model is the operator's (503).
+     */
+    private static GatewayError outsideAllowList(RoutingTable table, String model, List<ModelRoute> routes,
+            RoutingPolicy policy) {
+        RoutingPolicy configured = table.policies().forModel(model);
+        if (configured != null && configured.providers().equals(policy.providers())) {
+            return noCandidate(model, List.of("none of routing.providers " + policy.providers() + " serves it"), 0);
+        }
+        List<String> serving = new ArrayList<>();
+        routes.forEach(route -> {
+            if (!serving.contains(route.provider().name())) {
+                serving.add(route.provider().name());
+            }
+        });
+        return GatewayError.badRequest("None of routing.providers " + policy.providers() + " serves model '" + model
+                + "'; it is served by " + serving + ".", "routing.providers", "invalid_routing");
     }
 
     private static GatewayError noCandidate(String model, List<String> reasons, long retryAfter) {

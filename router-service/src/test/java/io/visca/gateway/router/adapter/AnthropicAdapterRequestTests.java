@@ -173,4 +173,20 @@ class AnthropicAdapterRequestTests {
         assertFalse(adapter.supports(Operation.EMBEDDINGS));
         assertEquals("anthropic", adapter.type());
     }
+
+    @Test
+    void toolArgumentsNestedAsDeepAsTheParserTakesStillMapToToolUse() {
+        // 1000 levels (the most one parse takes) inside a string, placed inside the Messages body: it must serialize
+        String arguments = "{\\\"a\\\":".repeat(1000) + "1" + "}".repeat(1000);
+        UpstreamCall call = call("""
+                {"model": "client-model", "messages": [{"role": "user", "content": "Weather?"},
+                 {"role": "assistant", "tool_calls": [{"id": "call_1", "type": "function",
+                  "function": {"name": "f", "arguments": "%s"}}]},
+                 {"role": "tool", "tool_call_id": "call_1", "content": "sunny"}]}
+                """.formatted(arguments));
+
+        String body = adapter.request(call).body().toString();
+
+        assertTrue(body.contains("\"tool_use\"") && body.contains("{\"a\":".repeat(1000) + "1"), "the whole input");
+    }
 }

@@ -173,4 +173,19 @@ class OllamaAdapterRequestTests {
             assertTrue(adapter.supports(operation));
         }
     }
+
+    @Test
+    void toolArgumentsNestedAsDeepAsTheParserTakesStillMapToAnObject() {
+        // 1000 levels (the most one parse takes) inside a string, placed inside the /api/chat body: it must serialize
+        String arguments = "{\\\"a\\\":".repeat(1000) + "1" + "}".repeat(1000);
+        UpstreamCall call = chat("""
+                {"model": "client-model", "messages": [{"role": "user", "content": "Weather?"},
+                 {"role": "assistant", "tool_calls": [{"id": "call_1", "type": "function",
+                  "function": {"name": "f", "arguments": "%s"}}]}]}
+                """.formatted(arguments));
+
+        String body = adapter.request(call).body().toString();
+
+        assertTrue(body.contains("\"arguments\":" + "{\"a\":".repeat(1000) + "1"), "the whole arguments object");
+    }
 }

@@ -215,4 +215,55 @@ class RoutingPlannerTests {
         }
         assertEquals(List.of(50, 50, 0), List.of(counts[0], counts[1], counts[2]));
     }
+
+    @Test
+    void routingProvidersThatDoNotServeTheModelAreA400NamingThoseThatDo() {
+        RoutingTable table = table(RoutingPolicies.NONE, provider("one", "m", null, null, null, null),
+                provider("other", "n", null, null, null, null));
+        RoutingPolicy asked = new RoutingPolicy(null, List.of("other"), null, Map.of());
+
+        GatewayError error = assertThrows(GatewayError.class, () -> order(table, "m", asked));
+
+        assertEquals(400, error.status());
+        assertEquals("invalid_routing", error.code());
+        assertEquals("routing.providers", error.param());
+        assertTrue(error.getMessage().contains("[other]") && error.getMessage().contains("[one]"), error.getMessage());
+    }
+
+    @Test
+    void aRegistryDefaultThatServesNothingStaysA503() {
+        RoutingTable table = table(new RoutingPolicies(null, Map.of("m", new RoutingPolicy(null, List.of("other"),
+                null, Map.of()))), provider("one", "m", null, null, null, null),
+                provider("other", "n", null, null, null, null));
+
+        GatewayError error = assertThrows(GatewayError.class, () -> order(table, "m", null));
+
+        assertEquals(503, error.status(), "the operator's policy, not the client's mistake");
+        assertEquals("no_available_provider", error.code());
+    }
+
+    @Test
+    void autoWithNoModelForTheOperationIsA404() {
+        RoutingTable table = table(RoutingPolicies.NONE, provider("one", "m", null, null, null, null));
+        ObjectNode completion = Json.object().put("model", "auto").put("prompt", "Say hi");
+
+        GatewayError error = assertThrows(GatewayError.class, () -> planner.plan(table, Operation.COMPLETIONS,
+                completion, "auto", RequestRouting.effective(null, "auto", table.policies())));
+
+        assertEquals(404, error.status());
+        assertEquals("model_not_found", error.code());
+        assertTrue(error.getMessage().contains("completion model"), error.getMessage());
+    }
+
+    @Test
+    void aHugeMaxTokensDoesNotOverflowTheContextWindowCheck() {
+        RoutingTable table = table(RoutingPolicies.NONE, provider("small", "m", 4096, null, null, null));
+        ObjectNode body = chat(0).put("max_tokens", Long.MAX_VALUE);
+
+        GatewayError error = assertThrows(GatewayError.class, () -> planner.plan(table, Operation.CHAT, body, "m",
+                RequestRouting.effective(null, "m", table.policies())));
+
+        assertEquals(400, error.status());
+        assertEquals("context_length_exceeded", error.code());
+    }
 }
