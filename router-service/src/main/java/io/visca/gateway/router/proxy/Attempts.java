@@ -50,6 +50,8 @@ final class Attempts {
     private ScheduledFuture<?> timer;
     private GatewayError stopped;
     private boolean holding;
+    /** Every endpoint went DOWN between the plan and an attempt, and this request failed open then. */
+    private boolean failedOpenLate;
 
     Attempts(ProxyServices services, String requestId, Operation operation, ObjectNode body, Buffer raw,
             RoutingPlan plan) {
@@ -75,7 +77,7 @@ final class Attempts {
 
     /** Whether the request fails open: no candidate had a healthy endpoint ({@code x-visca-health: fail-open}). */
     boolean failOpen() {
-        return plan.failOpen();
+        return plan.failOpen() || failedOpenLate;
     }
 
     List<UsageRecorded.Attempt> log() {
@@ -139,13 +141,30 @@ final class Attempts {
         });
     }
 
+    private boolean noCandidateHealthy() {
+        long now = System.nanoTime();
+        for (ModelRoute candidate : plan.candidates()) {
+            if (candidate.provider().anyEndpointAvailable(now)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** One try: the next available endpoint of the provider, through its circuit breaker. */
     private Future<UpstreamResponse> onEndpoint(ModelRoute route, MultiMap credentials) {
         if (stopped != null) {
             return Future.failedFuture(stopped);
         }
         ProviderRuntime provider = route.provider();
-        int index = provider.nextEndpoint(plan.failOpen());
+        int next = provider.nextEndpoint(failOpen());
+        if (next < 0 && !failOpen() && noCandidateHealthy()
+                && services.planner().failOpenLate(route.model().id(), provider.name())) {
+            // the last endpoints went DOWN between the plan and this attempt: as the planner would now, fail open
+            failedOpenLate = true;
+            next = provider.nextEndpoint(true);
+        }
+        int index = next;
         if (index < 0) {
             return Future.failedFuture(new GatewayError(503, GatewayError.SERVER, "no_available_endpoint", null,
                     "Provider '" + provider.name() + "' has no healthy endpoint left.", 0, false));

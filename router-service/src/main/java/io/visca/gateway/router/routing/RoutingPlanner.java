@@ -189,6 +189,20 @@ public class RoutingPlanner {
         return noCandidate(model, pass.skipped, pass.retryAfter == Long.MAX_VALUE ? 0 : pass.retryAfter);
     }
 
+    /**
+     * A planned request found every endpoint of every candidate DOWN when it came to try one (the verdicts arrived
+     * after its plan): it fails open as a new plan would, counted and logged the same way.
+     *
+     * @return false when failing open is off: the attempt answers 503
+     */
+    public boolean failOpenLate(String model, String provider) {
+        if (!failOpen.enabled()) {
+            return false;
+        }
+        failOpen.entered(model, List.of(provider), List.of("every endpoint went DOWN after the request was planned"));
+        return true;
+    }
+
     private static boolean needsPromptEstimate(List<ModelRoute> routes, RoutingPolicy policy) {
         if (RoutingPolicy.COST_OPTIMIZED.equals(policy.strategy()) && routes.size() > 1) {
             return true;
