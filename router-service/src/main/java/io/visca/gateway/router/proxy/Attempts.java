@@ -144,7 +144,7 @@ final class Attempts {
     private boolean noCandidateHealthy() {
         long now = System.nanoTime();
         for (ModelRoute candidate : plan.candidates()) {
-            if (candidate.provider().anyEndpointAvailable(now)) {
+            if (candidate.provider().anyEndpointAvailable(now, false)) {
                 return false;
             }
         }

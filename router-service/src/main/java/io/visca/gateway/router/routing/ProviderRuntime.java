@@ -151,20 +151,14 @@ public final class ProviderRuntime {
         return endpointStates[index];
     }
 
-    /** Whether at least one endpoint may take a request now. */
-    public boolean anyEndpointAvailable(long nowNanos) {
+    /**
+     * Whether at least one endpoint may take a request now.
+     *
+     * @param ignoreHealth failing open: only its circuit breaker counts, not the health monitor's verdict
+     */
+    public boolean anyEndpointAvailable(long nowNanos, boolean ignoreHealth) {
         for (EndpointState endpoint : endpointStates) {
-            if (endpoint.available(nowNanos)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Whether at least one endpoint's circuit breaker lets a request through now, whatever its health. */
-    public boolean anyEndpointAllowed(long nowNanos) {
-        for (EndpointState endpoint : endpointStates) {
-            if (endpoint.breakerAllows(nowNanos)) {
+            if (ignoreHealth ? endpoint.breakerAllows(nowNanos) : endpoint.available(nowNanos)) {
                 return true;
             }
         }

@@ -138,7 +138,7 @@ public class RoutingPlanner {
             } else if (window != null && (maxTokens > window || prompt > window - maxTokens)) {
                 // (not prompt + maxTokens > window: a max_tokens near Long.MAX_VALUE would overflow and fit)
                 why = "context window " + window + " < ~" + prompt + " prompt + " + maxTokens + " max tokens";
-            } else if (ignoreHealth ? !provider.anyEndpointAllowed(now) : !provider.anyEndpointAvailable(now)) {
+            } else if (!provider.anyEndpointAvailable(now, ignoreHealth)) {
                 out.anyUnhealthy = true;
                 why = "no healthy endpoint (" + endpointReasons(provider) + ")";
             } else {
