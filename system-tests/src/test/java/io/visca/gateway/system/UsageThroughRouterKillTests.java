@@ -82,13 +82,24 @@ class UsageThroughRouterKillTests {
     @Test
     @Order(1)
     void everyAnsweredRequestIsBilledOnceAtItsPriceThroughARouterKill() throws Exception {
-        String run = "kill-" + UUID.randomUUID().toString().substring(0, 8);
+        billedOnceThrough("kill", stack.router::kill);
+    }
+
+    @Test
+    @Order(3)
+    void everyAnsweredRequestIsBilledOnceAtItsPriceThroughARouterStop() throws Exception {
+        billedOnceThrough("stop", stack.router::stop); // SIGTERM: a graceful shutdown under load
+    }
+
+    /** Steady load, the router taken down by {@code down} and launched again while the clients go on. */
+    private static void billedOnceThrough(String how, Runnable down) throws Exception {
+        String run = how + "-" + UUID.randomUUID().toString().substring(0, 8);
         SteadyLoad load = new SteadyLoad(stack.router.url(), clientKey, run, UsageThroughRouterKillTests::chat,
                 INPUT_PER_1K, OUTPUT_PER_1K);
         try (load) {
             load.start(8, Duration.ofMillis(80)); // ~100 requests a second
             Thread.sleep(6_000);
-            stack.router.kill();
+            down.run();
             stack.router.launch(); // the clients go on while it comes up
             stack.router.awaitReady();
             Thread.sleep(6_000);
@@ -131,7 +142,7 @@ class UsageThroughRouterKillTests {
         }
         long extra = ledger.entrySet().stream().filter(
                 r -> r.getValue().status.equals("success") && !load.answered.containsKey(r.getKey())).count();
-        System.out.printf("router kill: %s; ledger: %d success rows for the %d answered (+%d cut by the kill), "
+        System.out.printf("router " + how + ": %s; ledger: %d success rows for the %d answered (+%d cut when it went down), "
                 + "billed %s = the clients' %s%n", load,
                 ledger.values().stream().filter(r -> r.status.equals(
                         "success")).count() - extra,
