@@ -167,6 +167,10 @@ class HealthFailoverTests {
     void anEndpointStoppedUnderTrafficIsMarkedDownTakenOutAndBroughtBackWhenItRestarts() throws Exception {
         try (Traffic traffic = new Traffic()) {
             RoutingTests.sleep(500);
+            // enough answered requests for the round robin to have reached both (a slow start serves few in 500 ms)
+            for (int i = 0; i < 200 && traffic.ids.size() < 10; i++) {
+                RoutingTests.sleep(50);
+            }
             long before = RoutingTests.chatCalls(first);
             assertTrue(before > 0, "both endpoints serve while healthy");
 
