@@ -107,6 +107,24 @@ public final class SecretResolver implements AutoCloseable {
         return resolved;
     }
 
+    /**
+     * Whether {@code value} names a secret that no source holds now: the variable's name for a {@code ${NAME}}
+     * reference whose secret file and environment variable are both absent or empty, null otherwise (a literal, null,
+     * a reference that is set, or one the policy refuses: that is a misconfiguration {@link #resolve} reports, not a
+     * credential still to be provided). Never reads a value into a result; cheap enough for every routed request.
+     */
+    public String unset(String value) {
+        String variable = referenceName(value);
+        if (variable == null || policy.refusal(variable) != null) {
+            return null;
+        }
+        String found = files == null ? null : files.get(variable);
+        if ((found == null || found.isEmpty()) && environment != null) {
+            found = environment.apply(variable);
+        }
+        return found == null || found.isEmpty() ? variable : null;
+    }
+
     private boolean holdsOwnCredential(String value) {
         String stripped = value.strip();
         for (String credential : ownCredentials) {

@@ -1,7 +1,10 @@
 package io.visca.gateway.auth;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -57,6 +60,35 @@ public final class UpstreamAuthHeaders {
         } catch (UpstreamAuthException e) {
             return Future.failedFuture(e);
         }
+    }
+
+    /**
+     * The secrets {@code auth} needs that are not provided to this service ({@link SecretResolver#unset}): the
+     * variables' names in the order of the auth fields, empty when every one is set, for {@code none}, and for
+     * literals. A provider with such a name has <em>no credentials</em> here: routing skips it and probes leave it
+     * alone, instead of calling it to fail.
+     */
+    public static List<String> unsetSecrets(SecretResolver secrets, AuthConfig auth) {
+        if (auth == null || auth.authType() == null) {
+            return List.of();
+        }
+        List<String> fields = switch (auth.authType()) {
+            case AuthConfig.BEARER, AuthConfig.HEADER -> Arrays.asList(auth.apiKey());
+            case AuthConfig.BASIC -> Arrays.asList(auth.username(), auth.password());
+            case AuthConfig.OAUTH2_CLIENT_CREDENTIALS -> Arrays.asList(auth.clientId(), auth.clientSecret());
+            default -> List.of();
+        };
+        List<String> unset = null;
+        for (String field : fields) {
+            String name = secrets.unset(field);
+            if (name != null) {
+                unset = unset == null ? new ArrayList<>(2) : unset;
+                if (!unset.contains(name)) {
+                    unset.add(name);
+                }
+            }
+        }
+        return unset == null ? List.of() : unset;
     }
 
     /**

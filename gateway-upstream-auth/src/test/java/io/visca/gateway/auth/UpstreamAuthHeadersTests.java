@@ -140,4 +140,20 @@ class UpstreamAuthHeadersTests {
         assertEquals(401, refused.status());
         assertFalse(refused.getMessage().contains("corp-secret"), refused.getMessage());
     }
+
+    @Test
+    void unsetSecretsNamesTheVariablesNotProvidedAndNothingElse() {
+        assertEquals(List.of("OPENAI_API_KEY"), UpstreamAuthHeaders.unsetSecrets(secrets, bearer("${OPENAI_API_KEY}")));
+        assertEquals(List.of(), UpstreamAuthHeaders.unsetSecrets(secrets, bearer("${LLAMA_API_KEY}")));
+        assertEquals(List.of(), UpstreamAuthHeaders.unsetSecrets(secrets, bearer("sk-literal")));
+        assertEquals(List.of(), UpstreamAuthHeaders.unsetSecrets(secrets, AuthConfig.none()));
+        assertEquals(List.of(), UpstreamAuthHeaders.unsetSecrets(secrets, null));
+        assertEquals(List.of("NEW_USER", "NEW_PASSWORD"),
+                UpstreamAuthHeaders.unsetSecrets(secrets, basic("${NEW_USER}", "${NEW_PASSWORD}")));
+        assertEquals(List.of("ANTHROPIC_API_KEY"),
+                UpstreamAuthHeaders.unsetSecrets(secrets, header("x-api-key", "${ANTHROPIC_API_KEY}")));
+        assertEquals(List.of(), UpstreamAuthHeaders.unsetSecrets(secrets, OAUTH));
+        // a refused name is a misconfiguration the call reports, not a credential still to be provided
+        assertEquals(List.of(), UpstreamAuthHeaders.unsetSecrets(secrets, bearer("${GATEWAY_ADMIN_TOKEN}")));
+    }
 }

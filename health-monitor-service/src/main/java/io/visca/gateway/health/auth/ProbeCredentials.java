@@ -33,6 +33,7 @@ import io.visca.gateway.health.probe.ProbeHttp;
 public class ProbeCredentials {
 
     private final UpstreamAuthHeaders auth;
+    private final SecretResolver secrets;
 
     @Inject
     public ProbeCredentials(SecretResolver secrets, ProbeHttp http, HealthConfig config) {
@@ -41,6 +42,19 @@ public class ProbeCredentials {
 
     ProbeCredentials(SecretResolver secrets, TokenEndpoint tokenEndpoint, Duration tokenTimeout) {
         this.auth = new UpstreamAuthHeaders(secrets, new OAuth2TokenCache(tokenEndpoint, secrets, tokenTimeout));
+        this.secrets = secrets;
+    }
+
+    /**
+     * Why {@code auth} cannot be used by the health monitor at all, e.g. {@code no credentials (OPENAI_API_KEY not set
+     * for the health monitor)}: a secret it needs is not provided (a built-in provider before its key is set). Such an
+     * endpoint is not probed (nothing to learn from a call bound to fail, no DOWN and no alert for it); null when the
+     * credentials are there.
+     */
+    public String missing(AuthConfig auth) {
+        java.util.List<String> unset = UpstreamAuthHeaders.unsetSecrets(secrets, auth);
+        return unset.isEmpty() ? null
+                : "no credentials (" + String.join(", ", unset) + " not set for the health monitor)";
     }
 
     /** A map of its own, which the probe may add to; fails with a {@link ProbeFailure}. */

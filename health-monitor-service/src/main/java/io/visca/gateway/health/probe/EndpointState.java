@@ -84,6 +84,19 @@ public final class EndpointState {
         return transition;
     }
 
+    /**
+     * The endpoint was not probed ({@code reason}, e.g. no credentials): the reason and time are shown, nothing is
+     * counted and the status stays; the counters start again, so the next probes decide afresh.
+     */
+    public synchronized void notProbed(String reason, Instant at) {
+        lastCheckedAt = at;
+        lastReason = reason;
+        lastHttpStatus = null;
+        latencyMs = null;
+        consecutiveFailures = 0;
+        consecutiveSuccesses = 0;
+    }
+
     /** The probe changed (path, auth, thresholds...): the counters start again, the status stays until they decide. */
     public synchronized void restartCounts() {
         consecutiveFailures = 0;

@@ -197,6 +197,11 @@ public class ProbeScheduler {
             if (m.cancelled || m.inFlight) {
                 return;
             }
+            String notProbed = prober.notProbed(m.target);
+            if (notProbed != null) {
+                m.state.notProbed(notProbed, Instant.now());
+                return;
+            }
             m.inFlight = true;
         }
         Future<ProbeResult> probed;

@@ -38,6 +38,11 @@ public class Prober {
         this.userAgent = config.probe().userAgent();
     }
 
+    /** Why the target is not probed now (its credentials are not provided), or null: see {@link ProbeCredentials#missing}. */
+    public String notProbed(ProbeTarget target) {
+        return target.problem() != null ? null : credentials.missing(target.auth());
+    }
+
     public Future<ProbeResult> probe(ProbeTarget target) {
         long timeoutMs = target.timeoutSeconds() * 1000L;
         String call = target.describe();

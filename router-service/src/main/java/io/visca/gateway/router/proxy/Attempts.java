@@ -75,6 +75,11 @@ final class Attempts {
         return current;
     }
 
+    /** The plan's {@code x-visca-skipped}: providers left out before any attempt, and why; null when none were. */
+    String skipped() {
+        return plan.skippedHeader();
+    }
+
     /** Whether the request fails open: no candidate had a healthy endpoint ({@code x-visca-health: fail-open}). */
     boolean failOpen() {
         return plan.failOpen() || failedOpenLate;

@@ -16,6 +16,11 @@ public final class Headers {
     public static final CharSequence UPSTREAM_MODEL = HttpHeaders.createOptimized("x-visca-upstream-model");
     /** How many upstream attempts the request took. */
     public static final CharSequence ATTEMPTS = HttpHeaders.createOptimized("x-visca-attempts");
+    /**
+     * The providers routing left out before any attempt, each with its first reason ({@code openai: no credentials
+     * (OPENAI_API_KEY not set for the router); ...}); absent when none was.
+     */
+    public static final CharSequence SKIPPED = HttpHeaders.createOptimized("x-visca-skipped");
     /** The routing strategy the request was routed by. */
     public static final CharSequence STRATEGY = HttpHeaders.createOptimized("x-visca-strategy");
     /** The gateway's own time in milliseconds: total minus the upstream's part (up to the first byte, for streams). */

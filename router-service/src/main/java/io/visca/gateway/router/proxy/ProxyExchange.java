@@ -236,6 +236,9 @@ final class ProxyExchange {
         if (attempts.failOpen()) {
             response.putHeader(Headers.HEALTH, Headers.FAIL_OPEN);
         }
+        if (attempts.skipped() != null) {
+            response.putHeader(Headers.SKIPPED, attempts.skipped());
+        }
         if (call.model().upstreamModel() != null && !call.model().upstreamModel().equals(call.model().id())) {
             response.putHeader(Headers.UPSTREAM_MODEL, call.model().upstreamModel());
         }

@@ -3,11 +3,13 @@ package io.visca.gateway.router.routing;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -16,6 +18,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.visca.gateway.auth.SecretResolver;
+import io.visca.gateway.auth.UpstreamAuthHeaders;
+import io.visca.gateway.contracts.provider.AuthConfig;
 import io.visca.gateway.contracts.provider.ModelConfig;
 import io.visca.gateway.contracts.provider.ProviderConfig;
 import io.visca.gateway.contracts.routing.RoutingPolicy;
@@ -34,13 +39,22 @@ import io.visca.gateway.router.proxy.GatewayError;
 @Singleton
 public class RoutingPlanner {
 
+    /** {@code x-visca-skipped} stays well under header size limits (health reasons can be long). */
+    static final int MAX_SKIPPED_HEADER = 2000;
+
     private final int assumedCompletionTokens;
     private final FailOpen failOpen;
+    /** The {@code ${NAME}} secrets a provider's auth needs that this router is not given (none: empty). */
+    private final Function<AuthConfig, List<String>> unsetSecrets;
+    /** How a candidate skipped for its credentials is described ({@code x-visca-skipped}, the 503's message). */
+    public static final String NO_CREDENTIALS = "no credentials";
+
     private final Map<String, AtomicInteger> turns = new ConcurrentHashMap<>();
 
     @Inject
-    public RoutingPlanner(RouterConfig config, MeterRegistry registry) {
-        this(config.routing().assumedCompletionTokens(), new FailOpen(config.routing().failOpen(), registry));
+    public RoutingPlanner(RouterConfig config, MeterRegistry registry, SecretResolver secrets) {
+        this(config.routing().assumedCompletionTokens(), new FailOpen(config.routing().failOpen(), registry),
+                auth -> UpstreamAuthHeaders.unsetSecrets(secrets, auth));
     }
 
     /** Without failing open: no candidate with a healthy endpoint is a 503. */
@@ -49,8 +63,18 @@ public class RoutingPlanner {
     }
 
     public RoutingPlanner(int assumedCompletionTokens, FailOpen failOpen) {
+        this(assumedCompletionTokens, failOpen, auth -> List.of());
+    }
+
+    /**
+     * @param unsetSecrets the secrets an auth config needs that the router is not given: a provider with any has no
+     *        credentials here and is skipped (its models stay listed; naming it in {@code routing.providers} is fine)
+     */
+    public RoutingPlanner(int assumedCompletionTokens, FailOpen failOpen,
+            Function<AuthConfig, List<String>> unsetSecrets) {
         this.assumedCompletionTokens = assumedCompletionTokens;
         this.failOpen = failOpen;
+        this.unsetSecrets = unsetSecrets;
     }
 
     /** One candidate with what ordering needs. */
@@ -61,6 +85,8 @@ public class RoutingPlanner {
     private static final class Filtered {
         final List<Candidate> candidates = new ArrayList<>();
         final List<String> skipped = new ArrayList<>();
+        /** The first reason per provider, for {@code x-visca-skipped}. */
+        final Map<String, String> skippedProviders = new LinkedHashMap<>();
         boolean onlyContext = true;
         boolean onlyPaused = true;
         boolean onlyUnsupported = true;
@@ -103,7 +129,7 @@ public class RoutingPlanner {
                 open.candidates.forEach(c -> providers.add(c.route().provider().name()));
                 failOpen.entered(model, providers, pass.skipped);
                 return new RoutingPlan(policy.strategy(), fallback, order(policy, model, open.candidates, now),
-                        pass.skipped, true);
+                        pass.skipped, skippedHeader(pass), true);
             }
             // nothing even without the health verdicts (circuits open, paused, full): answered as without failing open
         }
@@ -112,7 +138,7 @@ public class RoutingPlanner {
         }
         failOpen.left(model);
         return new RoutingPlan(policy.strategy(), fallback, order(policy, model, pass.candidates, now), pass.skipped,
-                false);
+                skippedHeader(pass), false);
     }
 
     /**
@@ -132,12 +158,15 @@ public class RoutingPlanner {
             String why = null;
             Integer window = route.model().contextWindow();
             long paused = provider.state().pausedSeconds(now);
+            List<String> unset;
             if (!provider.adapter().supports(operation)) {
                 why = "type " + provider.adapter().type() + " does not support " + operation.label();
                 out.unsupported = route;
             } else if (window != null && (maxTokens > window || prompt > window - maxTokens)) {
                 // (not prompt + maxTokens > window: a max_tokens near Long.MAX_VALUE would overflow and fit)
                 why = "context window " + window + " < ~" + prompt + " prompt + " + maxTokens + " max tokens";
+            } else if (!(unset = unsetSecrets.apply(provider.config().auth())).isEmpty()) {
+                why = NO_CREDENTIALS + " (" + String.join(", ", unset) + " not set for the router)";
             } else if (!provider.anyEndpointAvailable(now, ignoreHealth)) {
                 out.anyUnhealthy = true;
                 why = "no healthy endpoint (" + endpointReasons(provider) + ")";
@@ -158,9 +187,34 @@ public class RoutingPlanner {
                 out.onlyPaused &= paused > 0 && why.startsWith("paused");
                 out.onlyUnsupported &= out.unsupported == route;
                 out.skipped.add(label(route) + ": " + why);
+                out.skippedProviders.putIfAbsent(provider.name(), why);
             }
         }
         return out;
+    }
+
+    /**
+     * {@code x-visca-skipped}: each provider that had a candidate left out, with the first reason, e.g.
+     * {@code openai: no credentials (OPENAI_API_KEY not set for the router); anthropic: ...}; null when none was.
+     */
+    private static String skippedHeader(Filtered pass) {
+        if (pass.skippedProviders.isEmpty()) {
+            return null;
+        }
+        StringBuilder header = new StringBuilder();
+        pass.skippedProviders.forEach((provider, why) -> {
+            if (header.length() < MAX_SKIPPED_HEADER) {
+                header.append(header.length() == 0 ? "" : "; ").append(provider).append(": ").append(why);
+            }
+        });
+        for (int i = 0; i < header.length(); i++) {
+            char c = header.charAt(i);
+            if (c < 0x20 || c > 0x7E) {
+                header.setCharAt(i, '?'); // a health reason may quote anything; a header value may not hold it
+            }
+        }
+        return header.length() <= MAX_SKIPPED_HEADER ? header.toString()
+                : header.substring(0, MAX_SKIPPED_HEADER - 3) + "...";
     }
 
     /** Why no candidate is left, as the error to answer with. */

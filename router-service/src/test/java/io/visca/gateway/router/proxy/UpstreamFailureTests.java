@@ -48,7 +48,7 @@ class UpstreamFailureTests {
 
     @BeforeAll
     static void providers() throws Exception {
-        upstream = FakeOpenAiServer.start().models("slow-model", "flaky-model", "secret-model")
+        upstream = FakeOpenAiServer.start().models("slow-model", "flaky-model", "secret-model", "either-model")
                 .reply("one two three four five six seven eight");
         int closedPort = Ports.free();
         // a stream that sends its first chunk and the rest only once the client has that chunk: buffering would hang
@@ -66,20 +66,22 @@ class UpstreamFailureTests {
         RegistryAdmin.putProvider("""
                 {"name": "slow-provider", "type": "openai-compatible", "base_url": "%s", "auth": {"auth_type": "none"},
                  "retry": {"max_retries": 0}, "timeouts": {"connect_ms": 1000, "first_byte_ms": 400, "total_ms": 5000},
-                 "models": [{"id": "slow-model"}, {"id": "flaky-model"}]}""".formatted(upstream.baseUrl()));
+                 "models": [{"id": "slow-model"}, {"id": "flaky-model"}, {"id": "either-model"}]}"""
+                .formatted(upstream.baseUrl()));
         RegistryAdmin.putProvider("""
                 {"name": "gone-provider", "type": "openai-compatible", "base_url": "http://127.0.0.1:%d/v1",
                  "auth": {"auth_type": "none"}, "retry": {"max_retries": 0}, "models": [{"id": "gone-model"}]}"""
                 .formatted(closedPort));
         RegistryAdmin.putProvider("""
                 {"name": "secretless-provider", "type": "openai-compatible", "base_url": "%s",
-                 "api_key": "${RT_TEST_NOT_SET_ANYWHERE_KEY}", "models": [{"id": "secret-model"}]}"""
+                 "api_key": "${RT_TEST_NOT_SET_ANYWHERE_KEY}", "models": [{"id": "secret-model"}, {"id": "either-model"}]}"""
                 .formatted(upstream.baseUrl()));
         RegistryAdmin.putProvider("""
                 {"name": "held-provider", "type": "openai-compatible", "base_url": "http://127.0.0.1:%d/v1",
                  "auth": {"auth_type": "none"}, "models": [{"id": "held-model"}]}""".formatted(heldStream.actualPort()));
         RouterApi.awaitModel("held-model");
         RouterApi.awaitModel("secret-model");
+        RouterApi.awaitModel("either-model");
         RouterApi.awaitModel("gone-model");
         RouterApi.awaitModel("slow-model");
     }
@@ -137,16 +139,31 @@ class UpstreamFailureTests {
     }
 
     @Test
-    void missingSecretNamesTheVariableAndNeverAValue() {
+    void aProviderWithoutCredentialsIsSkippedNamingTheVariableAndNeverAValue() {
         Response response = chat("secret-model", false);
 
-        assertEquals(502, response.statusCode());
-        assertEquals("provider_misconfigured", error(response).path("code").asText());
+        // no credentials is not a failed call: routing leaves the provider out, and nothing else serves the model
+        assertEquals(503, response.statusCode(), response.asString());
+        assertEquals("no_available_provider", error(response).path("code").asText());
         String message = error(response).path("message").asText();
-        assertTrue(message.contains("RT_TEST_NOT_SET_ANYWHERE_KEY") && message.contains("secretless-provider"),
-                message);
+        assertTrue(message.contains("secretless-provider") && message.contains("no credentials")
+                && message.contains("RT_TEST_NOT_SET_ANYWHERE_KEY"), message);
         assertTrue(upstream.requests().stream().noneMatch(r -> r.header("authorization") != null
                 && r.header("authorization").contains("RT_TEST")), "nothing went upstream");
+    }
+
+    @Test
+    void aProviderWithoutCredentialsIsSkippedForTheNextAndSaysSo() {
+        Response response = RouterApi.request().body("""
+                {"model": "either-model", "messages": [{"role": "user", "content": "hi"}],
+                 "routing": {"strategy": "priority", "providers": ["secretless-provider", "slow-provider"]}}""")
+                .post("/v1/chat/completions");
+
+        assertEquals(200, response.statusCode(), response.asString());
+        assertEquals("slow-provider", response.header("x-visca-provider"));
+        assertEquals("1", response.header("x-visca-attempts"), "the skipped provider took no attempt");
+        assertEquals("secretless-provider: no credentials (RT_TEST_NOT_SET_ANYWHERE_KEY not set for the router)",
+                response.header("x-visca-skipped"));
     }
 
     @Test

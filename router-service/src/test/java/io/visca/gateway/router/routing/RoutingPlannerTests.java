@@ -16,6 +16,9 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.visca.gateway.auth.SecretResolver;
+import io.visca.gateway.auth.UpstreamAuthHeaders;
+import io.visca.gateway.contracts.provider.AuthConfig;
 import io.visca.gateway.contracts.provider.EndpointConfig;
 import io.visca.gateway.contracts.provider.ModelConfig;
 import io.visca.gateway.contracts.provider.ProviderConfig;
@@ -80,6 +83,35 @@ class RoutingPlannerTests {
                 provider("outputheavy", "d", null, "0.0001", "0.05", null));
         assertEquals(List.of("selfhosted", "cheap", "dear", "outputheavy"), order(table, "auto", null),
                 "auto defaults to cost-optimized; 100 max tokens at 0.05 outweigh a cheap prompt");
+    }
+
+    @Test
+    void costOptimizedAutoSkipsTheCheapestWhenItHasNoCredentialsAndSaysWhyInOneHeader() {
+        AuthConfig keyed = new AuthConfig(AuthConfig.BEARER, "${OPENAI_API_KEY}", null, null, null, null, null, null,
+                null);
+        ProviderConfig cheap = provider("openai", "nano", null, "0.00005", "0.0004", null).withAuth(keyed);
+        ProviderConfig dear = provider("my-vllm-server", "llama-3-70b", null, "0.0001", "0.002", null);
+        RoutingTable table = table(RoutingPolicies.NONE, cheap, dear);
+        Map<String, String> environment = new java.util.HashMap<>();
+        RoutingPlanner withSecrets = new RoutingPlanner(256, FailOpen.off(),
+                auth -> UpstreamAuthHeaders.unsetSecrets(new SecretResolver(environment::get), auth));
+        RoutingPolicy policy = RequestRouting.effective(null, "auto", table.policies());
+
+        RoutingPlan without = withSecrets.plan(table, Operation.CHAT, chat(100), "auto", policy);
+        assertEquals(List.of("my-vllm-server"), without.candidates().stream().map(r -> r.provider().name()).toList());
+        assertEquals("openai: no credentials (OPENAI_API_KEY not set for the router)", without.skippedHeader());
+
+        environment.put("OPENAI_API_KEY", "sk-test");
+        RoutingPlan with = withSecrets.plan(table, Operation.CHAT, chat(100), "auto", policy);
+        assertEquals(List.of("openai", "my-vllm-server"), with.candidates().stream().map(r -> r.provider().name())
+                .toList(), "the key arrives: the cheapest serves, no new snapshot needed");
+        assertEquals(null, with.skippedHeader());
+
+        environment.clear();
+        GatewayError none = assertThrows(GatewayError.class, () -> withSecrets.plan(table, Operation.CHAT, chat(100),
+                "nano", RequestRouting.effective(null, "nano", table.policies())));
+        assertEquals(503, none.status(), "no credentials is never the client's mistake");
+        assertTrue(none.getMessage().contains("no credentials (OPENAI_API_KEY"), none.getMessage());
     }
 
     @Test
