@@ -18,6 +18,8 @@
 #                                    .gateway/secrets-key, mode 600: keep it, without it stored secrets are lost)
 #   GATEWAY_SECRETS_PREVIOUS_KEYS(_FILE)  earlier keys during a rotation (see the README)
 #   PROVIDERS_DIR                    provider configs (*.json) loaded into the registry at start (default ./providers)
+#   GATEWAY_MANAGED_PROVIDERS        false: the registry does not create the managed providers openai and anthropic
+#   GATEWAY_MANAGED_PROVIDERS_FILE   a catalogue of managed providers replacing the built-in one (see the README)
 #   GATEWAY_SECRET_NAMES, GATEWAY_SECRETS_DIR, GATEWAY_SECRETS_FROM_ENV   which ${NAME} references of provider configs
 #                                    resolve, and from where (see the README's Secrets); the services get them, and
 #                                    the provider keys themselves, from this environment
@@ -195,6 +197,11 @@ cmd_up() {
   PROVIDERS=${PROVIDERS_DIR:-$ROOT/providers}
   [ -d "$PROVIDERS" ] || die "PROVIDERS_DIR $PROVIDERS is not a folder"
   PROVIDERS=$(cd "$PROVIDERS" && pwd)
+  if [ -n "${GATEWAY_MANAGED_PROVIDERS_FILE:-}" ]; then
+    # the services run from the state folder: a relative path is made absolute here
+    [ -f "$GATEWAY_MANAGED_PROVIDERS_FILE" ] || die "GATEWAY_MANAGED_PROVIDERS_FILE $GATEWAY_MANAGED_PROVIDERS_FILE is not a file"
+    export GATEWAY_MANAGED_PROVIDERS_FILE; GATEWAY_MANAGED_PROVIDERS_FILE=$(abs "$GATEWAY_MANAGED_PROVIDERS_FILE")
+  fi
   if [ -n "${GATEWAY_SECRETS_DIR:-}" ]; then
     # the services run from the state folder: a relative folder is made absolute here
     [ -d "$GATEWAY_SECRETS_DIR" ] || die "GATEWAY_SECRETS_DIR $GATEWAY_SECRETS_DIR is not a folder"

@@ -23,6 +23,19 @@ public interface RegistryConfig {
     /** Folder of {@code *.json} provider configs created at start when missing ({@code PROVIDERS_DIR}). */
     Optional<String> providersDir();
 
+    ManagedProviders managedProviders();
+
+    /**
+     * The managed (built-in) providers seeded at start: {@code GATEWAY_MANAGED_PROVIDERS} ({@code false}: none) and
+     * {@code GATEWAY_MANAGED_PROVIDERS_FILE} (a catalogue replacing the built-in {@code managed/managed-providers.json}).
+     */
+    interface ManagedProviders {
+        @WithDefault("true")
+        boolean enabled();
+
+        Optional<String> file();
+    }
+
     /** Base URL of the health monitor the dashboard reads endpoint health from ({@code HEALTH_MONITOR_URL}). */
     @WithDefault("http://127.0.0.1:8082")
     String healthMonitorUrl();

@@ -39,7 +39,9 @@ import io.visca.gateway.registry.json.JsonBodies;
 import io.visca.gateway.registry.provider.client.ConnectionTester;
 import io.visca.gateway.registry.provider.mapping.ProviderDocument;
 import io.visca.gateway.registry.provider.mapping.ProviderDocumentParser;
+import io.visca.gateway.registry.provider.mapping.ProviderView;
 import io.visca.gateway.registry.provider.service.ProviderService;
+import io.visca.gateway.registry.provider.service.ProviderViews;
 
 /**
  * Custom Providers: the list with health and the last 24 hours of traffic, the add/edit form and its JSON mode,
@@ -52,6 +54,7 @@ import io.visca.gateway.registry.provider.service.ProviderService;
 public class ProvidersPage {
 
     private final ProviderService providers;
+    private final ProviderViews views;
     private final ConnectionTester tester;
     private final DashboardBackends backends;
     private final DashboardPages pages;
@@ -61,11 +64,13 @@ public class ProvidersPage {
     private final Template form;
     private final Template testResults;
 
-    ProvidersPage(ProviderService providers, ConnectionTester tester, DashboardBackends backends, DashboardPages pages,
+    ProvidersPage(ProviderService providers, ProviderViews views, ConnectionTester tester, DashboardBackends backends,
+            DashboardPages pages,
             ObjectMapper json, @Location("dashboard/providers.html") Template list,
             @Location("dashboard/provider-form.html") Template form,
             @Location("dashboard/test-results.html") Template testResults) {
         this.providers = providers;
+        this.views = views;
         this.tester = tester;
         this.backends = backends;
         this.pages = pages;
@@ -78,8 +83,11 @@ public class ProvidersPage {
     @GET
     public Uni<String> list(HttpServerRequest request) {
         return Uni.combine().all().unis(providers.list(), backends.health(), backends.usageLast24h()).asTuple()
-                .map(t -> pages.page(list.data("providers", t.getItem1()).data("health", t.getItem2())
-                        .data("usage", t.getItem3()), "providers", request).render());
+                .chain(t -> views.of(t.getItem1()).map(status -> pages.page(list.data("providers", t.getItem1())
+                        .data("health", t.getItem2()).data("usage", t.getItem3()).data("status",
+                                new ProviderView.ByName(status.stream().collect(java.util.stream.Collectors.toMap(
+                                        v -> v.config().name(), v -> v)))),
+                        "providers", request).render()));
     }
 
     @GET

@@ -37,7 +37,9 @@ public final class ProviderDocumentParser {
     static final int MAX_WEIGHT = 10_000;
 
     private static final Set<String> FIELDS = Set.of("name", "type", "enabled", "base_url", "api_key", "endpoints",
-            "auth", "models", "health_check", "timeouts", "rate_limit", "retry", "request", "transform");
+            "auth", "models", "health_check", "timeouts", "rate_limit", "retry", "request", "transform",
+            // read-only status fields of GET (ProviderView), ignored so that a GET's answer can be sent back
+            "credentials", "missing_secrets", "managed");
     private static final Set<String> ENDPOINT_FIELDS = Set.of("id", "base_url", "weight");
 
     /**

@@ -33,7 +33,7 @@ public final class SecretReferences {
     }
 
     /** The fields a service resolves {@code ${NAME}} in, by path, with their values (nulls left out). */
-    static Map<String, String> resolvedFields(ProviderConfig config) {
+    public static Map<String, String> resolvedFields(ProviderConfig config) {
         Map<String, String> fields = new LinkedHashMap<>();
         AuthConfig auth = config.auth();
         if (auth != null) {

@@ -36,7 +36,9 @@ import io.visca.gateway.registry.json.JsonBodies;
 import io.visca.gateway.registry.json.JsonFields;
 import io.visca.gateway.registry.json.Violations;
 import io.visca.gateway.registry.provider.mapping.ProviderDocumentParser;
+import io.visca.gateway.registry.provider.mapping.ProviderView;
 import io.visca.gateway.registry.provider.service.ProviderService;
+import io.visca.gateway.registry.provider.service.ProviderViews;
 
 /**
  * The admin API of provider configs. Bodies are read as JSON trees by {@link ProviderDocumentParser}, so every
@@ -54,26 +56,30 @@ public class ProviderResource {
     private static final Set<String> PATCH_FIELDS = Set.of("enabled");
 
     private final ProviderService service;
+    private final ProviderViews views;
     private final ProviderDocumentParser parser = new ProviderDocumentParser();
 
-    ProviderResource(ProviderService service) {
+    ProviderResource(ProviderService service, ProviderViews views) {
         this.service = service;
+        this.views = views;
     }
 
     @GET
-    @Operation(summary = "List every provider, enabled or not, secrets redacted")
-    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = ProviderConfig.class)))
-    public Uni<List<ProviderConfig>> list() {
-        return service.list();
+    @Operation(summary = "List every provider, enabled or not, secrets redacted", description = "Each with "
+            + "credentials (ok, missing, none), missing_secrets (names of ${NAME} references that do not resolve here) "
+            + "and managed (built in); these read-only fields are ignored when sent back.")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = ProviderView.class)))
+    public Uni<List<ProviderView>> list() {
+        return service.list().chain(views::of);
     }
 
     @GET
     @Path("/{name}")
-    @Operation(summary = "Get one provider, secrets redacted")
-    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ProviderConfig.class)))
+    @Operation(summary = "Get one provider, secrets redacted, with credentials, missing_secrets and managed")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ProviderView.class)))
     @APIResponse(responseCode = "404", description = "No such provider", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Uni<ProviderConfig> get(@RestPath String name) {
-        return service.get(name);
+    public Uni<ProviderView> get(@RestPath String name) {
+        return service.get(name).chain(views::of);
     }
 
     @POST

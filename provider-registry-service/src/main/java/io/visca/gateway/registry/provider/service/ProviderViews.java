@@ -1,0 +1,64 @@
+package io.visca.gateway.registry.provider.service;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import io.visca.gateway.auth.SecretResolver;
+import io.visca.gateway.auth.UpstreamAuthException;
+import io.visca.gateway.contracts.provider.ProviderConfig;
+import io.visca.gateway.registry.provider.managed.ManagedProviders;
+import io.visca.gateway.registry.provider.mapping.ProviderView;
+import io.visca.gateway.registry.provider.mapping.SecretReferences;
+import io.visca.gateway.registry.provider.mapping.SecretValues;
+
+/**
+ * Adds to each provider whether its credentials resolve here and whether it is managed. The check asks this
+ * registry's own {@link SecretResolver} (secret files and environment, under the secret rules; in memory, never
+ * blocking): a provider whose {@code ${NAME}} does not resolve is listed as {@code missing} with the names, never
+ * refused. The router and the health monitor resolve in their own environments, which a deployment should keep alike.
+ */
+@ApplicationScoped
+public class ProviderViews {
+
+    private final SecretResolver resolver;
+    private final ManagedProviders managed;
+
+    ProviderViews(SecretResolver resolver, ManagedProviders managed) {
+        this.resolver = resolver;
+        this.managed = managed;
+    }
+
+    public Uni<List<ProviderView>> of(List<ProviderConfig> configs) {
+        return managed.managedNames()
+                .map(names -> configs.stream().map(config -> view(config, names)).toList());
+    }
+
+    public Uni<ProviderView> of(ProviderConfig config) {
+        return managed.managedNames().map(names -> view(config, names));
+    }
+
+    private ProviderView view(ProviderConfig config, Set<String> managedNames) {
+        var fields = SecretReferences.resolvedFields(config);
+        if (fields.isEmpty()) {
+            return new ProviderView(config, ProviderView.NONE, List.of(), managedNames.contains(config.name()));
+        }
+        List<String> missing = new ArrayList<>();
+        fields.forEach((field, value) -> {
+            String name = SecretValues.referenceName(value);
+            if (name == null || missing.contains(name)) {
+                return;
+            }
+            try {
+                resolver.resolve(field, value);
+            } catch (UpstreamAuthException e) {
+                missing.add(name);
+            }
+        });
+        return new ProviderView(config, missing.isEmpty() ? ProviderView.OK : ProviderView.MISSING,
+                List.copyOf(missing), managedNames.contains(config.name()));
+    }
+}
