@@ -66,7 +66,7 @@ final class DashboardStack {
                 Map.of("DB_URL", registryDb.get("url"), "DB_USER", registryDb.get("user"), "DB_PASSWORD",
                         registryDb.get("password"), "KAFKA_BOOTSTRAP_SERVERS", bootstrap, "GATEWAY_ADMIN_TOKEN",
                         ADMIN_TOKEN, "GATEWAY_SERVICE_TOKEN", SERVICE_TOKEN, "GATEWAY_SECRETS_KEY", SECRETS_KEY,
-                        "PROVIDERS_DIR", ""),
+                        "PROVIDERS_DIR", "", "GATEWAY_MANAGED_PROVIDERS", "false"),
                 jvm("-Dquarkus.config.locations=" + registryConfig.toUri()));
         Map<String, String> follower = Map.of("REGISTRY_URL", registry.url(), "GATEWAY_SERVICE_TOKEN", SERVICE_TOKEN,
                 "GATEWAY_SECRETS_KEY", SECRETS_KEY, "KAFKA_BOOTSTRAP_SERVERS", bootstrap);

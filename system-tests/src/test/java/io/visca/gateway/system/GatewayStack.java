@@ -67,6 +67,9 @@ final class GatewayStack implements AutoCloseable {
         Map<String, String> registryEnv = new HashMap<>(common);
         registryEnv.putAll(Map.of("DB_URL", registryDb.get("url"), "DB_USER", registryDb.get("user"),
                 "PROVIDERS_DIR", ""));
+        // the built-in openai and anthropic only where a test brings its own catalogue (pointed at fakes)
+        registryEnv.putIfAbsent("GATEWAY_MANAGED_PROVIDERS",
+                shared.containsKey("GATEWAY_MANAGED_PROVIDERS_FILE") ? "true" : "false");
         registry = new ServiceProcess("registry", ServiceProcess.jar("registry.jar"), registryEnv);
         Map<String, String> follower = new HashMap<>(common);
         follower.put("REGISTRY_URL", registry.url());

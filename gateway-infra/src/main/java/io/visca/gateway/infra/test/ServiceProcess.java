@@ -41,6 +41,10 @@ public final class ServiceProcess {
     private final Path jar;
     private final int port;
     private final int managementPort;
+    /** Variables of this JVM's environment a service never inherits. */
+    private static final java.util.Set<String> INHERITED_KEYS = java.util.Set.of("OPENAI_API_KEY", "ANTHROPIC_API_KEY",
+            "GATEWAY_SECRETS_DIR", "GATEWAY_MANAGED_PROVIDERS_FILE");
+
     private final Map<String, String> environment;
     private final List<String> jvmOptions;
     private final Path log;
@@ -52,6 +56,18 @@ public final class ServiceProcess {
      * @param jar the service's {@code quarkus-run.jar} (see {@link #jar(String)})
      * @param environment the service's environment variables, on top of this JVM's own
      */
+    /** An environment from name-value pairs, in order (as many as a service needs; {@code Map.of} takes 10). */
+    public static Map<String, String> environment(String... nameValues) {
+        if (nameValues.length % 2 != 0) {
+            throw new IllegalArgumentException("names and values come in pairs");
+        }
+        Map<String, String> environment = new LinkedHashMap<>();
+        for (int i = 0; i < nameValues.length; i += 2) {
+            environment.put(nameValues[i], nameValues[i + 1]);
+        }
+        return environment;
+    }
+
     public ServiceProcess(String name, Path jar, Map<String, String> environment) {
         this(name, jar, environment, List.of("-Xmx256m", "-XX:+UseParallelGC"));
     }
@@ -108,6 +124,9 @@ public final class ServiceProcess {
         command.add(jar.toString());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // a developer's real provider keys never reach a service under test (the built-in openai and anthropic would
+        // send test traffic to the real APIs); a test that wants a key passes it
+        builder.environment().keySet().removeIf(INHERITED_KEYS::contains);
         builder.environment().putAll(environment);
         try {
             Files.createDirectories(log.getParent());

@@ -36,11 +36,12 @@ public class RegistryServiceResource implements QuarkusTestResourceLifecycleMana
                 Map<String, String> db = GatewayInfraResource.database("registry");
                 database = db;
                 registry = new ServiceProcess("registry", ServiceProcess.jar("registry.jar"),
-                        Map.of("DB_URL", db.get("url"), "DB_USER", db.get("user"), "DB_PASSWORD", db.get("password"),
+                        ServiceProcess.environment("DB_URL", db.get("url"), "DB_USER", db.get("user"), "DB_PASSWORD",
+                                db.get("password"),
                                 "KAFKA_BOOTSTRAP_SERVERS", kafka, "GATEWAY_ADMIN_TOKEN", ADMIN_TOKEN,
                                 "GATEWAY_SERVICE_TOKEN", SERVICE_TOKEN, "GATEWAY_SECRETS_KEY", SECRETS_KEY,
-                                "PROVIDERS_DIR", "",
-                                "GATEWAY_OUTBOUND_LINK_LOCAL", "allow", "GATEWAY_OUTBOUND_METADATA", "allow"));
+                                "PROVIDERS_DIR", "", "GATEWAY_OUTBOUND_LINK_LOCAL", "allow",
+                                "GATEWAY_OUTBOUND_METADATA", "allow", "GATEWAY_MANAGED_PROVIDERS", "false"));
             }
             registry.start();
         }
