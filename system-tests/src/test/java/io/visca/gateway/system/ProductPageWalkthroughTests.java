@@ -437,7 +437,8 @@ class ProductPageWalkthroughTests {
         static String[] upstreamIds(JsonNode catalogue, String name) {
             List<String> ids = new ArrayList<>();
             provider(catalogue, name).path("models").forEach(m -> ids.add(m.hasNonNull("upstream_model")
-                    ? m.path("upstream_model").asText() : m.path("id").asText()));
+                    ? m.path("upstream_model").asText()
+                    : m.path("id").asText()));
             return ids.toArray(String[]::new);
         }
 
