@@ -152,6 +152,13 @@ public interface RegistryConfig {
          */
         @WithDefault("10s")
         Duration playgroundKeyPropagation();
+
+        /**
+         * Monitoring's actual vs configured cost: a reported cost that differs from the configured one by more than
+         * this fraction of it (0.05 = 5%) is highlighted.
+         */
+        @WithDefault("0.05")
+        java.math.BigDecimal reconciliationTolerance();
     }
 
     /**

@@ -9,7 +9,8 @@ import io.visca.gateway.registry.TinyHttpServer;
 
 /**
  * The health monitor's {@code GET /api/health} and {@code /api/health/transitions}, and billing's
- * {@code GET /api/usage/summary}, {@code /timeseries} and {@code /export}, as the dashboard reads them (same JSON
+ * {@code GET /api/usage/summary}, {@code /timeseries}, {@code /reconciliation} and {@code /export}, as the dashboard reads them
+ * (same JSON
  * shape, same bearer tokens), with what they report set by each test; either can be switched to failing (503) to
  * see the dashboard's banners.
  */
@@ -29,6 +30,7 @@ public final class FakeBackends implements AutoCloseable {
     private volatile String totalRow = "{\"requests\":0,\"errors\":0,\"total_cost\":\"0.00\"}";
     private volatile String buckets = "";
     private volatile String transitions = "";
+    private volatile String reconciliation = "{\"currency\":\"USD\",\"rows\":[],\"totals\":null}";
     private volatile boolean healthDown;
     private volatile boolean billingDown;
 
@@ -70,6 +72,9 @@ public final class FakeBackends implements AutoCloseable {
                 return new TinyHttpServer.Reply(200, "application/json", "{\"bucket\":\"hour\",\"buckets\":["
                         + buckets + "]}");
             }
+            if (in.path().equals("/api/usage/reconciliation")) {
+                return new TinyHttpServer.Reply(200, "application/json", reconciliation);
+            }
             if (in.path().equals("/api/usage/export")) {
                 return new TinyHttpServer.Reply(200, "text/csv", EXPORT_CSV);
             }
@@ -109,6 +114,11 @@ public final class FakeBackends implements AutoCloseable {
     /** The buckets billing's time series answers with (JSON objects, comma-separated). */
     public void timeseries(String bucketsJson) {
         buckets = bucketsJson;
+    }
+
+    /** The body billing's reconciliation answers with. */
+    public void reconciliation(String body) {
+        reconciliation = body;
     }
 
     /** The transitions the health monitor answers with (JSON objects, comma-separated, newest first). */

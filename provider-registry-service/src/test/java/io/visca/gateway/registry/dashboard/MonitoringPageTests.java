@@ -76,7 +76,8 @@ class MonitoringPageTests {
             backends.billingDown(false);
             backends.healthDown(false);
         }
-        assertEquals(3, page.select(".banner.banner-billing").size());
+        // totals, charts, spend and (issue 15) actual vs configured cost: one banner per billing panel
+        assertEquals(4, page.select(".banner.banner-billing").size());
         assertEquals(1, page.select(".banner.banner-health").size());
         assertEquals("–", page.selectFirst("#total-requests").text());
         assertNotNull(page.selectFirst("select#window"));

@@ -23,6 +23,11 @@ public interface BillingClient {
             @QueryParam("model") String model);
 
     @GET
+    @Path("/reconciliation")
+    Uni<JsonNode> reconciliation(@HeaderParam("Authorization") String authorization, @QueryParam("from") String from,
+            @QueryParam("to") String to, @QueryParam("provider") String provider, @QueryParam("model") String model);
+
+    @GET
     @Path("/export")
     @jakarta.ws.rs.Produces("text/csv")
     Uni<String> export(@HeaderParam("Authorization") String authorization, @QueryParam("from") String from,

@@ -108,6 +108,12 @@ public class DashboardBackends {
                 provider, model));
     }
 
+    /** Billing's reconciliation of configured and reported cost over {@code [from, to)} (bounds on the hour). */
+    public Uni<Read> reconciliation(Instant from, Instant to, String provider, String model) {
+        return read("billing", billing.reconciliation(adminAuthorization, from.toString(), to.toString(), provider,
+                model));
+    }
+
     /** Billing's time series (built on branch dash-apis): requests, errors, latency, TTFT, tokens, cost per bucket. */
     public Uni<Read> timeseries(Instant from, Instant to, String bucket, String provider, String model) {
         return read("billing", billing.timeseries(adminAuthorization, from.toString(), to.toString(), bucket,

@@ -23,8 +23,10 @@ import io.quarkus.qute.TemplateData;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import io.visca.gateway.contracts.provider.ModelConfig;
+import io.visca.gateway.registry.config.RegistryConfig;
 import io.visca.gateway.registry.dashboard.client.DashboardBackends;
 import io.visca.gateway.registry.dashboard.client.MonitoringData;
+import io.visca.gateway.registry.dashboard.client.Reconciliation;
 import io.visca.gateway.registry.dashboard.session.Dashboard;
 import io.visca.gateway.registry.dashboard.session.DashboardPages;
 import io.visca.gateway.registry.provider.service.ProviderService;
@@ -32,7 +34,8 @@ import io.visca.gateway.registry.provider.service.ProviderService;
 /**
  * Monitoring over the last hour, day or week: charts from billing's time series, totals and spend by provider,
  * model and key from billing's summary, the CSV export (fetched by the registry, so the browser needs no billing
- * token), and the health transitions of each endpoint from the health monitor. A panel whose service cannot be
+ * token), the health transitions of each endpoint from the health monitor, and actual vs configured cost from
+ * billing's reconciliation ({@link Reconciliation}). A panel whose service cannot be
  * read shows a banner; the rest of the page renders.
  */
 @Path("/monitoring")
@@ -44,9 +47,11 @@ public class MonitoringPage {
     private final DashboardBackends backends;
     private final DashboardPages pages;
     private final Template page;
+    private final BigDecimal tolerance;
 
     MonitoringPage(ProviderService providers, DashboardBackends backends, DashboardPages pages,
-            @Location("dashboard/monitoring.html") Template page) {
+            @Location("dashboard/monitoring.html") Template page, RegistryConfig config) {
+        this.tolerance = config.dashboard().reconciliationTolerance();
         this.providers = providers;
         this.backends = backends;
         this.pages = pages;
@@ -91,11 +96,13 @@ public class MonitoringPage {
         Window w = Window.of(window, Instant.now());
         String p = blankToNull(provider);
         String m = blankToNull(model);
+        Instant[] hours = Reconciliation.hours(w.from(), w.to());
         return providers.list().chain(all -> Uni.combine().all().unis(
                 backends.timeseries(w.from(), w.to(), w.bucket(), p, m),
                 backends.summary(null, w.from(), w.to(), p, m),
                 backends.summary("provider,model,api_key", w.from(), w.to(), p, m),
-                backends.transitions(p, w.from(), 200)).asTuple().map(t -> {
+                backends.transitions(p, w.from(), 200),
+                backends.reconciliation(hours[0], hours[1], p, m)).asTuple().map(t -> {
                     TreeSet<String> models = new TreeSet<>();
                     all.forEach(config -> config.models().stream().map(ModelConfig::id).forEach(models::add));
                     JsonNode total = first(t.getItem2());
@@ -121,7 +128,17 @@ public class MonitoringPage {
                             .data("transitions", t.getItem4().available()
                                     ? MonitoringData.transitions(t.getItem4().body())
                                     : List.of())
-                            .data("csv", csv), "monitoring", request).render();
+                            .data("csv", csv)
+                            .data("reconciliationRead", t.getItem5())
+                            .data("reconciliation", t.getItem5().available()
+                                    ? Reconciliation.rows(t.getItem5().body(), tolerance)
+                                    : List.of())
+                            .data("reconciliationTotals", t.getItem5().available()
+                                    ? Reconciliation.totals(t.getItem5().body(), tolerance)
+                                    : null)
+                            .data("reconciliationFrom", hours[0]).data("reconciliationTo", hours[1])
+                            .data("tolerance", tolerance.movePointRight(2).stripTrailingZeros().toPlainString()),
+                            "monitoring", request).render();
                 }));
     }
 

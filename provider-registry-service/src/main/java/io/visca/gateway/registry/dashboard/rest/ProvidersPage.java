@@ -29,6 +29,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.visca.gateway.contracts.provider.ProviderConfig;
 import io.visca.gateway.registry.dashboard.client.DashboardBackends;
 import io.visca.gateway.registry.dashboard.form.FormSubmission;
+import io.visca.gateway.registry.dashboard.form.PresetForm;
 import io.visca.gateway.registry.dashboard.form.ProviderForm;
 import io.visca.gateway.registry.dashboard.form.ProviderFormView;
 import io.visca.gateway.registry.dashboard.session.Dashboard;
@@ -36,10 +37,14 @@ import io.visca.gateway.registry.dashboard.session.DashboardPages;
 import io.visca.gateway.registry.error.ApiException;
 import io.visca.gateway.registry.error.Violation;
 import io.visca.gateway.registry.json.JsonBodies;
+import io.visca.gateway.registry.provider.advice.FieldWarning;
+import io.visca.gateway.registry.provider.advice.PlainHttpAdvice;
 import io.visca.gateway.registry.provider.client.ConnectionTester;
 import io.visca.gateway.registry.provider.mapping.ProviderDocument;
 import io.visca.gateway.registry.provider.mapping.ProviderDocumentParser;
 import io.visca.gateway.registry.provider.mapping.ProviderView;
+import io.visca.gateway.registry.provider.preset.ProviderPreset;
+import io.visca.gateway.registry.provider.preset.ProviderPresets;
 import io.visca.gateway.registry.provider.service.ProviderService;
 import io.visca.gateway.registry.provider.service.ProviderViews;
 
@@ -59,6 +64,7 @@ public class ProvidersPage {
     private final DashboardBackends backends;
     private final DashboardPages pages;
     private final ObjectMapper json;
+    private final ProviderPresets presets;
     private final ProviderDocumentParser parser = new ProviderDocumentParser();
     private final Template list;
     private final Template form;
@@ -68,9 +74,10 @@ public class ProvidersPage {
             DashboardPages pages,
             ObjectMapper json, @Location("dashboard/providers.html") Template list,
             @Location("dashboard/provider-form.html") Template form,
-            @Location("dashboard/test-results.html") Template testResults) {
+            @Location("dashboard/test-results.html") Template testResults, ProviderPresets presets) {
         this.providers = providers;
         this.views = views;
+        this.presets = presets;
         this.tester = tester;
         this.backends = backends;
         this.pages = pages;
@@ -92,19 +99,26 @@ public class ProvidersPage {
 
     @GET
     @Path("/new")
-    public String newProvider(@RestQuery String mode, HttpServerRequest request) {
-        ProviderFormView view = "json".equals(mode) ? ProviderForm.json(null, "", List.of()) : ProviderForm.blank();
-        return render(view, false, request);
+    public String newProvider(@RestQuery String mode, @RestQuery String preset, HttpServerRequest request) {
+        ProviderPreset chosen = presets.find(preset).orElse(null);
+        ProviderFormView view;
+        if ("json".equals(mode)) {
+            view = ProviderForm.json(null, chosen == null ? "" : PresetForm.json(chosen, json), List.of());
+        } else {
+            view = chosen == null ? ProviderForm.blank() : PresetForm.view(chosen);
+        }
+        return render(view, false, request, chosen, List.of());
     }
 
     @GET
     @Path("/{name}/edit")
     public Uni<String> edit(@RestPath String name, @RestQuery String mode, @RestQuery String saved,
             HttpServerRequest request) {
-        return stored(name).map(tree -> {
+        return providers.get(name).map(config -> {
+            ObjectNode tree = ProviderForm.withoutNulls(json.valueToTree(config));
             ProviderFormView view = "json".equals(mode) ? ProviderForm.json(name, ProviderForm.pretty(json, tree),
                     List.of()) : ProviderForm.fromDocument(name, tree, json);
-            return render(view, "1".equals(saved), request);
+            return render(view, "1".equals(saved), request, null, PlainHttpAdvice.of(config));
         });
     }
 
@@ -212,10 +226,21 @@ public class ProvidersPage {
     }
 
     private String render(ProviderFormView view, boolean saved, HttpServerRequest request) {
+        return render(view, saved, request, null, List.of());
+    }
+
+    /**
+     * @param preset the preset a new form starts from (its picker, hint and {@code ${NAME}} reference), or null
+     * @param warnings advice about the stored config (the HTTPS notice)
+     */
+    private String render(ProviderFormView view, boolean saved, HttpServerRequest request, ProviderPreset preset,
+            List<FieldWarning> warnings) {
         ProviderFormView shown = view.violations().isEmpty() && !view.jsonMode()
                 ? ProviderForm.withViolations(view, List.of())
                 : view;
-        TemplateInstance page = form.data("form", shown).data("saved", saved)
+        TemplateInstance page = form.data("form", shown).data("saved", saved).data("presets", presets.all())
+                .data("preset", preset).data("presetId", preset == null ? "" : preset.id())
+                .data("presetKey", preset == null ? "" : preset.apiKeyReference()).data("warnings", warnings)
                 .data("endpointTemplate", new io.visca.gateway.registry.dashboard.form.FormRow("endpoints",
                         io.visca.gateway.registry.dashboard.form.FormRow.TEMPLATE, Map.of(), Map.of()))
                 .data("modelTemplate", new io.visca.gateway.registry.dashboard.form.FormRow("models",

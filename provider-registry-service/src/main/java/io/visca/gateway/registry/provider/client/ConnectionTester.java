@@ -22,6 +22,7 @@ import io.visca.gateway.contracts.provider.ModelConfig;
 import io.visca.gateway.contracts.provider.ProviderConfig;
 import io.visca.gateway.outbound.HealthProbe;
 import io.visca.gateway.registry.config.RegistryConfig;
+import io.visca.gateway.registry.provider.advice.PlainHttpAdvice;
 
 /**
  * "Test Connection": calls every endpoint of a provider for real, in parallel, with the provider's auth (secrets
@@ -63,7 +64,8 @@ public class ConnectionTester {
                 .map(endpoint -> testEndpoint(provider, endpoint, probe, timeouts, secretsProblem)).toList();
         return Uni.join().all(results).andFailFast()
                 .map(list -> new ConnectionTestReport(provider.name(), provider.type(),
-                        list.stream().allMatch(EndpointTestResult::ok), Instant.now(), list));
+                        list.stream().allMatch(EndpointTestResult::ok), Instant.now(), list,
+                        PlainHttpAdvice.of(provider)));
     }
 
     private Uni<EndpointTestResult> testEndpoint(ProviderConfig provider, EndpointConfig endpoint, TypeProbe probe,

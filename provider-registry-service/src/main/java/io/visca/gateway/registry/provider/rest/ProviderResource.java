@@ -35,6 +35,9 @@ import io.visca.gateway.registry.error.ApiError;
 import io.visca.gateway.registry.json.JsonBodies;
 import io.visca.gateway.registry.json.JsonFields;
 import io.visca.gateway.registry.json.Violations;
+import io.visca.gateway.registry.provider.advice.PlainHttpAdvice;
+import io.visca.gateway.registry.provider.advice.SavedProvider;
+import io.visca.gateway.registry.provider.mapping.ProviderDocument;
 import io.visca.gateway.registry.provider.mapping.ProviderDocumentParser;
 import io.visca.gateway.registry.provider.mapping.ProviderView;
 import io.visca.gateway.registry.provider.service.ProviderService;
@@ -44,7 +47,8 @@ import io.visca.gateway.registry.provider.service.ProviderViews;
  * The admin API of provider configs. Bodies are read as JSON trees by {@link ProviderDocumentParser}, so every
  * mistake is a 400 listing each violation by field path. Responses never show a literal secret: {@code api_key},
  * {@code password} and {@code client_secret} read as {@code "********"}, which a PUT may send back to keep the stored
- * value; {@code ${NAME}} references are shown as written.
+ * value; {@code ${NAME}} references are shown as written. A create or replace whose URLs are plain http to a host
+ * that is not loopback or private is saved and answered with {@code warnings} ({@link PlainHttpAdvice}).
  */
 @Path("/api/providers")
 @Produces(MediaType.APPLICATION_JSON)
@@ -87,14 +91,15 @@ public class ProviderResource {
     @Operation(summary = "Create a provider", description = "Accepts the shorthands base_url (one endpoint of weight "
             + "1) and a top-level api_key (bearer auth). Unknown fields are errors.")
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = ProviderConfig.class)))
-    @APIResponse(responseCode = "201", description = "Created; Location names the new provider", content = @Content(schema = @Schema(implementation = ProviderConfig.class)))
+    @APIResponse(responseCode = "201", description = "Created; Location names the new provider. With warnings "
+            + "([{field, message}]) when a URL is plain http to a host that is not loopback or private", content = @Content(schema = @Schema(implementation = ProviderConfig.class)))
     @APIResponse(responseCode = "400", description = "Malformed JSON or every violation by field path", content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "409", description = "A provider of that name exists", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Uni<RestResponse<ProviderConfig>> create(String body) {
+    public Uni<RestResponse<SavedProvider>> create(String body) {
         return Uni.createFrom().item(() -> parser.parse(body))
-                .chain(service::create)
-                .map(created -> RestResponse.ResponseBuilder.<ProviderConfig> created(
-                        URI.create("/api/providers/" + created.name())).entity(created).build());
+                .chain(document -> service.create(document).map(created -> withWarnings(created, document)))
+                .map(created -> RestResponse.ResponseBuilder.<SavedProvider> created(
+                        URI.create("/api/providers/" + created.getProvider().name())).entity(created).build());
     }
 
     @PUT
@@ -103,17 +108,17 @@ public class ProviderResource {
     @Operation(summary = "Replace a provider", description = "Full replace. The name in the body must match or be "
             + "absent; without enabled the current state is kept; \"********\" keeps the stored secret.")
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = ProviderConfig.class)))
-    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ProviderConfig.class)))
+    @APIResponse(responseCode = "200", description = "Replaced; with warnings as for POST", content = @Content(schema = @Schema(implementation = ProviderConfig.class)))
     @APIResponse(responseCode = "400", description = "Malformed JSON or every violation by field path", content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "No such provider", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Uni<ProviderConfig> replace(@RestPath String name, String body) {
+    public Uni<SavedProvider> replace(@RestPath String name, String body) {
         return Uni.createFrom().item(() -> {
             JsonNode tree = JsonBodies.parse(body);
             if (tree instanceof ObjectNode object && !object.hasNonNull("name")) {
                 object.put("name", name);
             }
             return parser.parse(tree);
-        }).chain(document -> service.replace(name, document));
+        }).chain(document -> service.replace(name, document).map(replaced -> withWarnings(replaced, document)));
     }
 
     @PATCH
@@ -147,6 +152,11 @@ public class ProviderResource {
     @APIResponse(responseCode = "404", description = "No such provider", content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Uni<RestResponse<Void>> delete(@RestPath String name) {
         return service.delete(name).map(ignored -> RestResponse.noContent());
+    }
+
+    /** The saved config as the API shows it, plus {@code warnings} when there is advice (absent otherwise). */
+    private static SavedProvider withWarnings(ProviderConfig saved, ProviderDocument document) {
+        return new SavedProvider(saved, PlainHttpAdvice.of(document));
     }
 
     /** The body of PATCH. */

@@ -18,6 +18,8 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
 import io.visca.gateway.registry.config.RegistryConfig;
 import io.visca.gateway.registry.error.ApiException;
+import io.visca.gateway.registry.provider.advice.FieldWarning;
+import io.visca.gateway.registry.provider.advice.PlainHttpAdvice;
 import io.visca.gateway.registry.provider.mapping.ProviderDocument;
 import io.visca.gateway.registry.provider.mapping.ProviderDocumentParser;
 
@@ -25,7 +27,8 @@ import io.visca.gateway.registry.provider.mapping.ProviderDocumentParser;
  * Seeds the registry from {@code PROVIDERS_DIR} at start: each {@code *.json} file whose provider does not exist yet
  * is created; existing providers are left untouched (the API is the source of truth once they exist). A file that
  * fails validation is logged with its violations, never with its content, and skipped: a bad file never stops the
- * service. Runs on the startup thread (blocking file reads are fine there).
+ * service. A created provider's plain-http URLs to hosts that are not loopback or private are logged as warnings
+ * ({@link PlainHttpAdvice}). Runs on the startup thread (blocking file reads are fine there).
  */
 @ApplicationScoped
 public class ProvidersDirLoader {
@@ -79,6 +82,10 @@ public class ProvidersDirLoader {
             (created ? report.created() : report.existing()).add(name);
             if (created) {
                 LOG.infof("PROVIDERS_DIR: created provider %s from %s", document.config().name(), name);
+                for (FieldWarning warning : PlainHttpAdvice.of(document)) {
+                    LOG.warnf("PROVIDERS_DIR: %s (provider %s): %s: %s", name, document.config().name(),
+                            warning.field(), warning.message());
+                }
             }
         } catch (ApiException e) {
             report.rejected().add(name);
