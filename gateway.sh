@@ -6,6 +6,9 @@
 #   ./gateway.sh down     stop everything this script started
 #   ./gateway.sh status   what runs, and whether it is ready
 #   ./gateway.sh logs S   follow the log of S (router, registry, health-monitor, billing, infra)
+#   ./gateway.sh fake-model-server [--port 8000] [--models a,b] [--type openai|anthropic|ollama|tgi|replicate|custom]
+#                         a fake model server in the foreground (the tests' fakes), to try the product page's examples
+#                         without a GPU: e.g. --port 8000 --models meta-llama/Llama-2-70b-hf is its vLLM example
 #
 # Environment (all optional):
 #   KAFKA_BOOTSTRAP_SERVERS          use this broker instead of the embedded one
@@ -277,10 +280,18 @@ cmd_status() {
   done
 }
 
+cmd_fake_model_server() {
+  build
+  local lib=$ROOT/fake-upstreams/target
+  say "A fake model server (fake-upstreams' FakeUpstreamMain): $*; Ctrl-C stops it."
+  exec java -cp "$lib/classes:$lib/lib/*" io.visca.gateway.fakes.FakeUpstreamMain "$@"
+}
+
 case ${1:-} in
   up) cmd_up ;;
+  fake-model-server) shift; mkdir -p "$LOGS"; cmd_fake_model_server "$@" ;;
   down) cmd_down ;;
   status) cmd_status ;;
   logs) [ -n "${2:-}" ] || die "usage: ./gateway.sh logs router|registry|health-monitor|billing|infra"; tail -n 200 -f "$LOGS/$2.log" ;;
-  *) say "usage: ./gateway.sh up|down|status|logs SERVICE"; exit 2 ;;
+  *) say "usage: ./gateway.sh up|down|status|logs SERVICE|fake-model-server [--port P] [--models a,b] [--type T]"; exit 2 ;;
 esac

@@ -56,69 +56,8 @@ class ProductPageWalkthroughTests {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The page's "Configuration" block, verbatim but for the host. */
-    private static final String PAGE_CONFIGURATION = """
-            {
-              "name": "my-vllm-server",
-              "type": "openai-compatible",
-              "base_url": "%s",
-              "api_key": "your-api-key",
-              "models": [
-                {
-                  "id": "llama-3-70b",
-                  "name": "Llama 3 70B",
-                  "context_window": 8192,
-                  "cost_per_1k_input": 0.0001,
-                  "cost_per_1k_output": 0.0002
-                }
-              ]
-            }
-            """;
-
-    /** The page's "Health Checks" block. */
-    private static final String PAGE_HEALTH_CHECK = """
-            {
-            	"health_check": {
-            		"enabled": true,
-            		"endpoint": "/health",
-            		"interval_seconds": 60,
-            		"timeout_seconds": 5,
-            		"failure_threshold": 3
-            	}
-            }
-            """;
-
-    /** The page's "Load Balancing" block, verbatim but for the three hosts. */
-    private static final String PAGE_LOAD_BALANCING = """
-            {
-            	"name": "llama-3-cluster",
-            	"type": "openai-compatible",
-            	"endpoints": [
-            		{
-            			"base_url": "%s",
-            			"weight": 1
-            		},
-            		{
-            			"base_url": "%s",
-            			"weight": 1
-            		},
-            		{
-            			"base_url": "%s",
-            			"weight": 2
-            		}
-            	]
-            }
-            """;
-
-    /** The page's "Example Integrations" provider, verbatim but for the host. */
-    private static final String PAGE_VLLM_EXAMPLE = """
-            {
-              "name": "vllm-llama2",
-              "type": "openai-compatible",
-              "base_url": "%s",
-              "models": [{"id": "meta-llama/Llama-2-70b-hf"}]
-            }
-            """;
+    /** The page's examples as files, verbatim ({@code examples/product-page/}); the tests change only hosts. */
+    private static final Path EXAMPLES = Path.of("..", "examples", "product-page");
 
     /** The managed providers' catalogue as the repository ships it. */
     private static final Path CATALOGUE = Path.of("..", ManagedCatalogue.PATH);
@@ -190,7 +129,7 @@ class ProductPageWalkthroughTests {
     @Test
     @Order(2)
     void theConfigurationAsPrintedSavesAndPassesTestConnection() {
-        HttpResponse<String> saved = admin("POST", "/api/providers", PAGE_CONFIGURATION.formatted(vllm.baseUrl()));
+        HttpResponse<String> saved = admin("POST", "/api/providers", configuration());
         assertEquals(201, saved.statusCode(), saved.body());
         assertFalse(saved.body().contains("your-api-key"), "the literal key is never answered");
 
@@ -274,13 +213,11 @@ class ProductPageWalkthroughTests {
     @Test
     @Order(7)
     void theApiKeyAuthExampleReadsTheVariable() {
-        HttpResponse<String> saved = admin("POST", "/api/providers", """
+        ObjectNode provider = (ObjectNode) json("""
                 {"name": "page-auth", "type": "openai-compatible", "base_url": "%s",
-                 "auth": {
-                   "auth_type": "bearer",
-                   "api_key": "${API_KEY}"
-                 },
                  "models": [{"id": "page-auth-model"}]}""".formatted(keyed.baseUrl()));
+        provider.set("auth", json(example("authentication.json")));
+        HttpResponse<String> saved = admin("POST", "/api/providers", provider.toString());
         assertEquals(201, saved.statusCode(), saved.body());
         HttpResponseFor<ChatCompletion> response = awaitServed(() -> client.chat().completions().withRawResponse()
                 .create(ChatCompletionCreateParams.builder().model("page-auth-model").addUserMessage("Hello!")
@@ -293,8 +230,8 @@ class ProductPageWalkthroughTests {
     @Test
     @Order(8)
     void theHealthCheckExampleFindsTheServerUp() {
-        ObjectNode withHealth = (ObjectNode) json(PAGE_CONFIGURATION.formatted(vllm.baseUrl()));
-        withHealth.setAll((ObjectNode) json(PAGE_HEALTH_CHECK));
+        ObjectNode withHealth = (ObjectNode) json(configuration());
+        withHealth.setAll((ObjectNode) json(example("health-check.json")));
         HttpResponse<String> saved = admin("PUT", "/api/providers/my-vllm-server", withHealth.toString());
         assertEquals(200, saved.statusCode(), saved.body());
 
@@ -313,8 +250,9 @@ class ProductPageWalkthroughTests {
     @Test
     @Order(9)
     void theLoadBalancingExampleAsPrintedDiscoversItsModelsAndSplitsOneOneTwo() {
-        HttpResponse<String> saved = admin("POST", "/api/providers", PAGE_LOAD_BALANCING.formatted(
-                cluster.get(0).baseUrl(), cluster.get(1).baseUrl(), cluster.get(2).baseUrl()));
+        HttpResponse<String> saved = admin("POST", "/api/providers", example("load-balancing.json",
+                "https://llama-1.example.com/v1", cluster.get(0).baseUrl(), "https://llama-2.example.com/v1",
+                cluster.get(1).baseUrl(), "https://llama-3.example.com/v1", cluster.get(2).baseUrl()));
         assertEquals(201, saved.statusCode(), saved.body());
 
         String model = "meta-llama/Meta-Llama-3-70B-Instruct";
@@ -337,13 +275,32 @@ class ProductPageWalkthroughTests {
     @Test
     @Order(10)
     void theVllmExampleServesItsSlashModelId() {
-        HttpResponse<String> saved = admin("POST", "/api/providers", PAGE_VLLM_EXAMPLE.formatted(llama2.baseUrl()));
+        HttpResponse<String> saved = admin("POST", "/api/providers", example("vllm-llama2.json", "http://localhost:8000/v1", llama2.baseUrl()));
         assertEquals(201, saved.statusCode(), saved.body());
         HttpResponseFor<ChatCompletion> response = awaitServed(() -> client.chat().completions().withRawResponse()
                 .create(ChatCompletionCreateParams.builder().model("meta-llama/Llama-2-70b-hf")
                         .addUserMessage("Hello!").build()));
         assertEquals("vllm-llama2", header(response, "x-visca-provider"));
         assertEquals("meta-llama/Llama-2-70b-hf", client.models().retrieve("meta-llama/Llama-2-70b-hf").id());
+    }
+
+    /** An example file of the page, with its hosts replaced (the page's host first, then the fake's). */
+    private static String example(String file, String... hostPairs) {
+        try {
+            String text = Files.readString(EXAMPLES.resolve(file));
+            for (int i = 0; i < hostPairs.length; i += 2) {
+                assertTrue(text.contains(hostPairs[i]), file + " holds " + hostPairs[i]);
+                text = text.replace(hostPairs[i], hostPairs[i + 1]);
+            }
+            return text;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The page's "Configuration", served by the fake vLLM. */
+    private static String configuration() {
+        return example("configuration.json", "https://my-vllm.example.com/v1", vllm.baseUrl());
     }
 
     /** The page's "Routing with Custom Models" request; {@code providers} as printed unless a step narrows it. */
