@@ -37,7 +37,9 @@ public final class ProviderDocumentParser {
     static final int MAX_WEIGHT = 10_000;
 
     private static final Set<String> FIELDS = Set.of("name", "type", "enabled", "base_url", "api_key", "endpoints",
-            "auth", "models", "health_check", "timeouts", "rate_limit", "retry", "request", "transform");
+            "auth", "models", "health_check", "timeouts", "rate_limit", "retry", "request", "transform",
+            // read-only fields of the API's answer (model discovery), accepted and ignored so that a GET can be PUT back
+            "models_source", "discovered_at", "discovery");
     private static final Set<String> ENDPOINT_FIELDS = Set.of("id", "base_url", "weight");
 
     /**
@@ -69,7 +71,7 @@ public final class ProviderDocumentParser {
         Boolean enabled = fields.bool("enabled");
         List<EndpointConfig> endpoints = endpoints(fields);
         AuthConfig auth = AuthParser.parse(fields);
-        List<ModelConfig> models = ModelsParser.parse(fields);
+        List<ModelConfig> models = ModelsParser.parse(fields, type);
         var healthCheck = SettingsParser.healthCheck(fields);
         var timeouts = SettingsParser.timeouts(fields);
         var rateLimit = SettingsParser.rateLimit(fields);

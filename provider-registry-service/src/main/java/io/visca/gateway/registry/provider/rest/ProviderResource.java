@@ -31,6 +31,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
 import io.visca.gateway.contracts.provider.ProviderConfig;
 import io.visca.gateway.registry.config.OpenApiDefinition;
+import io.visca.gateway.registry.discovery.mapping.ProviderViews;
 import io.visca.gateway.registry.error.ApiError;
 import io.visca.gateway.registry.json.JsonBodies;
 import io.visca.gateway.registry.json.JsonFields;
@@ -54,17 +55,19 @@ public class ProviderResource {
     private static final Set<String> PATCH_FIELDS = Set.of("enabled");
 
     private final ProviderService service;
+    private final ProviderViews views;
     private final ProviderDocumentParser parser = new ProviderDocumentParser();
 
-    ProviderResource(ProviderService service) {
+    ProviderResource(ProviderService service, ProviderViews views) {
         this.service = service;
+        this.views = views;
     }
 
     @GET
     @Operation(summary = "List every provider, enabled or not, secrets redacted")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = ProviderConfig.class)))
-    public Uni<List<ProviderConfig>> list() {
-        return service.list();
+    public Uni<List<ObjectNode>> list() {
+        return service.list().chain(views::of);
     }
 
     @GET
@@ -72,8 +75,8 @@ public class ProviderResource {
     @Operation(summary = "Get one provider, secrets redacted")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ProviderConfig.class)))
     @APIResponse(responseCode = "404", description = "No such provider", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Uni<ProviderConfig> get(@RestPath String name) {
-        return service.get(name);
+    public Uni<ObjectNode> get(@RestPath String name) {
+        return service.get(name).chain(views::of);
     }
 
     @POST
@@ -84,11 +87,12 @@ public class ProviderResource {
     @APIResponse(responseCode = "201", description = "Created; Location names the new provider", content = @Content(schema = @Schema(implementation = ProviderConfig.class)))
     @APIResponse(responseCode = "400", description = "Malformed JSON or every violation by field path", content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "409", description = "A provider of that name exists", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Uni<RestResponse<ProviderConfig>> create(String body) {
+    public Uni<RestResponse<ObjectNode>> create(String body) {
         return Uni.createFrom().item(() -> parser.parse(body))
                 .chain(service::create)
-                .map(created -> RestResponse.ResponseBuilder.<ProviderConfig> created(
-                        URI.create("/api/providers/" + created.name())).entity(created).build());
+                .chain(views::of)
+                .map(created -> RestResponse.ResponseBuilder.<ObjectNode> created(
+                        URI.create("/api/providers/" + created.path("name").asText())).entity(created).build());
     }
 
     @PUT
@@ -100,14 +104,14 @@ public class ProviderResource {
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ProviderConfig.class)))
     @APIResponse(responseCode = "400", description = "Malformed JSON or every violation by field path", content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "No such provider", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Uni<ProviderConfig> replace(@RestPath String name, String body) {
+    public Uni<ObjectNode> replace(@RestPath String name, String body) {
         return Uni.createFrom().item(() -> {
             JsonNode tree = JsonBodies.parse(body);
             if (tree instanceof ObjectNode object && !object.hasNonNull("name")) {
                 object.put("name", name);
             }
             return parser.parse(tree);
-        }).chain(document -> service.replace(name, document));
+        }).chain(document -> service.replace(name, document)).chain(views::of);
     }
 
     @PATCH
@@ -118,7 +122,7 @@ public class ProviderResource {
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = EnabledPatch.class)))
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ProviderConfig.class)))
     @APIResponse(responseCode = "404", description = "No such provider", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Uni<ProviderConfig> patch(@RestPath String name, String body) {
+    public Uni<ObjectNode> patch(@RestPath String name, String body) {
         return Uni.createFrom().item(() -> {
             Violations violations = new Violations();
             JsonFields fields = JsonFields.of(JsonBodies.parse(body), "", violations, PATCH_FIELDS);
@@ -131,7 +135,7 @@ public class ProviderResource {
             }
             violations.throwIfAny();
             return enabled;
-        }).chain(enabled -> service.setEnabled(name, enabled));
+        }).chain(enabled -> service.setEnabled(name, enabled)).chain(views::of);
     }
 
     @DELETE
