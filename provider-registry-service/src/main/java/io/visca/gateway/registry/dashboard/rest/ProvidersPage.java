@@ -33,6 +33,8 @@ import io.visca.gateway.registry.dashboard.form.ProviderForm;
 import io.visca.gateway.registry.dashboard.form.ProviderFormView;
 import io.visca.gateway.registry.dashboard.session.Dashboard;
 import io.visca.gateway.registry.dashboard.session.DashboardPages;
+import io.visca.gateway.registry.discovery.mapping.DiscoveryStatus;
+import io.visca.gateway.registry.discovery.mapping.ProviderViews;
 import io.visca.gateway.registry.error.ApiException;
 import io.visca.gateway.registry.error.Violation;
 import io.visca.gateway.registry.json.JsonBodies;
@@ -60,11 +62,13 @@ public class ProvidersPage {
     private final Template list;
     private final Template form;
     private final Template testResults;
+    private final ProviderViews views;
 
     ProvidersPage(ProviderService providers, ConnectionTester tester, DashboardBackends backends, DashboardPages pages,
             ObjectMapper json, @Location("dashboard/providers.html") Template list,
             @Location("dashboard/provider-form.html") Template form,
-            @Location("dashboard/test-results.html") Template testResults) {
+            @Location("dashboard/test-results.html") Template testResults, ProviderViews views) {
+        this.views = views;
         this.providers = providers;
         this.tester = tester;
         this.backends = backends;
@@ -78,8 +82,9 @@ public class ProvidersPage {
     @GET
     public Uni<String> list(HttpServerRequest request) {
         return Uni.combine().all().unis(providers.list(), backends.health(), backends.usageLast24h()).asTuple()
-                .map(t -> pages.page(list.data("providers", t.getItem1()).data("health", t.getItem2())
-                        .data("usage", t.getItem3()), "providers", request).render());
+                .chain(t -> views.statuses(t.getItem1()).map(discovery -> pages.page(list.data("providers",
+                        t.getItem1()).data("health", t.getItem2()).data("usage", t.getItem3())
+                        .data("discovery", discovery), "providers", request).render()));
     }
 
     @GET
@@ -93,11 +98,11 @@ public class ProvidersPage {
     @Path("/{name}/edit")
     public Uni<String> edit(@RestPath String name, @RestQuery String mode, @RestQuery String saved,
             HttpServerRequest request) {
-        return stored(name).map(tree -> {
+        return providers.get(name).chain(views::status).chain(discovery -> stored(name).map(tree -> {
             ProviderFormView view = "json".equals(mode) ? ProviderForm.json(name, ProviderForm.pretty(json, tree),
                     List.of()) : ProviderForm.fromDocument(name, tree, json);
-            return render(view, "1".equals(saved), request);
-        });
+            return render(view, "1".equals(saved), request, discovery);
+        }));
     }
 
     @POST
@@ -204,10 +209,14 @@ public class ProvidersPage {
     }
 
     private String render(ProviderFormView view, boolean saved, HttpServerRequest request) {
+        return render(view, saved, request, DiscoveryStatus.NONE);
+    }
+
+    private String render(ProviderFormView view, boolean saved, HttpServerRequest request, DiscoveryStatus discovery) {
         ProviderFormView shown = view.violations().isEmpty() && !view.jsonMode()
                 ? ProviderForm.withViolations(view, List.of())
                 : view;
-        TemplateInstance page = form.data("form", shown).data("saved", saved)
+        TemplateInstance page = form.data("form", shown).data("saved", saved).data("discovery", discovery)
                 .data("endpointTemplate", new io.visca.gateway.registry.dashboard.form.FormRow("endpoints",
                         io.visca.gateway.registry.dashboard.form.FormRow.TEMPLATE, Map.of(), Map.of()))
                 .data("modelTemplate", new io.visca.gateway.registry.dashboard.form.FormRow("models",

@@ -52,9 +52,25 @@ public class ProviderViews {
         return Panache.withSession(states::byProvider).map(all -> views(redacted, all));
     }
 
-    /** Every provider's discovery state, by name, for pages that show many (read in its own session). */
-    public Uni<Map<String, DiscoveryEntity>> states() {
-        return Panache.withSession(states::byProvider);
+    /** What the dashboard shows of each provider's discovery (read in its own session). */
+    public Uni<DiscoveryStatus.ByProvider> statuses(List<ProviderConfig> configs) {
+        return Panache.withSession(states::byProvider).map(all -> new DiscoveryStatus.ByProvider(configs.stream()
+                .filter(ModelDiscoveryRules::discovers)
+                .collect(java.util.stream.Collectors.toMap(ProviderConfig::name, c -> status(c, all.get(c.name()))))));
+    }
+
+    /** What the dashboard shows of one provider's discovery (read in its own session). */
+    public Uni<DiscoveryStatus> status(ProviderConfig config) {
+        if (!ModelDiscoveryRules.discovers(config)) {
+            return Uni.createFrom().item(DiscoveryStatus.NONE);
+        }
+        return Panache.withSession(() -> states.findById(config.name())).map(state -> status(config, state));
+    }
+
+    private DiscoveryStatus status(ProviderConfig config, DiscoveryEntity state) {
+        return state == null ? new DiscoveryStatus(true, List.of(), PENDING, "not listed yet", null, null)
+                : new DiscoveryStatus(true, discovered.ids(config, state), state.status, state.error,
+                        state.attemptedAt, state.discoveredAt);
     }
 
     private List<ObjectNode> views(List<ProviderConfig> redacted, Map<String, DiscoveryEntity> all) {

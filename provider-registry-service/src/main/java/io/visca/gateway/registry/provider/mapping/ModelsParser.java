@@ -46,11 +46,12 @@ final class ModelsParser {
         }
         if (elements == null) {
             if (!document.present("models")) {
-                violations.add("models", type == null ? "is required: at least one model"
-                        : "is required for type " + type + ": it has no model listing to discover them from "
-                                + "(types " + String.join(", ", ModelDiscoveryRules.TYPES.stream().sorted().toList())
-                                + " may leave models out)");
+                violations.add("models", required(type));
             }
+            return List.of();
+        }
+        if (own == 0 && type != null) {
+            violations.add("models", required(type));
             return List.of();
         }
         if (own == 0 || own > MAX_MODELS) {
@@ -104,6 +105,13 @@ final class ModelsParser {
             models.add(new ModelConfig(id, name, upstream, mode, contextWindow, input, output, cachedInput));
         }
         return models;
+    }
+
+    private static String required(String type) {
+        return type == null ? "is required: at least one model"
+                : "is required for type " + type + ": it has no model listing to discover them from (types "
+                        + String.join(", ", ModelDiscoveryRules.TYPES.stream().sorted().toList())
+                        + " may leave models out)";
     }
 
     /** An entry the API showed as discovered ({@code "discovered": true}): not the operator's, not stored. */
