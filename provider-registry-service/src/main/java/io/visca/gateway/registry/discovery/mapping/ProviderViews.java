@@ -6,7 +6,9 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -33,7 +35,9 @@ public class ProviderViews {
     private final DiscoveryRepository states;
 
     ProviderViews(ObjectMapper json, DiscoveredModels discovered, DiscoveryRepository states) {
-        this.json = json;
+        // prices stay exactly as written (0.10, not 0.1): a tree must not strip a BigDecimal's trailing zeros
+        this.json = json.copy().configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
+                .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
         this.discovered = discovered;
         this.states = states;
     }
