@@ -51,13 +51,17 @@ public class LedgerRepository implements PanacheRepositoryBase<UsageRecordEntity
             ), rolled as (
                 insert into usage_hourly as h (hour, provider, served_model, api_key_id, requests, errors,
                     prompt_tokens, completion_tokens, cached_tokens, input_cost, output_cost, total_cost,
-                    reported_cost, priced_requests, reported_requests, reported_configured_cost)
+                    reported_cost, priced_requests, reported_requests, reported_configured_cost,
+                    unpriced_requests, unpriced_tokens)
                 select date_trunc('hour', occurred_at, 'UTC'), coalesce(provider, ''), coalesce(served_model, ''),
                        coalesce(api_key_id, ''), count(*), count(*) filter (where status = 'error'),
                        sum(prompt_tokens), sum(completion_tokens), sum(cached_tokens),
                        coalesce(sum(input_cost), 0), coalesce(sum(output_cost), 0), coalesce(sum(total_cost), 0),
                        coalesce(sum(reported_cost), 0), count(total_cost), count(reported_cost),
-                       coalesce(sum(total_cost) filter (where reported_cost is not null), 0)
+                       coalesce(sum(total_cost) filter (where reported_cost is not null), 0),
+                       count(*) filter (where total_cost is null and served_model is not null),
+                       coalesce(sum(prompt_tokens + completion_tokens)
+                           filter (where total_cost is null and served_model is not null), 0)
                 from inserted
                 group by 1, 2, 3, 4
                 order by 1, 2, 3, 4
@@ -73,7 +77,9 @@ public class LedgerRepository implements PanacheRepositoryBase<UsageRecordEntity
                     reported_cost = h.reported_cost + excluded.reported_cost,
                     priced_requests = h.priced_requests + excluded.priced_requests,
                     reported_requests = h.reported_requests + excluded.reported_requests,
-                    reported_configured_cost = h.reported_configured_cost + excluded.reported_configured_cost
+                    reported_configured_cost = h.reported_configured_cost + excluded.reported_configured_cost,
+                    unpriced_requests = h.unpriced_requests + excluded.unpriced_requests,
+                    unpriced_tokens = h.unpriced_tokens + excluded.unpriced_tokens
                 returning 1
             )
             select (select count(*) from inserted),

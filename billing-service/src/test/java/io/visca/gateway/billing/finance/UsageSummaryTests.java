@@ -105,7 +105,8 @@ class UsageSummaryTests {
                 assertTrue(row.containsKey(field), "row has " + field + ": " + row);
                 key.add((String) row.get(field));
             }
-            assertEquals(groups.size() + 10, row.size(), "only the grouped dimensions and the totals: " + row);
+            // 10 totals, and since issue 15 unpriced_requests and unpriced_tokens
+            assertEquals(groups.size() + 12, row.size(), "only the grouped dimensions and the totals: " + row);
             Totals want = expected.get(key);
             assertTrue(want != null, "unexpected group " + key);
             want.assertEquals(row, "group_by=" + groupBy + " " + key);
@@ -185,8 +186,14 @@ class UsageSummaryTests {
         BigDecimal output = BigDecimal.ZERO;
         BigDecimal total = BigDecimal.ZERO;
         BigDecimal reported = BigDecimal.ZERO;
+        long unpriced;
+        long unpricedTokens;
 
         void add(UsageRecorded e) {
+            if (e.totalCost() == null && e.servedModel() != null) {
+                unpriced++;
+                unpricedTokens += e.promptTokens() + e.completionTokens();
+            }
             requests++;
             errors += e.status().equals("error") ? 1 : 0;
             prompt += e.promptTokens();
@@ -206,6 +213,8 @@ class UsageSummaryTests {
             want.put("completion_tokens", completion);
             want.put("cached_tokens", cached);
             want.put("total_tokens", prompt + completion);
+            want.put("unpriced_requests", unpriced);
+            want.put("unpriced_tokens", unpricedTokens);
             Map<String, Object> got = new LinkedHashMap<>();
             for (String k : want.keySet()) {
                 got.put(k, ((Number) row.get(k)).longValue());

@@ -9,7 +9,8 @@ import java.util.UUID;
  * keep it if its revision is at least {@link #revision()}.
  *
  * @param change one of {@code created}, {@code updated}, {@code enabled}, {@code disabled}, {@code deleted},
- *        {@code api_keys_changed}, {@code routing_changed}
+ *        {@code api_keys_changed}, {@code routing_changed}, {@code models_discovered} (the models a provider saved
+ *        without models discovered from its endpoints changed)
  */
 public record ProviderChanged(int schemaVersion, String eventId, Instant occurredAt, String provider, String change,
         long revision) {

@@ -54,6 +54,8 @@ public interface RegistryConfig {
 
     TestConnection testConnection();
 
+    Discovery discovery();
+
     Secrets secrets();
 
     /**
@@ -202,5 +204,16 @@ public interface RegistryConfig {
         /** Connect timeout when the provider sets none. */
         @WithDefault("5s")
         Duration connectTimeout();
+    }
+
+    /** Model discovery of providers saved without {@code models} (see {@code discovery/service/ModelDiscovery}). */
+    interface Discovery {
+        /** {@code REGISTRY_MODEL_DISCOVERY_INTERVAL}: how often every such provider is listed again; {@code off}: never. */
+        @WithDefault("5m")
+        String interval();
+
+        /** {@code REGISTRY_MODEL_DISCOVERY_TIMEOUT}: upper bound of each listing call, connect included. */
+        @WithDefault("10s")
+        Duration timeout();
     }
 }

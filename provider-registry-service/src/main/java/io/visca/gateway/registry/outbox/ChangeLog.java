@@ -23,6 +23,8 @@ public class ChangeLog {
     public static final String DELETED = "deleted";
     public static final String API_KEYS_CHANGED = "api_keys_changed";
     public static final String ROUTING_CHANGED = "routing_changed";
+    /** The models a provider discovered from its endpoints changed (key: the provider name). */
+    public static final String MODELS_DISCOVERED = "models_discovered";
 
     private final OutboxRepository outbox;
     private final ObjectMapper json;

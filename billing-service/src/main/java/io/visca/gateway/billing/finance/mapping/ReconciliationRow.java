@@ -8,8 +8,11 @@ package io.visca.gateway.billing.finance.mapping;
  * @param configuredCostWhereReported configured total cost of the requests that also have a reported cost
  * @param difference {@code reported_cost - configured_cost_where_reported}: positive when the upstream charged more
  *        than the configured prices say
+ * @param unpricedRequests requests that reached a model without configured prices (billed at 0): what is not priced
+ * @param unpricedTokens their prompt plus completion tokens
  */
 public record ReconciliationRow(String provider, String model, long requests, long requestsWithReportedCost,
         long requestsWithoutReportedCost, long requestsWithoutConfiguredCost, String configuredCost,
-        String reportedCost, String configuredCostWhereReported, String difference) {
+        String reportedCost, String configuredCostWhereReported, String difference, long unpricedRequests,
+        long unpricedTokens) {
 }

@@ -35,7 +35,8 @@ public class UsageQueryRepository {
             cast(coalesce(sum(requests), 0) as bigint), cast(coalesce(sum(errors), 0) as bigint),
             cast(coalesce(sum(prompt_tokens), 0) as bigint), cast(coalesce(sum(completion_tokens), 0) as bigint),
             cast(coalesce(sum(cached_tokens), 0) as bigint), sum(input_cost), sum(output_cost), sum(total_cost),
-            sum(reported_cost)""";
+            sum(reported_cost), cast(coalesce(sum(unpriced_requests), 0) as bigint),
+            cast(coalesce(sum(unpriced_tokens), 0) as bigint)""";
 
     private static final String RECORD_COLUMNS = "event_id, request_id, occurred_at, api_key_id, requested_model, "
             + "served_model, provider, endpoint, strategy, operation, upstream_model, status, http_status, error_type, "
@@ -56,12 +57,16 @@ public class UsageQueryRepository {
                    coalesce(reported_cost, 0) as reported_cost,
                    cast(case when total_cost is null then 0 else 1 end as bigint) as priced_requests,
                    cast(case when reported_cost is null then 0 else 1 end as bigint) as reported_requests,
-                   case when reported_cost is null then 0 else coalesce(total_cost, 0) end as reported_configured_cost
+                   case when reported_cost is null then 0 else coalesce(total_cost, 0) end as reported_configured_cost,
+                   cast(case when total_cost is null and served_model is not null then 1 else 0 end as bigint)
+                       as unpriced_requests,
+                   case when total_cost is null and served_model is not null then prompt_tokens + completion_tokens
+                       else 0 end as unpriced_tokens
             from usage_record""";
 
     private static final String HOURLY_COLUMNS = "hour, provider, served_model, api_key_id, requests, errors, "
             + "prompt_tokens, completion_tokens, cached_tokens, input_cost, output_cost, total_cost, reported_cost, "
-            + "priced_requests, reported_requests, reported_configured_cost";
+            + "priced_requests, reported_requests, reported_configured_cost, unpriced_requests, unpriced_tokens";
 
     /**
      * Per bucket of the series: its start (epoch seconds, Long), requests, errors (Long), p50 and p95 of the latency
@@ -110,7 +115,8 @@ public class UsageQueryRepository {
 
     /**
      * One row per group: the dimensions (text or null) in {@code groups} order, then requests, errors, prompt,
-     * completion and cached tokens (Long) and input, output, total and reported cost (BigDecimal or null). Bounds on
+     * completion and cached tokens (Long), input, output, total and reported cost (BigDecimal or null), unpriced
+     * requests and unpriced tokens (Long). Bounds on
      * the hour read only the rollup; a bound between two hours takes its partial hour from the raw records.
      */
     public Uni<List<Object[]>> summary(UsageFilter filter, List<GroupBy> groups) {
@@ -138,13 +144,15 @@ public class UsageQueryRepository {
 
     /**
      * One row per provider and served model: provider, model (text or null), requests, priced, reported requests
-     * (Long), configured total cost, reported cost, configured cost where reported (BigDecimal).
+     * (Long), configured total cost, reported cost, configured cost where reported (BigDecimal), unpriced requests and
+     * tokens (Long).
      */
     public Uni<List<Object[]>> reconciliation(UsageFilter filter) {
         StringBuilder sql = new StringBuilder("""
                 select nullif(provider, ''), nullif(served_model, ''), cast(sum(requests) as bigint),
                        cast(sum(priced_requests) as bigint), cast(sum(reported_requests) as bigint),
-                       sum(total_cost), sum(reported_cost), sum(reported_configured_cost)
+                       sum(total_cost), sum(reported_cost), sum(reported_configured_cost),
+                       cast(sum(unpriced_requests) as bigint), cast(sum(unpriced_tokens) as bigint)
                 from usage_hourly""");
         Map<String, Object> parameters = rollupWhere(sql, filter);
         sql.append(" group by 1, 2 order by 1, 2");

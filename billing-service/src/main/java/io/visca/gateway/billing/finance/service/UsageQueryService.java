@@ -88,12 +88,18 @@ public class UsageQueryService {
             BigDecimal configured = BigDecimal.ZERO;
             BigDecimal reportedCost = BigDecimal.ZERO;
             BigDecimal configuredWhereReported = BigDecimal.ZERO;
+            long unpriced = 0;
+            long unpricedTokens = 0;
             for (Object[] row : rows) {
                 long n = (Long) row[2];
                 long p = (Long) row[3];
                 long r = (Long) row[4];
+                long u = (Long) row[8];
+                long ut = (Long) row[9];
                 out.add(reconciliationRow((String) row[0], (String) row[1], n, p, r, (BigDecimal) row[5],
-                        (BigDecimal) row[6], (BigDecimal) row[7]));
+                        (BigDecimal) row[6], (BigDecimal) row[7], u, ut));
+                unpriced += u;
+                unpricedTokens += ut;
                 requests += n;
                 priced += p;
                 reported += r;
@@ -102,7 +108,8 @@ public class UsageQueryService {
                 configuredWhereReported = configuredWhereReported.add((BigDecimal) row[7]);
             }
             return new Reconciliation(filter.from(), filter.to(), CURRENCY, out, reconciliationRow(null, null,
-                    requests, priced, reported, configured, reportedCost, configuredWhereReported));
+                    requests, priced, reported, configured, reportedCost, configuredWhereReported, unpriced,
+                    unpricedTokens));
         });
     }
 
@@ -151,13 +158,15 @@ public class UsageQueryService {
         long completion = (Long) row[offset + 3];
         return new UsageTotals((Long) row[offset], (Long) row[offset + 1], prompt, completion, (Long) row[offset + 4],
                 prompt + completion, Money.sum(row[offset + 5]), Money.sum(row[offset + 6]),
-                Money.sum(row[offset + 7]), Money.sum(row[offset + 8]));
+                Money.sum(row[offset + 7]), Money.sum(row[offset + 8]), (Long) row[offset + 9],
+                (Long) row[offset + 10]);
     }
 
     private static ReconciliationRow reconciliationRow(String provider, String model, long requests, long priced,
-            long reported, BigDecimal configured, BigDecimal reportedCost, BigDecimal configuredWhereReported) {
+            long reported, BigDecimal configured, BigDecimal reportedCost, BigDecimal configuredWhereReported,
+            long unpriced, long unpricedTokens) {
         return new ReconciliationRow(provider, model, requests, reported, requests - reported, requests - priced,
                 Money.format(configured), Money.format(reportedCost), Money.format(configuredWhereReported),
-                Money.format(reportedCost.subtract(configuredWhereReported)));
+                Money.format(reportedCost.subtract(configuredWhereReported)), unpriced, unpricedTokens);
     }
 }

@@ -34,6 +34,8 @@ import io.visca.gateway.registry.dashboard.form.ProviderForm;
 import io.visca.gateway.registry.dashboard.form.ProviderFormView;
 import io.visca.gateway.registry.dashboard.session.Dashboard;
 import io.visca.gateway.registry.dashboard.session.DashboardPages;
+import io.visca.gateway.registry.discovery.mapping.DiscoveryStatus;
+import io.visca.gateway.registry.discovery.mapping.DiscoveryViews;
 import io.visca.gateway.registry.error.ApiException;
 import io.visca.gateway.registry.error.Violation;
 import io.visca.gateway.registry.json.JsonBodies;
@@ -69,12 +71,15 @@ public class ProvidersPage {
     private final Template list;
     private final Template form;
     private final Template testResults;
+    private final DiscoveryViews discoveryViews;
 
     ProvidersPage(ProviderService providers, ProviderViews views, ConnectionTester tester, DashboardBackends backends,
             DashboardPages pages,
             ObjectMapper json, @Location("dashboard/providers.html") Template list,
             @Location("dashboard/provider-form.html") Template form,
-            @Location("dashboard/test-results.html") Template testResults, ProviderPresets presets) {
+            @Location("dashboard/test-results.html") Template testResults, ProviderPresets presets,
+            DiscoveryViews discoveryViews) {
+        this.discoveryViews = discoveryViews;
         this.providers = providers;
         this.views = views;
         this.presets = presets;
@@ -90,11 +95,12 @@ public class ProvidersPage {
     @GET
     public Uni<String> list(HttpServerRequest request) {
         return Uni.combine().all().unis(providers.list(), backends.health(), backends.usageLast24h()).asTuple()
-                .chain(t -> views.of(t.getItem1()).map(status -> pages.page(list.data("providers", t.getItem1())
-                        .data("health", t.getItem2()).data("usage", t.getItem3()).data("status",
-                                new ProviderView.ByName(status.stream().collect(java.util.stream.Collectors.toMap(
-                                        v -> v.config().name(), v -> v)))),
-                        "providers", request).render()));
+                .chain(t -> Uni.combine().all().unis(views.of(t.getItem1()), discoveryViews.statuses(t.getItem1()))
+                        .asTuple().map(s -> pages.page(list.data("providers", t.getItem1())
+                                .data("health", t.getItem2()).data("usage", t.getItem3()).data("status",
+                                        new ProviderView.ByName(s.getItem1().stream().collect(
+                                                java.util.stream.Collectors.toMap(v -> v.config().name(), v -> v))))
+                                .data("discovery", s.getItem2()), "providers", request).render()));
     }
 
     @GET
@@ -107,19 +113,19 @@ public class ProvidersPage {
         } else {
             view = chosen == null ? ProviderForm.blank() : PresetForm.view(chosen);
         }
-        return render(view, false, request, chosen, List.of());
+        return render(view, false, request, chosen, List.of(), DiscoveryStatus.NONE);
     }
 
     @GET
     @Path("/{name}/edit")
     public Uni<String> edit(@RestPath String name, @RestQuery String mode, @RestQuery String saved,
             HttpServerRequest request) {
-        return providers.get(name).map(config -> {
+        return providers.get(name).chain(config -> discoveryViews.status(config).map(discovery -> {
             ObjectNode tree = ProviderForm.withoutNulls(json.valueToTree(config));
             ProviderFormView view = "json".equals(mode) ? ProviderForm.json(name, ProviderForm.pretty(json, tree),
                     List.of()) : ProviderForm.fromDocument(name, tree, json);
-            return render(view, "1".equals(saved), request, null, PlainHttpAdvice.of(config));
-        });
+            return render(view, "1".equals(saved), request, null, PlainHttpAdvice.of(config), discovery);
+        }));
     }
 
     @POST
@@ -226,21 +232,23 @@ public class ProvidersPage {
     }
 
     private String render(ProviderFormView view, boolean saved, HttpServerRequest request) {
-        return render(view, saved, request, null, List.of());
+        return render(view, saved, request, null, List.of(), DiscoveryStatus.NONE);
     }
 
     /**
      * @param preset the preset a new form starts from (its picker, hint and {@code ${NAME}} reference), or null
      * @param warnings advice about the stored config (the HTTPS notice)
+     * @param discovery the discovered models of a provider saved without models
      */
     private String render(ProviderFormView view, boolean saved, HttpServerRequest request, ProviderPreset preset,
-            List<FieldWarning> warnings) {
+            List<FieldWarning> warnings, DiscoveryStatus discovery) {
         ProviderFormView shown = view.violations().isEmpty() && !view.jsonMode()
                 ? ProviderForm.withViolations(view, List.of())
                 : view;
         TemplateInstance page = form.data("form", shown).data("saved", saved).data("presets", presets.all())
                 .data("preset", preset).data("presetId", preset == null ? "" : preset.id())
                 .data("presetKey", preset == null ? "" : preset.apiKeyReference()).data("warnings", warnings)
+                .data("discovery", discovery)
                 .data("endpointTemplate", new io.visca.gateway.registry.dashboard.form.FormRow("endpoints",
                         io.visca.gateway.registry.dashboard.form.FormRow.TEMPLATE, Map.of(), Map.of()))
                 .data("modelTemplate", new io.visca.gateway.registry.dashboard.form.FormRow("models",

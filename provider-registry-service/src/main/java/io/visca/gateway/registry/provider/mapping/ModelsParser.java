@@ -15,7 +15,12 @@ import io.visca.gateway.contracts.provider.ModelConfig;
 import io.visca.gateway.registry.json.JsonFields;
 import io.visca.gateway.registry.json.Violations;
 
-/** The {@code models} a provider serves: ids unique within the provider, prices exact and not negative. */
+/**
+ * The {@code models} a provider serves: ids unique within the provider, prices exact and not negative. A provider
+ * whose type lists its models ({@link ModelDiscoveryRules}) may leave them out (or send none): they are discovered.
+ * Entries marked {@code "discovered": true} are what the API shows of discovered models; a PUT that sends them back
+ * keeps discovering, so they are skipped here.
+ */
 final class ModelsParser {
 
     static final int MAX_MODELS = 1000;
@@ -26,21 +31,30 @@ final class ModelsParser {
     static final String RESERVED_ID = "auto";
 
     private static final Set<String> FIELDS = Set.of("id", "name", "upstream_model", "mode", "context_window",
-            "cost_per_1k_input", "cost_per_1k_output", "cost_per_1k_cached_input");
+            "cost_per_1k_input", "cost_per_1k_output", "cost_per_1k_cached_input", "discovered");
 
     private ModelsParser() {
     }
 
-    static List<ModelConfig> parse(JsonFields document) {
+    static List<ModelConfig> parse(JsonFields document, String type) {
         Violations violations = document.violations();
         List<JsonNode> elements = document.array("models");
+        long own = elements == null ? 0 : elements.stream().filter(element -> !discovered(element)).count();
+        boolean none = elements == null ? !document.present("models") : own == 0;
+        if (none && ModelDiscoveryRules.listable(type)) {
+            return List.of();
+        }
         if (elements == null) {
             if (!document.present("models")) {
-                violations.add("models", "is required: at least one model");
+                violations.add("models", required(type));
             }
             return List.of();
         }
-        if (elements.isEmpty() || elements.size() > MAX_MODELS) {
+        if (own == 0 && type != null) {
+            violations.add("models", required(type));
+            return List.of();
+        }
+        if (own == 0 || own > MAX_MODELS) {
             violations.add("models", "must hold from 1 to " + MAX_MODELS + " models");
             return List.of();
         }
@@ -48,6 +62,9 @@ final class ModelsParser {
         Map<String, Integer> seen = new HashMap<>();
         for (int i = 0; i < elements.size(); i++) {
             String path = "models[" + i + "]";
+            if (discovered(elements.get(i))) {
+                continue;
+            }
             JsonFields model = JsonFields.of(elements.get(i), path, violations, FIELDS);
             if (model == null) {
                 continue;
@@ -88,5 +105,17 @@ final class ModelsParser {
             models.add(new ModelConfig(id, name, upstream, mode, contextWindow, input, output, cachedInput));
         }
         return models;
+    }
+
+    private static String required(String type) {
+        return type == null ? "is required: at least one model"
+                : "is required for type " + type + ": it has no model listing to discover them from (types "
+                        + String.join(", ", ModelDiscoveryRules.TYPES.stream().sorted().toList())
+                        + " may leave models out)";
+    }
+
+    /** An entry the API showed as discovered ({@code "discovered": true}): not the operator's, not stored. */
+    private static boolean discovered(JsonNode element) {
+        return element.path("discovered").isBoolean() && element.path("discovered").booleanValue();
     }
 }

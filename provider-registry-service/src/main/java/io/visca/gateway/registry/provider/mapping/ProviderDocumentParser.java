@@ -38,8 +38,9 @@ public final class ProviderDocumentParser {
 
     private static final Set<String> FIELDS = Set.of("name", "type", "enabled", "base_url", "api_key", "endpoints",
             "auth", "models", "health_check", "timeouts", "rate_limit", "retry", "request", "transform",
-            // read-only status fields of GET (ProviderView), ignored so that a GET's answer can be sent back
-            "credentials", "missing_secrets", "managed");
+            // read-only fields of the API's answers, ignored so that an answer can be sent back: credentials status
+            // (ProviderView), model discovery (DiscoveryViews), the advice of a create or replace
+            "credentials", "missing_secrets", "managed", "models_source", "discovered_at", "discovery", "warnings");
     private static final Set<String> ENDPOINT_FIELDS = Set.of("id", "base_url", "weight");
 
     /**
@@ -71,7 +72,7 @@ public final class ProviderDocumentParser {
         Boolean enabled = fields.bool("enabled");
         List<EndpointConfig> endpoints = endpoints(fields);
         AuthConfig auth = AuthParser.parse(fields);
-        List<ModelConfig> models = ModelsParser.parse(fields);
+        List<ModelConfig> models = ModelsParser.parse(fields, type);
         var healthCheck = SettingsParser.healthCheck(fields);
         var timeouts = SettingsParser.timeouts(fields);
         var rateLimit = SettingsParser.rateLimit(fields);

@@ -26,6 +26,7 @@ import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.smallrye.mutiny.Uni;
@@ -35,8 +36,8 @@ import io.visca.gateway.registry.error.ApiError;
 import io.visca.gateway.registry.json.JsonBodies;
 import io.visca.gateway.registry.json.JsonFields;
 import io.visca.gateway.registry.json.Violations;
+import io.visca.gateway.registry.provider.advice.FieldWarning;
 import io.visca.gateway.registry.provider.advice.PlainHttpAdvice;
-import io.visca.gateway.registry.provider.advice.SavedProvider;
 import io.visca.gateway.registry.provider.mapping.ProviderDocument;
 import io.visca.gateway.registry.provider.mapping.ProviderDocumentParser;
 import io.visca.gateway.registry.provider.mapping.ProviderView;
@@ -61,20 +62,23 @@ public class ProviderResource {
 
     private final ProviderService service;
     private final ProviderViews views;
+    private final ObjectMapper json;
     private final ProviderDocumentParser parser = new ProviderDocumentParser();
 
-    ProviderResource(ProviderService service, ProviderViews views) {
+    ProviderResource(ProviderService service, ProviderViews views, ObjectMapper json) {
         this.service = service;
         this.views = views;
+        this.json = json;
     }
 
     @GET
     @Operation(summary = "List every provider, enabled or not, secrets redacted", description = "Each with "
-            + "credentials (ok, missing, none), missing_secrets (names of ${NAME} references that do not resolve here) "
-            + "and managed (built in); these read-only fields are ignored when sent back.")
+            + "credentials (ok, missing, none), missing_secrets (names of ${NAME} references that do not resolve here), "
+            + "managed (built in) and models_source (configured or discovered, with discovered_at and discovery); "
+            + "these read-only fields are ignored when sent back.")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = ProviderView.class)))
-    public Uni<List<ProviderView>> list() {
-        return service.list().chain(views::of);
+    public Uni<List<ObjectNode>> list() {
+        return service.list().chain(views::json);
     }
 
     @GET
@@ -82,8 +86,8 @@ public class ProviderResource {
     @Operation(summary = "Get one provider, secrets redacted, with credentials, missing_secrets and managed")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ProviderView.class)))
     @APIResponse(responseCode = "404", description = "No such provider", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Uni<ProviderView> get(@RestPath String name) {
-        return service.get(name).chain(views::of);
+    public Uni<ObjectNode> get(@RestPath String name) {
+        return service.get(name).chain(views::json);
     }
 
     @POST
@@ -95,11 +99,12 @@ public class ProviderResource {
             + "([{field, message}]) when a URL is plain http to a host that is not loopback or private", content = @Content(schema = @Schema(implementation = ProviderConfig.class)))
     @APIResponse(responseCode = "400", description = "Malformed JSON or every violation by field path", content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "409", description = "A provider of that name exists", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Uni<RestResponse<SavedProvider>> create(String body) {
+    public Uni<RestResponse<ObjectNode>> create(String body) {
         return Uni.createFrom().item(() -> parser.parse(body))
-                .chain(document -> service.create(document).map(created -> withWarnings(created, document)))
-                .map(created -> RestResponse.ResponseBuilder.<SavedProvider> created(
-                        URI.create("/api/providers/" + created.getProvider().name())).entity(created).build());
+                .chain(document -> service.create(document).chain(views::json)
+                        .map(created -> withWarnings(created, document)))
+                .map(created -> RestResponse.ResponseBuilder.<ObjectNode> created(
+                        URI.create("/api/providers/" + created.path("name").asText())).entity(created).build());
     }
 
     @PUT
@@ -111,14 +116,15 @@ public class ProviderResource {
     @APIResponse(responseCode = "200", description = "Replaced; with warnings as for POST", content = @Content(schema = @Schema(implementation = ProviderConfig.class)))
     @APIResponse(responseCode = "400", description = "Malformed JSON or every violation by field path", content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "No such provider", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Uni<SavedProvider> replace(@RestPath String name, String body) {
+    public Uni<ObjectNode> replace(@RestPath String name, String body) {
         return Uni.createFrom().item(() -> {
             JsonNode tree = JsonBodies.parse(body);
             if (tree instanceof ObjectNode object && !object.hasNonNull("name")) {
                 object.put("name", name);
             }
             return parser.parse(tree);
-        }).chain(document -> service.replace(name, document).map(replaced -> withWarnings(replaced, document)));
+        }).chain(document -> service.replace(name, document).chain(views::json)
+                .map(replaced -> withWarnings(replaced, document)));
     }
 
     @PATCH
@@ -129,7 +135,7 @@ public class ProviderResource {
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = EnabledPatch.class)))
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ProviderConfig.class)))
     @APIResponse(responseCode = "404", description = "No such provider", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Uni<ProviderConfig> patch(@RestPath String name, String body) {
+    public Uni<ObjectNode> patch(@RestPath String name, String body) {
         return Uni.createFrom().item(() -> {
             Violations violations = new Violations();
             JsonFields fields = JsonFields.of(JsonBodies.parse(body), "", violations, PATCH_FIELDS);
@@ -142,7 +148,7 @@ public class ProviderResource {
             }
             violations.throwIfAny();
             return enabled;
-        }).chain(enabled -> service.setEnabled(name, enabled));
+        }).chain(enabled -> service.setEnabled(name, enabled)).chain(views::json);
     }
 
     @DELETE
@@ -154,9 +160,13 @@ public class ProviderResource {
         return service.delete(name).map(ignored -> RestResponse.noContent());
     }
 
-    /** The saved config as the API shows it, plus {@code warnings} when there is advice (absent otherwise). */
-    private static SavedProvider withWarnings(ProviderConfig saved, ProviderDocument document) {
-        return new SavedProvider(saved, PlainHttpAdvice.of(document));
+    /** The saved provider as the API shows it, plus {@code warnings} when there is advice (absent otherwise). */
+    private ObjectNode withWarnings(ObjectNode saved, ProviderDocument document) {
+        List<FieldWarning> warnings = PlainHttpAdvice.of(document);
+        if (!warnings.isEmpty()) {
+            saved.set("warnings", json.valueToTree(warnings));
+        }
+        return saved;
     }
 
     /** The body of PATCH. */

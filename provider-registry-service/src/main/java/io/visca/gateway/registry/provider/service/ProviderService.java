@@ -11,6 +11,8 @@ import io.visca.gateway.auth.SealedSecrets;
 import io.visca.gateway.auth.SecretPolicy;
 import io.visca.gateway.auth.SecretResolver;
 import io.visca.gateway.contracts.provider.ProviderConfig;
+import io.visca.gateway.registry.discovery.mapping.DiscoveredModels;
+import io.visca.gateway.registry.discovery.service.ModelDiscovery;
 import io.visca.gateway.registry.error.ApiException;
 import io.visca.gateway.registry.json.Violations;
 import io.visca.gateway.registry.outbox.ChangeLog;
@@ -29,7 +31,9 @@ import io.visca.gateway.registry.provider.repository.ProviderRepository;
  * are encrypted before anything else ({@link StoredSecrets}), and a created or replaced config's URLs pass the
  * outbound URL policy ({@link OutboundUrlCheck}). Reads through {@link #get} and {@link #list} are
  * redacted; {@link #getStored} (secrets encrypted) is for the internal API, {@link #getForCall} (secrets opened) for
- * the registry's own upstream calls.
+ * the registry's own upstream calls. A provider saved without {@code models} discovers them ({@link ModelDiscovery},
+ * started after each save): {@link #get} and {@link #list} show the operator's document (no models), the internal
+ * reads include the discovered ones.
  */
 @ApplicationScoped
 public class ProviderService {
@@ -41,9 +45,14 @@ public class ProviderService {
     private final SecretPolicy secretNames;
     private final StoredSecrets secrets;
     private final OutboundUrlCheck urls;
+    private final DiscoveredModels discovered;
+    private final ModelDiscovery discovery;
 
     ProviderService(ProviderRepository providers, ProviderMapper mapper, ChangeLog changes, OutboxRelay relay,
-            SecretResolver resolver, StoredSecrets secrets, OutboundUrlCheck urls) {
+            SecretResolver resolver, StoredSecrets secrets, OutboundUrlCheck urls, DiscoveredModels discovered,
+            ModelDiscovery discovery) {
+        this.discovered = discovered;
+        this.discovery = discovery;
         this.providers = providers;
         this.mapper = mapper;
         this.changes = changes;
@@ -58,14 +67,19 @@ public class ProviderService {
                 .map(entities -> entities.stream().map(mapper::toApiModel).toList());
     }
 
+    /** The operator's document, redacted (a provider that discovers its models has none here). */
     public Uni<ProviderConfig> get(String name) {
-        return getStored(name).map(SecretRedactor::redact);
+        return Panache.withSession(() -> providers.findById(name)).map(entity -> mapper.toConfig(existing(entity,
+                name))).map(SecretRedactor::redact);
     }
 
-    /** The stored document, literal secrets encrypted: for the internal API, never for an admin API response. */
+    /**
+     * The stored document with its discovered models, literal secrets encrypted: for the internal API, never for an
+     * admin API response.
+     */
     public Uni<ProviderConfig> getStored(String name) {
-        return Panache.withSession(() -> providers.findById(name)).map(entity -> mapper.toConfig(existing(entity,
-                name)));
+        return Panache.withSession(() -> providers.findById(name)
+                .chain(entity -> discovered.apply(mapper.toConfig(existing(entity, name)))));
     }
 
     /**
@@ -90,6 +104,7 @@ public class ProviderService {
                                     return providers.persist(mapper.toEntity(config, revision, Instant.now()))
                                             .call(() -> changes.record(config.name(), ChangeLog.CREATED, revision));
                                 }))))
+                        .invoke(() -> discovery.trigger(config))
                         .replaceWith(SecretRedactor.redact(config)));
     }
 
@@ -123,6 +138,7 @@ public class ProviderService {
                     mapper.update(entity, updated, revision, Instant.now());
                     return changes.record(name, ChangeLog.UPDATED, revision).replaceWith(updated);
                 })))))
+                .invoke(discovery::trigger)
                 .map(SecretRedactor::redact);
     }
 

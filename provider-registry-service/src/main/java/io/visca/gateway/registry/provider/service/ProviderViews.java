@@ -6,10 +6,13 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.smallrye.mutiny.Uni;
 import io.visca.gateway.auth.SecretResolver;
 import io.visca.gateway.auth.UpstreamAuthException;
 import io.visca.gateway.contracts.provider.ProviderConfig;
+import io.visca.gateway.registry.discovery.mapping.DiscoveryViews;
 import io.visca.gateway.registry.provider.managed.ManagedProviders;
 import io.visca.gateway.registry.provider.mapping.ProviderView;
 import io.visca.gateway.registry.provider.mapping.SecretReferences;
@@ -26,10 +29,39 @@ public class ProviderViews {
 
     private final SecretResolver resolver;
     private final ManagedProviders managed;
+    private final DiscoveryViews discovery;
 
-    ProviderViews(SecretResolver resolver, ManagedProviders managed) {
+    ProviderViews(SecretResolver resolver, ManagedProviders managed, DiscoveryViews discovery) {
         this.resolver = resolver;
         this.managed = managed;
+        this.discovery = discovery;
+    }
+
+    /**
+     * The provider as the admin API answers it: its redacted document with the models' source
+     * ({@link DiscoveryViews}), then {@code credentials}, {@code missing_secrets} and {@code managed}.
+     */
+    public Uni<ObjectNode> json(ProviderConfig redacted) {
+        return discovery.of(redacted).chain(tree -> of(redacted).map(view -> withStatus(tree, view)));
+    }
+
+    /** {@link #json(ProviderConfig)} of each, in order. */
+    public Uni<List<ObjectNode>> json(List<ProviderConfig> redacted) {
+        return discovery.of(redacted).chain(trees -> of(redacted).map(views -> {
+            List<ObjectNode> answers = new ArrayList<>(trees.size());
+            for (int i = 0; i < trees.size(); i++) {
+                answers.add(withStatus(trees.get(i), views.get(i)));
+            }
+            return answers;
+        }));
+    }
+
+    private static ObjectNode withStatus(ObjectNode tree, ProviderView view) {
+        tree.put("credentials", view.credentials());
+        tree.putArray("missing_secrets").addAll(view.missingSecrets().stream()
+                .map(com.fasterxml.jackson.databind.node.TextNode::valueOf).toList());
+        tree.put("managed", view.managed());
+        return tree;
     }
 
     public Uni<List<ProviderView>> of(List<ProviderConfig> configs) {
