@@ -95,12 +95,13 @@ public class ProvidersPage {
     @GET
     public Uni<String> list(HttpServerRequest request) {
         return Uni.combine().all().unis(providers.list(), backends.health(), backends.usageLast24h()).asTuple()
-                .chain(t -> Uni.combine().all().unis(views.of(t.getItem1()), discoveryViews.statuses(t.getItem1()))
-                        .asTuple().map(s -> pages.page(list.data("providers", t.getItem1())
+                // one after the other: both read the database, and a reactive session takes one query at a time
+                .chain(t -> views.of(t.getItem1()).chain(status -> discoveryViews.statuses(t.getItem1())
+                        .map(discovery -> pages.page(list.data("providers", t.getItem1())
                                 .data("health", t.getItem2()).data("usage", t.getItem3()).data("status",
-                                        new ProviderView.ByName(s.getItem1().stream().collect(
+                                        new ProviderView.ByName(status.stream().collect(
                                                 java.util.stream.Collectors.toMap(v -> v.config().name(), v -> v))))
-                                .data("discovery", s.getItem2()), "providers", request).render()));
+                                .data("discovery", discovery), "providers", request).render())));
     }
 
     @GET
