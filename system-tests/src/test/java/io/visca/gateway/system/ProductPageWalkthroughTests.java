@@ -275,7 +275,8 @@ class ProductPageWalkthroughTests {
     @Test
     @Order(10)
     void theVllmExampleServesItsSlashModelId() {
-        HttpResponse<String> saved = admin("POST", "/api/providers", example("vllm-llama2.json", "http://localhost:8000/v1", llama2.baseUrl()));
+        HttpResponse<String> saved = admin("POST", "/api/providers",
+                example("vllm-llama2.json", "http://localhost:8000/v1", llama2.baseUrl()));
         assertEquals(201, saved.statusCode(), saved.body());
         HttpResponseFor<ChatCompletion> response = awaitServed(() -> client.chat().completions().withRawResponse()
                 .create(ChatCompletionCreateParams.builder().model("meta-llama/Llama-2-70b-hf")
