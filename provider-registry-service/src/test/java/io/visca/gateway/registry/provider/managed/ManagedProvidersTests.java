@@ -12,10 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import jakarta.inject.Inject;
 
@@ -23,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.visca.gateway.registry.LogCapture;
 
 /**
  * {@code GATEWAY_MANAGED_PROVIDERS_FILE}: a catalogue of the same format replaces the built-in one; a bad one seeds
@@ -80,7 +77,7 @@ class ManagedProvidersTests {
         Files.writeString(badDate, json("{'as_of':'" + literal + "','providers':[" + provider(name,
                 "https://a.example.com/v1") + "]}"));
 
-        List<String> logged = capture(() -> {
+        List<String> logged = LogCapture.of(ManagedProviders.class, () -> {
             assertNotNull(managed.seed(noDate).catalogueError());
             assertNotNull(managed.seed(broken).catalogueError());
             assertNotNull(managed.seed(badDate).catalogueError());
@@ -123,32 +120,5 @@ class ManagedProvidersTests {
         admin().delete("/api/providers/" + name).then().statusCode(204);
         assertEquals(List.of(name), managed.seed(file).notManaged(), "never created once the operator had it");
         admin().get("/api/providers/" + name).then().statusCode(404);
-    }
-
-    private static List<String> capture(Runnable work) {
-        List<String> logged = new CopyOnWriteArrayList<>();
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                Object[] params = record.getParameters();
-                logged.add(params == null ? record.getMessage() : String.format(record.getMessage(), params));
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger logger = Logger.getLogger(ManagedProviders.class.getName());
-        logger.addHandler(handler);
-        try {
-            work.run();
-        } finally {
-            logger.removeHandler(handler);
-        }
-        return logged;
     }
 }

@@ -14,10 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import jakarta.inject.Inject;
 
@@ -28,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import io.visca.gateway.registry.LogCapture;
 import io.visca.gateway.registry.TestApi;
 import io.visca.gateway.registry.dashboard.DashboardClient;
 import io.visca.gateway.registry.provider.service.ProvidersDirLoader;
@@ -145,34 +142,12 @@ class SecretReferenceRulesTests {
         Files.writeString(dir.resolve("a.json"), TestApi.openAiProvider(forbidden, "${GATEWAY_ADMIN_TOKEN}"));
         Files.writeString(dir.resolve("b.json"), TestApi.openAiProvider(fine, "${OPENAI_API_KEY}"));
 
-        List<String> logged = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                Object[] params = record.getParameters();
-                logged.add(params == null ? record.getMessage() : String.format(record.getMessage(), params));
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger logger = Logger.getLogger(ProvidersDirLoader.class.getName());
-        logger.addHandler(capture);
-        ProvidersDirLoader.Report report;
-        try {
-            report = loader.load(dir);
-        } finally {
-            logger.removeHandler(capture);
-        }
+        ProvidersDirLoader.Report[] report = new ProvidersDirLoader.Report[1];
+        List<String> logged = LogCapture.of(ProvidersDirLoader.class, () -> report[0] = loader.load(dir));
         assertTrue(logged.contains("PROVIDERS_DIR: a.json rejected, not loaded: auth.api_key: references "
                 + "${GATEWAY_ADMIN_TOKEN}, " + RESERVED.formatted("GATEWAY_")), String.join("\n", logged));
-        assertEquals(List.of("a.json"), report.rejected());
-        assertEquals(List.of("b.json"), report.created());
+        assertEquals(List.of("a.json"), report[0].rejected());
+        assertEquals(List.of("b.json"), report[0].created());
         admin().get("/api/providers/" + forbidden).then().statusCode(404);
         admin().get("/api/providers/" + fine).then().statusCode(200);
     }
