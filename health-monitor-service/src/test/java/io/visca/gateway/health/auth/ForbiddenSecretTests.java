@@ -68,7 +68,9 @@ class ForbiddenSecretTests {
     void aStoredReferenceToTheServiceTokenIsNeverResolved() throws Exception {
         ProviderJson.of("hm-stored", "openai-compatible").endpoint("e1", upstream.baseUrl())
                 .bearer("${HM_STORED_PLACEHOLDER_KEY}").put();
-        MonitorApi.awaitStatus("hm-stored", "e1", "DOWN");
+        // not set: the monitor has it, and leaves it unprobed (no credentials)
+        MonitorApi.awaitEndpoint("hm-stored", "e1", e -> e.lastReason() != null
+                && e.lastReason().startsWith("no credentials (HM_STORED_PLACEHOLDER_KEY"));
         // past the registry's save-time check: straight into its table, as a direct write could have left it
         Map<String, String> db = GatewayInfraResource.database("registry");
         try (Connection connection = DriverManager.getConnection("jdbc:" + db.get("url"), db.get("user"),
