@@ -87,6 +87,8 @@ public class RoutingPlanner {
         final List<String> skipped = new ArrayList<>();
         /** The first reason per provider, for {@code x-visca-skipped}. */
         final Map<String, String> skippedProviders = new LinkedHashMap<>();
+        /** Providers already said to have no credentials (a reason of the provider, said once). */
+        final java.util.Set<String> withoutCredentials = new java.util.HashSet<>();
         boolean onlyContext = true;
         boolean onlyPaused = true;
         boolean onlyUnsupported = true;
@@ -158,7 +160,7 @@ public class RoutingPlanner {
             String why = null;
             Integer window = route.model().contextWindow();
             long paused = provider.state().pausedSeconds(now);
-            List<String> unset;
+            List<String> unset = List.of();
             if (!provider.adapter().supports(operation)) {
                 why = "type " + provider.adapter().type() + " does not support " + operation.label();
                 out.unsupported = route;
@@ -186,7 +188,12 @@ public class RoutingPlanner {
                 out.onlyContext &= why.startsWith("context window");
                 out.onlyPaused &= paused > 0 && why.startsWith("paused");
                 out.onlyUnsupported &= out.unsupported == route;
-                out.skipped.add(label(route) + ": " + why);
+                if (unset.isEmpty()) {
+                    out.skipped.add(label(route) + ": " + why);
+                } else if (out.withoutCredentials.add(provider.name())) {
+                    // a reason of the provider, not of the model: said once, not for each of its models
+                    out.skipped.add("provider '" + provider.name() + "': " + why);
+                }
                 out.skippedProviders.putIfAbsent(provider.name(), why);
             }
         }

@@ -111,7 +111,16 @@ class RoutingPlannerTests {
         GatewayError none = assertThrows(GatewayError.class, () -> withSecrets.plan(table, Operation.CHAT, chat(100),
                 "nano", RequestRouting.effective(null, "nano", table.policies())));
         assertEquals(503, none.status(), "no credentials is never the client's mistake");
-        assertTrue(none.getMessage().contains("no credentials (OPENAI_API_KEY"), none.getMessage());
+        assertTrue(none.getMessage().contains("provider 'openai': no credentials (OPENAI_API_KEY"), none.getMessage());
+
+        ProviderConfig second = provider("openai", "nano-2", null, "0.00005", "0.0004", null).withAuth(keyed);
+        RoutingTable two = table(RoutingPolicies.NONE, new ProviderConfig(cheap.name(), cheap.type(), true,
+                cheap.endpoints(), keyed, List.of(cheap.models().get(0), second.models().get(0)), null, null, null,
+                null, null, null));
+        GatewayError once = assertThrows(GatewayError.class, () -> withSecrets.plan(two, Operation.CHAT, chat(100),
+                "auto", RequestRouting.effective(null, "auto", two.policies())));
+        assertEquals(1, once.getMessage().split("no credentials", -1).length - 1,
+                "said once for the provider, not for each of its models: " + once.getMessage());
     }
 
     @Test
