@@ -12,7 +12,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.visca.gateway.contracts.provider.ProviderTypes;
 import io.visca.gateway.router.config.RouterConfig;
-import io.visca.gateway.router.proxy.GatewayError;
+import io.visca.gateway.router.error.GatewayError;
 
 /**
  * {@code anthropic}: Anthropic's Messages API ({@code POST /v1/messages}) behind OpenAI's chat completions. Builds the

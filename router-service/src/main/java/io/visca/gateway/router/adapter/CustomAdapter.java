@@ -23,7 +23,7 @@ import io.visca.gateway.jq.BoundedJq;
 import io.visca.gateway.jq.JqBoundExceeded;
 import io.visca.gateway.router.auth.ProviderSecrets;
 import io.visca.gateway.router.config.RouterConfig;
-import io.visca.gateway.router.proxy.GatewayError;
+import io.visca.gateway.router.error.GatewayError;
 import net.thisptr.jackson.jq.exception.JsonQueryException;
 
 /**

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Locale;
 
 import io.vertx.core.http.RequestOptions;
-import io.visca.gateway.router.proxy.GatewayError;
+import io.visca.gateway.router.error.GatewayError;
 import io.visca.gateway.router.proxy.UpstreamClient;
 
 /**

@@ -15,7 +15,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.visca.gateway.contracts.provider.ProviderTypes;
-import io.visca.gateway.router.proxy.GatewayError;
+import io.visca.gateway.router.error.GatewayError;
 
 /**
  * {@code ollama}: Ollama's native API behind OpenAI's. Chat completions go to {@code POST /api/chat}, text

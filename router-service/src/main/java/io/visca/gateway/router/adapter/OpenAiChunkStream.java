@@ -3,8 +3,8 @@ package io.visca.gateway.router.adapter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.vertx.core.buffer.Buffer;
-import io.visca.gateway.router.proxy.GatewayError;
-import io.visca.gateway.router.proxy.OpenAiErrors;
+import io.visca.gateway.router.error.GatewayError;
+import io.visca.gateway.router.error.OpenAiErrors;
 
 /**
  * What OpenAI's two chunk streams share, {@link OpenAiStream} (chat completion chunks) and

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.visca.gateway.contracts.provider.ProviderTypes;
-import io.visca.gateway.router.proxy.GatewayError;
+import io.visca.gateway.router.error.GatewayError;
 
 /**
  * {@code openai-compatible}: OpenAI, vLLM, TGI's {@code /v1}, LocalAI, LM Studio, Together, Hugging Face's router. The

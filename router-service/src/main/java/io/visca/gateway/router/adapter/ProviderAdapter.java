@@ -3,7 +3,7 @@ package io.visca.gateway.router.adapter;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.visca.gateway.contracts.provider.ProviderConfig;
-import io.visca.gateway.router.proxy.GatewayError;
+import io.visca.gateway.router.error.GatewayError;
 
 /**
  * The only code that knows a provider type's wire format: it builds the upstream request from the OpenAI request,

@@ -14,7 +14,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.visca.gateway.contracts.provider.ProviderTypes;
-import io.visca.gateway.router.proxy.GatewayError;
+import io.visca.gateway.router.error.GatewayError;
 
 /**
  * {@code replicate}: Replicate's predictions API (base URL {@code https://api.replicate.com/v1}). Serves chat.

@@ -12,7 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.visca.gateway.contracts.provider.ProviderTypes;
-import io.visca.gateway.router.proxy.GatewayError;
+import io.visca.gateway.router.error.GatewayError;
 
 /**
  * {@code tgi}: Hugging Face text-generation-inference's native API, {@code POST /generate} and

@@ -10,7 +10,7 @@ import io.vertx.core.http.HttpMethod;
 import io.visca.gateway.contracts.provider.EndpointConfig;
 import io.visca.gateway.contracts.provider.ModelConfig;
 import io.visca.gateway.contracts.provider.TimeoutsConfig;
-import io.visca.gateway.router.proxy.GatewayError;
+import io.visca.gateway.router.error.GatewayError;
 import io.visca.gateway.router.proxy.UpstreamClient;
 import io.visca.gateway.router.routing.ModelRoute;
 import io.visca.gateway.router.routing.ProviderRuntime;

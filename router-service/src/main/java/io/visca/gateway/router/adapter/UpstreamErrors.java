@@ -11,7 +11,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.VertxException;
 import io.visca.gateway.outbound.OutboundRefusedException;
 import io.visca.gateway.outbound.UpstreamExcerpt;
-import io.visca.gateway.router.proxy.GatewayError;
+import io.visca.gateway.router.error.GatewayError;
 
 /**
  * The one place that decides what an upstream failure means for the client: which status it gets, and whether

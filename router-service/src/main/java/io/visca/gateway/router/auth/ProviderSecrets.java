@@ -5,7 +5,7 @@ import jakarta.inject.Singleton;
 import io.visca.gateway.auth.MissingSecretException;
 import io.visca.gateway.auth.SecretResolver;
 import io.visca.gateway.auth.UpstreamAuthException;
-import io.visca.gateway.router.proxy.GatewayError;
+import io.visca.gateway.router.error.GatewayError;
 
 /**
  * {@code ${NAME}} references of provider configs (custom request headers), resolved at call time by the router's

@@ -23,7 +23,7 @@ import io.visca.gateway.auth.UpstreamAuthHeaders;
 import io.visca.gateway.outbound.OutboundRefusedException;
 import io.visca.gateway.router.adapter.UpstreamErrors;
 import io.visca.gateway.router.adapter.UpstreamRequest;
-import io.visca.gateway.router.proxy.GatewayError;
+import io.visca.gateway.router.error.GatewayError;
 import io.visca.gateway.router.proxy.UpstreamClient;
 import io.visca.gateway.router.routing.ProviderRuntime;
 

@@ -20,6 +20,7 @@ import io.visca.gateway.router.adapter.Operation;
 import io.visca.gateway.router.adapter.UpstreamCall;
 import io.visca.gateway.router.adapter.UpstreamErrors;
 import io.visca.gateway.router.adapter.UpstreamResponse;
+import io.visca.gateway.router.error.GatewayError;
 import io.visca.gateway.router.routing.EndpointState;
 import io.visca.gateway.router.routing.ModelRoute;
 import io.visca.gateway.router.routing.ProviderRuntime;

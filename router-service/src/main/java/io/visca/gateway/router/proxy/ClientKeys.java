@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 
 import io.vertx.core.http.HttpServerRequest;
 import io.visca.gateway.contracts.provider.GatewayKey;
+import io.visca.gateway.router.error.GatewayError;
 import io.visca.gateway.router.routing.RoutingTable;
 
 /**

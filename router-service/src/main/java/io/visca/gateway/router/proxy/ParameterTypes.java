@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.visca.gateway.router.adapter.Operation;
+import io.visca.gateway.router.error.GatewayError;
 
 /**
  * The JSON types of OpenAI's request parameters that the gateway reads, moves or translates ({@code stream_options},

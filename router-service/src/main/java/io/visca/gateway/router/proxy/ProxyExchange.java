@@ -21,6 +21,8 @@ import io.visca.gateway.router.adapter.StreamMapper;
 import io.visca.gateway.router.adapter.UpstreamCall;
 import io.visca.gateway.router.adapter.UpstreamErrors;
 import io.visca.gateway.router.adapter.UpstreamResponse;
+import io.visca.gateway.router.error.GatewayError;
+import io.visca.gateway.router.error.OpenAiErrors;
 import io.visca.gateway.router.routing.RequestRouting;
 import io.visca.gateway.router.routing.RoutingPlan;
 import io.visca.gateway.router.routing.RoutingTable;

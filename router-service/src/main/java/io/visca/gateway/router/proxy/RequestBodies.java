@@ -12,6 +12,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.visca.gateway.router.adapter.Json;
+import io.visca.gateway.router.error.GatewayError;
 
 /** Reads a /v1 request body up to the configured limit, and parses it once. */
 public final class RequestBodies {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.visca.gateway.router.adapter.Operation;
+import io.visca.gateway.router.error.GatewayError;
 
 /**
  * The checks the gateway itself needs before routing (a model to route by, something to send), and the JSON types of

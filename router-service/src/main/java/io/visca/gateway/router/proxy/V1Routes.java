@@ -12,6 +12,8 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.visca.gateway.router.adapter.Operation;
+import io.visca.gateway.router.error.GatewayError;
+import io.visca.gateway.router.error.OpenAiErrors;
 import io.visca.gateway.router.routing.RoutingTable;
 
 /**

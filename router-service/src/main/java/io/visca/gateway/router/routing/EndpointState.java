@@ -7,7 +7,7 @@ import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import io.vertx.core.Future;
 import io.visca.gateway.router.adapter.UpstreamResponse;
-import io.visca.gateway.router.proxy.GatewayError;
+import io.visca.gateway.router.error.GatewayError;
 
 /**
  * What the router has learned about one endpoint, kept across snapshots as long as its base URL stays the same: its

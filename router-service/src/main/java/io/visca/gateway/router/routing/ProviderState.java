@@ -10,7 +10,7 @@ import io.vertx.core.Future;
 import io.visca.gateway.contracts.provider.RateLimitConfig;
 import io.visca.gateway.contracts.provider.RetryConfig;
 import io.visca.gateway.router.adapter.UpstreamResponse;
-import io.visca.gateway.router.proxy.GatewayError;
+import io.visca.gateway.router.error.GatewayError;
 
 /**
  * What the router keeps about one provider across snapshots while its retry and rate limit settings stay the same: a

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.visca.gateway.contracts.routing.RoutingPolicies;
 import io.visca.gateway.contracts.routing.RoutingPolicy;
-import io.visca.gateway.router.proxy.GatewayError;
+import io.visca.gateway.router.error.GatewayError;
 
 /**
  * The policy a request is routed by: its own {@code routing} object (sent by the OpenAI SDK through

@@ -28,7 +28,7 @@ import io.visca.gateway.router.adapter.Operation;
 import io.visca.gateway.router.adapter.TokenEstimates;
 import io.visca.gateway.router.adapter.UpstreamErrors;
 import io.visca.gateway.router.config.RouterConfig;
-import io.visca.gateway.router.proxy.GatewayError;
+import io.visca.gateway.router.error.GatewayError;
 
 /**
  * Chooses where a request may go: the candidates (every provider serving the model, or every routable model for

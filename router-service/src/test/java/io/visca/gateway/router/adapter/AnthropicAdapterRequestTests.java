@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.vertx.core.http.HttpMethod;
 import io.visca.gateway.router.adapter.AdapterCallKit.Setup;
-import io.visca.gateway.router.proxy.GatewayError;
+import io.visca.gateway.router.error.GatewayError;
 
 /**
  * {@link AnthropicAdapter} and {@link AnthropicRequests}: OpenAI chat requests as Messages API requests, what the

@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.visca.gateway.router.adapter.AdapterCallKit.Setup;
-import io.visca.gateway.router.proxy.GatewayError;
+import io.visca.gateway.router.error.GatewayError;
 
 /**
  * {@link AnthropicAdapter} and {@link AnthropicStream}: Messages API responses, SSE streams and error bodies as

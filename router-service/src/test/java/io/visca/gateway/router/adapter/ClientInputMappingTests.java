@@ -24,7 +24,7 @@ import io.visca.gateway.contracts.provider.CustomRequestConfig;
 import io.visca.gateway.contracts.provider.TransformConfig;
 import io.visca.gateway.router.adapter.AdapterCallKit.Setup;
 import io.visca.gateway.router.auth.ProviderSecrets;
-import io.visca.gateway.router.proxy.GatewayError;
+import io.visca.gateway.router.error.GatewayError;
 import io.visca.gateway.router.proxy.RequestBodies;
 import io.visca.gateway.router.proxy.RequestValidator;
 import io.visca.gateway.router.testing.ClientInputOracle;

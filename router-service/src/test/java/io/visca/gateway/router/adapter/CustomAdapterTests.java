@@ -31,7 +31,7 @@ import io.visca.gateway.contracts.provider.TransformConfig;
 import io.visca.gateway.router.adapter.AdapterCallKit.FakeHttp;
 import io.visca.gateway.router.adapter.AdapterCallKit.Setup;
 import io.visca.gateway.router.auth.ProviderSecrets;
-import io.visca.gateway.router.proxy.GatewayError;
+import io.visca.gateway.router.error.GatewayError;
 
 /** {@link CustomAdapter}: jq request and response transforms, one-shot streams and errors, without Quarkus. */
 class CustomAdapterTests {

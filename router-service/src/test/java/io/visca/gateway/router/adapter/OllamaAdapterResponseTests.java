@@ -24,7 +24,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.visca.gateway.router.proxy.GatewayError;
+import io.visca.gateway.router.error.GatewayError;
 
 /**
  * {@link OllamaAdapter} and {@link OllamaStream}: Ollama's answers, NDJSON streams and error bodies as OpenAI's

@@ -28,7 +28,7 @@ import io.vertx.core.http.HttpMethod;
 import io.visca.gateway.contracts.provider.TimeoutsConfig;
 import io.visca.gateway.router.adapter.AdapterCallKit.FakeHttp;
 import io.visca.gateway.router.adapter.AdapterCallKit.Setup;
-import io.visca.gateway.router.proxy.GatewayError;
+import io.visca.gateway.router.error.GatewayError;
 
 /** {@link ReplicateAdapter}: predictions, polling, SSE stream and error mapping, without Quarkus or a network. */
 class ReplicateAdapterTests {

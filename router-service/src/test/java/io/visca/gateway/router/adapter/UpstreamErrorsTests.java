@@ -12,7 +12,7 @@ import io.vertx.core.MultiMap;
 import io.visca.gateway.outbound.OutboundPolicy;
 import io.visca.gateway.outbound.OutboundRefusedException;
 import io.visca.gateway.router.adapter.AdapterCallKit.Setup;
-import io.visca.gateway.router.proxy.GatewayError;
+import io.visca.gateway.router.error.GatewayError;
 
 /**
  * {@link UpstreamErrors}: what reaches a {@code /v1} client of an upstream's words is a short, clean excerpt marked

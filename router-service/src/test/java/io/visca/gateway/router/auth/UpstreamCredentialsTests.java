@@ -18,7 +18,7 @@ import io.visca.gateway.auth.SecretResolver;
 import io.visca.gateway.auth.TokenRequestException;
 import io.visca.gateway.auth.TokenRequestException.Problem;
 import io.visca.gateway.auth.UnsupportedAuthTypeException;
-import io.visca.gateway.router.proxy.GatewayError;
+import io.visca.gateway.router.error.GatewayError;
 
 /** The router's errors for the shared auth failures: OpenAI-shaped, naming the provider, retryable on another. */
 class UpstreamCredentialsTests {

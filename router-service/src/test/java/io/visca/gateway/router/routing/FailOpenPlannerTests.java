@@ -32,7 +32,7 @@ import io.visca.gateway.router.adapter.Adapters;
 import io.visca.gateway.router.adapter.Json;
 import io.visca.gateway.router.adapter.OpenAiCompatibleAdapter;
 import io.visca.gateway.router.adapter.Operation;
-import io.visca.gateway.router.proxy.GatewayError;
+import io.visca.gateway.router.error.GatewayError;
 
 /**
  * Failing open in the planner: when no candidate has a healthy endpoint, every candidate is planned as if healthy (in

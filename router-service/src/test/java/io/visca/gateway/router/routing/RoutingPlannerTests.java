@@ -31,7 +31,7 @@ import io.visca.gateway.router.adapter.Json;
 import io.visca.gateway.router.adapter.OpenAiCompatibleAdapter;
 import io.visca.gateway.router.adapter.Operation;
 import io.visca.gateway.router.adapter.TgiAdapter;
-import io.visca.gateway.router.proxy.GatewayError;
+import io.visca.gateway.router.error.GatewayError;
 
 /** Filters and strategy orders of the planner, on a table built from a snapshot (no network involved). */
 class RoutingPlannerTests {

@@ -1,4 +1,4 @@
-package io.visca.gateway.router.proxy;
+package io.visca.gateway.router.error;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 

@@ -1,4 +1,4 @@
-package io.visca.gateway.router.proxy;
+package io.visca.gateway.router.error;
 
 /**
  * An error the router answers with, in OpenAI's shape: {@code {"error":{"message","type","param","code"}}}. Thrown or
