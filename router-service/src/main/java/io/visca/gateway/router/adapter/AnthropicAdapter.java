@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpMethod;
 import io.visca.gateway.contracts.provider.ProviderTypes;
 import io.visca.gateway.router.config.RouterConfig;
 import io.visca.gateway.router.error.GatewayError;
+import io.visca.gateway.router.upstream.UpstreamRequest;
 
 /**
  * {@code anthropic}: Anthropic's Messages API ({@code POST /v1/messages}) behind OpenAI's chat completions. Builds the

@@ -24,6 +24,7 @@ import io.visca.gateway.jq.JqBoundExceeded;
 import io.visca.gateway.router.auth.ProviderSecrets;
 import io.visca.gateway.router.config.RouterConfig;
 import io.visca.gateway.router.error.GatewayError;
+import io.visca.gateway.router.upstream.UpstreamRequest;
 import net.thisptr.jackson.jq.exception.JsonQueryException;
 
 /**

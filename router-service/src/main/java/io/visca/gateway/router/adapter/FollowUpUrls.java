@@ -5,7 +5,7 @@ import java.util.Locale;
 
 import io.vertx.core.http.RequestOptions;
 import io.visca.gateway.router.error.GatewayError;
-import io.visca.gateway.router.proxy.UpstreamClient;
+import io.visca.gateway.router.upstream.UpstreamClient;
 
 /**
  * Where the URLs an upstream hands back (Replicate's {@code urls.get}, {@code urls.stream}) may take a call: the

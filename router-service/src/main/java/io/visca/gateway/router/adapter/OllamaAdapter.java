@@ -16,6 +16,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.visca.gateway.contracts.provider.ProviderTypes;
 import io.visca.gateway.router.error.GatewayError;
+import io.visca.gateway.router.upstream.UpstreamRequest;
 
 /**
  * {@code ollama}: Ollama's native API behind OpenAI's. Chat completions go to {@code POST /api/chat}, text

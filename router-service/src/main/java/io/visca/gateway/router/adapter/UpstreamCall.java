@@ -11,15 +11,16 @@ import io.visca.gateway.contracts.provider.EndpointConfig;
 import io.visca.gateway.contracts.provider.ModelConfig;
 import io.visca.gateway.contracts.provider.TimeoutsConfig;
 import io.visca.gateway.router.error.GatewayError;
-import io.visca.gateway.router.proxy.UpstreamClient;
 import io.visca.gateway.router.routing.ModelRoute;
 import io.visca.gateway.router.routing.ProviderRuntime;
+import io.visca.gateway.router.upstream.UpstreamClient;
+import io.visca.gateway.router.upstream.UpstreamRequest;
 
 /**
  * One attempt to serve a client request from one endpoint: what the adapter reads to build the upstream request, and
  * what it fills in (usage, time to first token). Lives on one event loop; not shared between threads.
  */
-public final class UpstreamCall {
+public final class UpstreamCall implements UpstreamClient.Exchange {
 
     private final String requestId;
     private final Operation operation;
@@ -85,6 +86,11 @@ public final class UpstreamCall {
         return endpoint;
     }
 
+    @Override
+    public int connectMs() {
+        return timeouts().connectMs();
+    }
+
     public TimeoutsConfig timeouts() {
         return route.provider().timeouts();
     }
@@ -148,6 +154,7 @@ public final class UpstreamCall {
     }
 
     /** The request now in flight, so a timeout or a client leaving can cancel it. */
+    @Override
     public void inFlight(HttpClientRequest current) {
         this.inFlight = current;
         if (aborted != null) {
@@ -160,6 +167,7 @@ public final class UpstreamCall {
     }
 
     /** An upstream response head arrived (the first-byte timeout no longer applies). */
+    @Override
     public void respond() {
         responded = true;
     }

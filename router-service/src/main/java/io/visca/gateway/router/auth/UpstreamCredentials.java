@@ -22,10 +22,10 @@ import io.visca.gateway.auth.UpstreamAuthException;
 import io.visca.gateway.auth.UpstreamAuthHeaders;
 import io.visca.gateway.outbound.OutboundRefusedException;
 import io.visca.gateway.router.adapter.UpstreamErrors;
-import io.visca.gateway.router.adapter.UpstreamRequest;
 import io.visca.gateway.router.error.GatewayError;
-import io.visca.gateway.router.proxy.UpstreamClient;
 import io.visca.gateway.router.routing.ProviderRuntime;
+import io.visca.gateway.router.upstream.UpstreamClient;
+import io.visca.gateway.router.upstream.UpstreamRequest;
 
 /**
  * The headers that authenticate a call to a provider, from the shared {@link UpstreamAuthHeaders}: {@code bearer},

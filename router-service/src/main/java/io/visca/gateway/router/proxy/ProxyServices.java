@@ -7,6 +7,7 @@ import io.visca.gateway.router.auth.UpstreamCredentials;
 import io.visca.gateway.router.config.RouterConfig;
 import io.visca.gateway.router.registry.SnapshotHolder;
 import io.visca.gateway.router.routing.RoutingPlanner;
+import io.visca.gateway.router.upstream.UpstreamClient;
 import io.visca.gateway.router.usage.UsageRecorder;
 
 /** What each {@link ProxyExchange} uses, gathered once. */

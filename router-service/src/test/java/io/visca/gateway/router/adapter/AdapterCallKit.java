@@ -31,11 +31,12 @@ import io.visca.gateway.contracts.provider.TimeoutsConfig;
 import io.visca.gateway.contracts.provider.TransformConfig;
 import io.visca.gateway.outbound.OutboundPolicy;
 import io.visca.gateway.router.config.RouterConfig;
-import io.visca.gateway.router.proxy.UpstreamClient;
 import io.visca.gateway.router.routing.BreakerSettings;
 import io.visca.gateway.router.routing.LiveState;
 import io.visca.gateway.router.routing.ModelRoute;
 import io.visca.gateway.router.routing.ProviderRuntime;
+import io.visca.gateway.router.upstream.UpstreamClient;
+import io.visca.gateway.router.upstream.UpstreamRequest;
 
 /**
  * For the adapter unit tests (plain JUnit, no Quarkus, no network): calls built as the core builds them (with
@@ -232,7 +233,7 @@ final class AdapterCallKit {
         }
 
         @Override
-        public Future<HttpClientResponse> send(UpstreamCall call, UpstreamRequest request) {
+        public Future<HttpClientResponse> send(UpstreamClient.Exchange call, UpstreamRequest request) {
             requests.add(request);
             if (answers.isEmpty()) {
                 return Future.failedFuture(new AssertionError("no scripted answer for " + request.url()));

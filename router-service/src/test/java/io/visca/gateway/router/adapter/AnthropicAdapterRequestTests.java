@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.http.HttpMethod;
 import io.visca.gateway.router.adapter.AdapterCallKit.Setup;
 import io.visca.gateway.router.error.GatewayError;
+import io.visca.gateway.router.upstream.UpstreamRequest;
 
 /**
  * {@link AnthropicAdapter} and {@link AnthropicRequests}: OpenAI chat requests as Messages API requests, what the

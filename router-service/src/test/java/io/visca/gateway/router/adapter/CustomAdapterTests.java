@@ -32,6 +32,7 @@ import io.visca.gateway.router.adapter.AdapterCallKit.FakeHttp;
 import io.visca.gateway.router.adapter.AdapterCallKit.Setup;
 import io.visca.gateway.router.auth.ProviderSecrets;
 import io.visca.gateway.router.error.GatewayError;
+import io.visca.gateway.router.upstream.UpstreamRequest;
 
 /** {@link CustomAdapter}: jq request and response transforms, one-shot streams and errors, without Quarkus. */
 class CustomAdapterTests {

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.visca.gateway.router.error.GatewayError;
+import io.visca.gateway.router.upstream.UpstreamRequest;
 
 /**
  * {@link OllamaAdapter} and {@link OllamaRequests}: OpenAI requests as {@code /api/chat}, {@code /api/generate}

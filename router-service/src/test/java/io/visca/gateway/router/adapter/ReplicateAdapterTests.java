@@ -29,6 +29,7 @@ import io.visca.gateway.contracts.provider.TimeoutsConfig;
 import io.visca.gateway.router.adapter.AdapterCallKit.FakeHttp;
 import io.visca.gateway.router.adapter.AdapterCallKit.Setup;
 import io.visca.gateway.router.error.GatewayError;
+import io.visca.gateway.router.upstream.UpstreamRequest;
 
 /** {@link ReplicateAdapter}: predictions, polling, SSE stream and error mapping, without Quarkus or a network. */
 class ReplicateAdapterTests {

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import io.visca.gateway.router.adapter.AdapterCallKit.FakeHttp;
 import io.visca.gateway.router.adapter.AdapterCallKit.Setup;
 import io.visca.gateway.router.error.GatewayError;
+import io.visca.gateway.router.upstream.UpstreamRequest;
 
 /**
  * {@link ReplicateAdapter} and the URLs a prediction hands back: {@code urls.get} is polled only on the endpoint's own

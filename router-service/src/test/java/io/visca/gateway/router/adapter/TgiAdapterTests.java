@@ -27,6 +27,7 @@ import io.vertx.core.http.HttpMethod;
 import io.visca.gateway.router.adapter.AdapterCallKit.FakeHttp;
 import io.visca.gateway.router.adapter.AdapterCallKit.Setup;
 import io.visca.gateway.router.error.GatewayError;
+import io.visca.gateway.router.upstream.UpstreamRequest;
 
 /** {@link TgiAdapter}: request, response, SSE stream and error mapping, without Quarkus or a network. */
 class TgiAdapterTests {

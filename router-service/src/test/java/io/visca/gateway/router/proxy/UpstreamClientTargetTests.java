@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 import io.vertx.core.http.RequestOptions;
+import io.visca.gateway.router.upstream.UpstreamClient;
 
 /** The hand-written URL split the upstream client uses instead of {@code java.net.URL}. */
 class UpstreamClientTargetTests {

@@ -1,4 +1,4 @@
-package io.visca.gateway.router.proxy;
+package io.visca.gateway.router.upstream;
 
 import java.time.Duration;
 import java.util.List;
@@ -22,8 +22,6 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import io.visca.gateway.outbound.OutboundGuard;
 import io.visca.gateway.outbound.OutboundPolicy;
-import io.visca.gateway.router.adapter.UpstreamCall;
-import io.visca.gateway.router.adapter.UpstreamRequest;
 import io.visca.gateway.router.config.RouterConfig;
 
 /**
@@ -100,11 +98,27 @@ public class UpstreamClient {
     }
 
     /**
-     * Sends one request for {@code call} with the provider's connect timeout. Its first-byte and total timeouts are
-     * the caller's (one timer per request), which learns of the response head through {@link UpstreamCall#responded()}.
+     * What a call to a provider gives this client (the adapters' {@code UpstreamCall}): the client sits below the
+     * adapters and knows nothing of them.
      */
-    public Future<HttpClientResponse> send(UpstreamCall call, UpstreamRequest request) {
-        return send(request, call.timeouts().connectMs(), 0, call::inFlight).onSuccess(head -> call.respond());
+    public interface Exchange {
+
+        /** The provider's connect timeout. */
+        int connectMs();
+
+        /** The request now in flight (an abort resets it). */
+        void inFlight(HttpClientRequest request);
+
+        /** The response head arrived. */
+        void respond();
+    }
+
+    /**
+     * Sends one request for {@code call} with the provider's connect timeout. Its first-byte and total timeouts are
+     * the caller's (one timer per request), which learns of the response head through {@link Exchange#respond()}.
+     */
+    public Future<HttpClientResponse> send(Exchange call, UpstreamRequest request) {
+        return send(request, call.connectMs(), 0, call::inFlight).onSuccess(head -> call.respond());
     }
 
     /** Sends one request outside a call (e.g. to an OAuth2 token endpoint). */

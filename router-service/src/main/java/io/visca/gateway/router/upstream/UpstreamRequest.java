@@ -1,4 +1,4 @@
-package io.visca.gateway.router.adapter;
+package io.visca.gateway.router.upstream;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
