@@ -22,7 +22,6 @@ import io.visca.gateway.auth.SecretResolver;
 import io.visca.gateway.auth.UpstreamAuthHeaders;
 import io.visca.gateway.contracts.provider.AuthConfig;
 import io.visca.gateway.contracts.provider.ModelConfig;
-import io.visca.gateway.contracts.provider.ProviderConfig;
 import io.visca.gateway.contracts.routing.RoutingPolicy;
 import io.visca.gateway.router.adapter.Operation;
 import io.visca.gateway.router.adapter.TokenEstimates;
@@ -116,7 +115,7 @@ public class RoutingPlanner {
                     "No enabled provider serves a " + mode(operation) + " model, so model 'auto' has nothing to "
                             + "route to.",
                     0, false)
-                    : notServed(table, model);
+                    : NoCandidateErrors.notServed(table, model);
         }
         // the prompt estimate walks the messages: only when a context window or the cost strategy needs it
         long prompt = needsPromptEstimate(routes, policy) ? TokenEstimates.ofRequest(body) : 0;
@@ -228,7 +227,7 @@ public class RoutingPlanner {
     private static GatewayError none(Filtered pass, RoutingTable table, String model, List<ModelRoute> routes,
             RoutingPolicy policy, Operation operation) {
         if (pass.skipped.isEmpty()) {
-            return outsideAllowList(table, model, routes, policy);
+            return NoCandidateErrors.outsideAllowList(table, model, routes, policy);
         }
         if (pass.onlyUnsupported) {
             // a client mistake, as before routing: e.g. embeddings from a model only an anthropic provider serves
@@ -247,7 +246,7 @@ public class RoutingPlanner {
                     + "model '" + model + "' is rate limiting the gateway: " + String.join("; ", pass.skipped) + ".",
                     pass.retryAfter, true);
         }
-        return noCandidate(model, pass.skipped, pass.retryAfter == Long.MAX_VALUE ? 0 : pass.retryAfter);
+        return NoCandidateErrors.noCandidate(model, pass.skipped, pass.retryAfter == Long.MAX_VALUE ? 0 : pass.retryAfter);
     }
 
     /**
@@ -381,47 +380,5 @@ public class RoutingPlanner {
 
     private static String label(ModelRoute route) {
         return "provider '" + route.provider().name() + "' (model " + route.model().id() + ")";
-    }
-
-    /**
-     * No enabled provider serves it: 404 {@code model_not_found}, as {@code /v1/models} does not list it either, saying
-     * which providers list it but are disabled (or cannot be served).
-     */
-    private static GatewayError notServed(RoutingTable table, String model) {
-        List<String> listed = new ArrayList<>();
-        for (ProviderConfig provider : table.providersServing(model)) {
-            listed.add("provider '" + provider.name() + "' " + (provider.enabled() ? "cannot be served (see the "
-                    + "router's log)" : "is disabled"));
-        }
-        GatewayError notFound = GatewayError.modelNotFound(model);
-        return listed.isEmpty() ? notFound
-                : new GatewayError(404, notFound.type(), notFound.code(), notFound.param(),
-                        "The model '" + model + "' has no enabled provider: " + String.join("; ", listed) + ".", 0, false);
-    }
-
-    /**
-     * No provider of the model is in the allow-list. The client's own {@code routing.providers} is its mistake (400,
-     * naming the providers that do serve it); the registry's default policy for the model is the operator's (503).
-     */
-    private static GatewayError outsideAllowList(RoutingTable table, String model, List<ModelRoute> routes,
-            RoutingPolicy policy) {
-        RoutingPolicy configured = table.policies().forModel(model);
-        if (configured != null && configured.providers().equals(policy.providers())) {
-            return noCandidate(model, List.of("none of routing.providers " + policy.providers() + " serves it"), 0);
-        }
-        List<String> serving = new ArrayList<>();
-        routes.forEach(route -> {
-            if (!serving.contains(route.provider().name())) {
-                serving.add(route.provider().name());
-            }
-        });
-        return GatewayError.badRequest("None of routing.providers " + policy.providers() + " serves model '" + model
-                + "'; it is served by " + serving + ".", "routing.providers", "invalid_routing");
-    }
-
-    private static GatewayError noCandidate(String model, List<String> reasons, long retryAfter) {
-        return new GatewayError(503, GatewayError.SERVER, "no_available_provider", "model",
-                "No provider can serve model '" + model + "' now: " + String.join("; ", reasons) + ".", retryAfter,
-                false);
     }
 }
