@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.visca.gateway.infra.Ports;
@@ -42,7 +43,7 @@ public final class ServiceProcess {
     private final int port;
     private final int managementPort;
     /** Variables of this JVM's environment a service never inherits. */
-    private static final java.util.Set<String> INHERITED_KEYS = java.util.Set.of("OPENAI_API_KEY", "ANTHROPIC_API_KEY",
+    private static final Set<String> INHERITED_KEYS = Set.of("OPENAI_API_KEY", "ANTHROPIC_API_KEY",
             "GATEWAY_SECRETS_DIR", "GATEWAY_MANAGED_PROVIDERS_FILE");
 
     private final Map<String, String> environment;

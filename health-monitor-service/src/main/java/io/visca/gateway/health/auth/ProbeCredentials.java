@@ -1,6 +1,7 @@
 package io.visca.gateway.health.auth;
 
 import java.time.Duration;
+import java.util.List;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -52,7 +53,7 @@ public class ProbeCredentials {
      * credentials are there.
      */
     public String missing(AuthConfig auth) {
-        java.util.List<String> unset = UpstreamAuthHeaders.unsetSecrets(secrets, auth);
+        List<String> unset = UpstreamAuthHeaders.unsetSecrets(secrets, auth);
         return unset.isEmpty() ? null
                 : "no credentials (" + String.join(", ", unset) + " not set for the health monitor)";
     }

@@ -28,12 +28,23 @@ public class ApiException extends RuntimeException {
         StringBuilder message = new StringBuilder(violations.size() == 1 ? "1 problem: "
                 : violations.size()
                         + " problems: ");
-        for (int i = 0; i < violations.size(); i++) {
-            Violation v = violations.get(i);
-            message.append(i == 0 ? "" : "; ").append(v.field().isEmpty() ? "" : v.field() + ": ").append(v.message());
-        }
+        message.append(joined(violations));
         return new ApiException(400, "invalid_request_error", "validation_failed",
                 violations.isEmpty() ? null : violations.get(0).field(), message.toString(), violations);
+    }
+
+    /** What is wrong, in one line for a log: each violation as {@code field: message}, or the message. */
+    public String problems() {
+        return violations.isEmpty() ? getMessage() : joined(violations);
+    }
+
+    private static String joined(List<Violation> violations) {
+        StringBuilder joined = new StringBuilder();
+        for (Violation v : violations) {
+            joined.append(joined.length() == 0 ? "" : "; ").append(v.field().isEmpty() ? "" : v.field() + ": ")
+                    .append(v.message());
+        }
+        return joined.toString();
     }
 
     public static ApiException invalid(String field, String message) {

@@ -84,10 +84,8 @@ public class RoutingPlanner {
     private static final class Filtered {
         final List<Candidate> candidates = new ArrayList<>();
         final List<String> skipped = new ArrayList<>();
-        /** The first reason per provider, for {@code x-visca-skipped}. */
-        final Map<String, String> skippedProviders = new LinkedHashMap<>();
-        /** Providers already said to have no credentials (a reason of the provider, said once). */
-        final java.util.Set<String> withoutCredentials = new java.util.HashSet<>();
+        /** The first reason per provider, for {@code x-visca-skipped}; null until one is skipped. */
+        Map<String, String> skippedProviders;
         boolean onlyContext = true;
         boolean onlyPaused = true;
         boolean onlyUnsupported = true;
@@ -149,6 +147,11 @@ public class RoutingPlanner {
     private Filtered filter(List<ModelRoute> routes, Operation operation, RoutingPolicy policy, long prompt,
             long maxTokens, long now, boolean ignoreHealth) {
         Filtered out = new Filtered();
+        // a provider's routes come one after the other (all of its models for auto): its credentials are looked up
+        // once per provider, not once per model
+        ProviderRuntime checked = null;
+        String noCredentials = null;
+        boolean noCredentialsSaid = false;
         for (int i = 0; i < routes.size(); i++) {
             ModelRoute route = routes.get(i);
             ProviderRuntime provider = route.provider();
@@ -156,18 +159,26 @@ public class RoutingPlanner {
             if (priority < 0) {
                 continue; // not in the allow-list
             }
+            if (provider != checked) {
+                checked = provider;
+                List<String> unset = unsetSecrets.apply(provider.config().auth());
+                noCredentials = unset.isEmpty() ? null
+                        : NO_CREDENTIALS + " (" + String.join(", ", unset) + " not set for the router)";
+                noCredentialsSaid = false;
+            }
             String why = null;
+            boolean withoutCredentials = false;
             Integer window = route.model().contextWindow();
             long paused = provider.state().pausedSeconds(now);
-            List<String> unset = List.of();
             if (!provider.adapter().supports(operation)) {
                 why = "type " + provider.adapter().type() + " does not support " + operation.label();
                 out.unsupported = route;
             } else if (window != null && (maxTokens > window || prompt > window - maxTokens)) {
                 // (not prompt + maxTokens > window: a max_tokens near Long.MAX_VALUE would overflow and fit)
                 why = "context window " + window + " < ~" + prompt + " prompt + " + maxTokens + " max tokens";
-            } else if (!(unset = unsetSecrets.apply(provider.config().auth())).isEmpty()) {
-                why = NO_CREDENTIALS + " (" + String.join(", ", unset) + " not set for the router)";
+            } else if (noCredentials != null) {
+                why = noCredentials;
+                withoutCredentials = true;
             } else if (!provider.anyEndpointAvailable(now, ignoreHealth)) {
                 out.anyUnhealthy = true;
                 why = "no healthy endpoint (" + endpointReasons(provider) + ")";
@@ -187,11 +198,15 @@ public class RoutingPlanner {
                 out.onlyContext &= why.startsWith("context window");
                 out.onlyPaused &= paused > 0 && why.startsWith("paused");
                 out.onlyUnsupported &= out.unsupported == route;
-                if (unset.isEmpty()) {
+                if (!withoutCredentials) {
                     out.skipped.add(label(route) + ": " + why);
-                } else if (out.withoutCredentials.add(provider.name())) {
+                } else if (!noCredentialsSaid) {
                     // a reason of the provider, not of the model: said once, not for each of its models
+                    noCredentialsSaid = true;
                     out.skipped.add("provider '" + provider.name() + "': " + why);
+                }
+                if (out.skippedProviders == null) {
+                    out.skippedProviders = new LinkedHashMap<>();
                 }
                 out.skippedProviders.putIfAbsent(provider.name(), why);
             }
@@ -204,7 +219,7 @@ public class RoutingPlanner {
      * {@code openai: no credentials (OPENAI_API_KEY not set for the router); anthropic: ...}; null when none was.
      */
     private static String skippedHeader(Filtered pass) {
-        if (pass.skippedProviders.isEmpty()) {
+        if (pass.skippedProviders == null) {
             return null;
         }
         StringBuilder header = new StringBuilder();

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -156,10 +155,7 @@ public class ManagedProviders {
             }
         } catch (ApiException e) {
             report.rejected().add(label);
-            String problems = e.violations().isEmpty() ? e.getMessage()
-                    : e.violations().stream().map(v -> (v.field().isEmpty() ? "" : v.field() + ": ") + v.message())
-                            .collect(Collectors.joining("; "));
-            LOG.warnf("managed providers: %s rejected, not seeded: %s", label, problems);
+            LOG.warnf("managed providers: %s rejected, not seeded: %s", label, e.problems());
         } catch (Throwable e) {
             report.rejected().add(label);
             LOG.errorf(e, "managed providers: seeding %s failed", label);

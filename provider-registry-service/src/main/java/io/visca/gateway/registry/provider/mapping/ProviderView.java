@@ -24,9 +24,6 @@ public record ProviderView(@JsonUnwrapped ProviderConfig config, String credenti
     public static final String MISSING = "missing";
     public static final String NONE = "none";
 
-    /** The fields of this view that are not part of the provider document. */
-    public static final List<String> READ_ONLY_FIELDS = List.of("credentials", "missing_secrets", "managed");
-
     public boolean credentialsMissing() {
         return MISSING.equals(credentials);
     }

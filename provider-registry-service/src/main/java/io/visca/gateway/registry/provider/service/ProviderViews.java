@@ -58,8 +58,7 @@ public class ProviderViews {
 
     private static ObjectNode withStatus(ObjectNode tree, ProviderView view) {
         tree.put("credentials", view.credentials());
-        tree.putArray("missing_secrets").addAll(view.missingSecrets().stream()
-                .map(com.fasterxml.jackson.databind.node.TextNode::valueOf).toList());
+        view.missingSecrets().forEach(tree.putArray("missing_secrets")::add);
         tree.put("managed", view.managed());
         return tree;
     }

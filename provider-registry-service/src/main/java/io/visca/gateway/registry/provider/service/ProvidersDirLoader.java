@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -89,10 +88,7 @@ public class ProvidersDirLoader {
             }
         } catch (ApiException e) {
             report.rejected().add(name);
-            String problems = e.violations().isEmpty() ? e.getMessage()
-                    : e.violations().stream().map(v -> (v.field().isEmpty() ? "" : v.field() + ": ") + v.message())
-                            .collect(Collectors.joining("; "));
-            LOG.warnf("PROVIDERS_DIR: %s rejected, not loaded: %s", name, problems);
+            LOG.warnf("PROVIDERS_DIR: %s rejected, not loaded: %s", name, e.problems());
         } catch (IOException e) {
             report.rejected().add(name);
             LOG.warnf("PROVIDERS_DIR: %s cannot be read: %s", name, e.getMessage());
