@@ -11,8 +11,6 @@ import io.visca.gateway.contracts.provider.EndpointConfig;
 import io.visca.gateway.contracts.provider.ModelConfig;
 import io.visca.gateway.contracts.provider.TimeoutsConfig;
 import io.visca.gateway.router.error.GatewayError;
-import io.visca.gateway.router.routing.ModelRoute;
-import io.visca.gateway.router.routing.ProviderRuntime;
 import io.visca.gateway.router.upstream.UpstreamClient;
 import io.visca.gateway.router.upstream.UpstreamRequest;
 
@@ -26,7 +24,8 @@ public final class UpstreamCall implements UpstreamClient.Exchange {
     private final Operation operation;
     private final ObjectNode request;
     private final Buffer rawRequest;
-    private final ModelRoute route;
+    private final UpstreamProvider provider;
+    private final ModelConfig model;
     private final EndpointConfig endpoint;
     private final MultiMap credentials;
     private final UpstreamClient http;
@@ -42,13 +41,14 @@ public final class UpstreamCall implements UpstreamClient.Exchange {
     private boolean responded;
     private Object mapped;
 
-    public UpstreamCall(String requestId, Operation operation, ObjectNode request, Buffer rawRequest, ModelRoute route,
-            EndpointConfig endpoint, MultiMap credentials, UpstreamClient http) {
+    public UpstreamCall(String requestId, Operation operation, ObjectNode request, Buffer rawRequest,
+            UpstreamProvider provider, ModelConfig model, EndpointConfig endpoint, MultiMap credentials, UpstreamClient http) {
         this.requestId = requestId;
         this.operation = operation;
         this.request = request;
         this.rawRequest = rawRequest;
-        this.route = route;
+        this.provider = provider;
+        this.model = model;
         this.endpoint = endpoint;
         this.credentials = credentials;
         this.http = http;
@@ -74,12 +74,12 @@ public final class UpstreamCall implements UpstreamClient.Exchange {
         return rawRequest;
     }
 
-    public ProviderRuntime provider() {
-        return route.provider();
+    public UpstreamProvider provider() {
+        return provider;
     }
 
     public ModelConfig model() {
-        return route.model();
+        return model;
     }
 
     public EndpointConfig endpoint() {
@@ -92,7 +92,7 @@ public final class UpstreamCall implements UpstreamClient.Exchange {
     }
 
     public TimeoutsConfig timeouts() {
-        return route.provider().timeouts();
+        return provider.timeouts();
     }
 
     public boolean stream() {

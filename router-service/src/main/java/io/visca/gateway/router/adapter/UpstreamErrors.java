@@ -11,11 +11,13 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.VertxException;
 import io.visca.gateway.outbound.OutboundRefusedException;
 import io.visca.gateway.outbound.UpstreamExcerpt;
+import io.visca.gateway.router.error.Failure;
 import io.visca.gateway.router.error.GatewayError;
 
 /**
- * The one place that decides what an upstream failure means for the client: which status it gets, and whether
- * another attempt elsewhere may succeed. Adapters only extract the provider's own message from its error body; it is
+ * Names the {@link Failure} an upstream failure is (its HTTP status, the exception of a call that got no answer,
+ * what an adapter found wrong) and says it in words; {@link Failure} decides what it means for routing. Adapters only extract
+ * the provider's own message from its error body; it is
  * repeated only as a short sanitized excerpt ({@link UpstreamExcerpt}: one line, at most 200 characters, marked
  * {@code upstream said "..."}), never a body. When
  * upstream details are hidden ({@code ROUTER_EXPOSE_UPSTREAM_DETAILS=false}) messages name the endpoint by its label
@@ -23,10 +25,6 @@ import io.visca.gateway.router.error.GatewayError;
  */
 public final class UpstreamErrors {
 
-    /** The outbound URL policy refused the endpoint's address (or a URL the upstream handed back). */
-    public static final String ENDPOINT_REFUSED = "endpoint_refused_by_policy";
-    /** The upstream handed back a URL to follow that is not where the provider's requests may go. */
-    public static final String FOREIGN_URL = "upstream_foreign_url";
     private static final Logger LOG = Logger.getLogger(UpstreamErrors.class);
 
     private UpstreamErrors() {
@@ -43,25 +41,23 @@ public final class UpstreamErrors {
         String where = where(call);
         String detail = detail(call, upstreamMessage);
         if (overloaded) {
-            return new GatewayError(502, GatewayError.UPSTREAM, "upstream_overloaded", null,
-                    where + " is overloaded (HTTP " + status + ")" + detail, retryAfter(headers), true);
+            return new GatewayError(Failure.UPSTREAM_OVERLOADED,
+                    where + " is overloaded (HTTP " + status + ")" + detail, retryAfter(headers));
         }
         return switch (status) {
-            case 400, 422 -> new GatewayError(400, GatewayError.INVALID_REQUEST, "upstream_rejected_request", null,
-                    where + " rejected the request (HTTP " + status + ")" + detail, 0, false);
-            case 413 -> new GatewayError(413, GatewayError.INVALID_REQUEST, "request_too_large", null,
-                    where + " says the request is too large (HTTP 413)" + detail, 0, false);
-            case 401, 403 -> new GatewayError(502, GatewayError.UPSTREAM, "upstream_auth_failed", null,
-                    where + " rejected the gateway's credentials (HTTP " + status + ")" + detail, 0, false);
-            case 404 -> new GatewayError(502, GatewayError.UPSTREAM, "upstream_not_found", null,
-                    where + " answered HTTP 404 for model '" + call.model().upstreamId() + "'" + detail, 0, false);
-            case 429 -> new GatewayError(429, GatewayError.RATE_LIMIT, "rate_limit_exceeded", null,
-                    where + " is rate limiting the gateway (HTTP 429)" + detail, Math.max(1, retryAfter(headers)),
-                    true);
-            case 408, 504 -> new GatewayError(504, GatewayError.TIMEOUT, "upstream_timeout", null,
-                    where + " timed out (HTTP " + status + ")" + detail, 0, true);
-            default -> new GatewayError(502, GatewayError.UPSTREAM, "upstream_http_" + status, null,
-                    where + " failed with HTTP " + status + detail, 0, status >= 500);
+            case 400, 422 -> new GatewayError(Failure.UPSTREAM_REJECTED_REQUEST,
+                    where + " rejected the request (HTTP " + status + ")" + detail);
+            case 413 -> new GatewayError(Failure.REQUEST_TOO_LARGE,
+                    where + " says the request is too large (HTTP 413)" + detail);
+            case 401, 403 -> new GatewayError(Failure.UPSTREAM_AUTH_REJECTED,
+                    where + " rejected the gateway's credentials (HTTP " + status + ")" + detail);
+            case 404 -> new GatewayError(Failure.UPSTREAM_NOT_FOUND,
+                    where + " answered HTTP 404 for model '" + call.model().upstreamId() + "'" + detail);
+            case 429 -> new GatewayError(Failure.RATE_LIMIT_EXCEEDED,
+                    where + " is rate limiting the gateway (HTTP 429)" + detail, Math.max(1, retryAfter(headers)));
+            case 408, 504 -> new GatewayError(Failure.UPSTREAM_TIMEOUT, where + " timed out (HTTP " + status + ")" + detail);
+            default -> new GatewayError(status >= 500 ? Failure.UPSTREAM_SERVER_ERROR : Failure.UPSTREAM_HTTP_STATUS,
+                    "upstream_http_" + status, null, where + " failed with HTTP " + status + detail, 0);
         };
     }
 
@@ -75,33 +71,28 @@ public final class UpstreamErrors {
         }
         String where = where(call);
         if (isTimeout(failure)) {
-            return new GatewayError(504, GatewayError.TIMEOUT, "upstream_timeout", null,
+            return new GatewayError(Failure.UPSTREAM_TIMEOUT,
                     where + " did not answer in time (connect " + call.timeouts().connectMs() + " ms, first byte "
-                            + call.timeouts().firstByteMs() + " ms)",
-                    0, true);
+                            + call.timeouts().firstByteMs() + " ms)");
         }
         if (failure instanceof UnknownHostException) {
-            return new GatewayError(502, GatewayError.UPSTREAM, "upstream_unreachable", null,
-                    where + " is unreachable: its host name does not resolve", 0, true);
+            return new GatewayError(Failure.UPSTREAM_UNREACHABLE,
+                    where + " is unreachable: its host name does not resolve");
         }
         if (failure instanceof ConnectException) {
-            return new GatewayError(502, GatewayError.UPSTREAM, "upstream_unreachable", null,
-                    where + " is unreachable: connection refused", 0, true);
+            return new GatewayError(Failure.UPSTREAM_UNREACHABLE, where + " is unreachable: connection refused");
         }
         if (failure instanceof javax.net.ssl.SSLException) {
-            return new GatewayError(502, GatewayError.UPSTREAM, "upstream_tls_error", null,
-                    where + " failed the TLS handshake", 0, true);
+            return new GatewayError(Failure.UPSTREAM_TLS_ERROR, where + " failed the TLS handshake");
         }
         if (failure instanceof ClosedChannelException || failure instanceof VertxException
                 || failure instanceof java.io.IOException) {
-            return new GatewayError(502, GatewayError.UPSTREAM, "upstream_connection_closed", null,
-                    where + " closed the connection before the answer was complete", 0, true);
+            return new GatewayError(Failure.UPSTREAM_CONNECTION_CLOSED,
+                    where + " closed the connection before the answer was complete");
         }
-        return new GatewayError(502, GatewayError.UPSTREAM, "upstream_error", null,
-                where + " failed" + (call.provider().exposeUpstreamDetails()
-                        ? ": " + failure.getClass().getSimpleName()
-                        : ""),
-                0, true);
+        return new GatewayError(Failure.UPSTREAM_ERROR, where + " failed" + (call.provider().exposeUpstreamDetails()
+                ? ": " + failure.getClass().getSimpleName()
+                : ""));
     }
 
     /**
@@ -109,8 +100,8 @@ public final class UpstreamErrors {
      * stream that started fine. Worth another attempt elsewhere.
      */
     public static GatewayError failed(UpstreamCall call, String upstreamMessage, boolean overloaded) {
-        return new GatewayError(502, GatewayError.UPSTREAM, overloaded ? "upstream_overloaded" : "upstream_failed",
-                null, where(call) + (overloaded ? " is overloaded" : " failed") + detail(call, upstreamMessage), 0, true);
+        return new GatewayError(overloaded ? Failure.UPSTREAM_OVERLOADED : Failure.UPSTREAM_FAILED,
+                where(call) + (overloaded ? " is overloaded" : " failed") + detail(call, upstreamMessage));
     }
 
     /**
@@ -118,8 +109,7 @@ public final class UpstreamErrors {
      * prediction failed}) apart from the upstream's.
      */
     public static GatewayError failed(UpstreamCall call, String what, String upstreamMessage) {
-        return new GatewayError(502, GatewayError.UPSTREAM, "upstream_failed", null, where(call) + ": " + what
-                + detail(call, upstreamMessage), 0, true);
+        return new GatewayError(Failure.UPSTREAM_FAILED, where(call) + ": " + what + detail(call, upstreamMessage));
     }
 
     /**
@@ -128,8 +118,7 @@ public final class UpstreamErrors {
      * address.
      */
     public static GatewayError refused(UpstreamCall call, OutboundRefusedException refused) {
-        return new GatewayError(502, GatewayError.UPSTREAM, ENDPOINT_REFUSED, null, where(call) + " was not called: "
-                + refused.withoutAddress(), 0, false);
+        return new GatewayError(Failure.ENDPOINT_REFUSED, where(call) + " was not called: " + refused.withoutAddress());
     }
 
     /**
@@ -137,8 +126,7 @@ public final class UpstreamErrors {
      * own messages quote it).
      */
     public static GatewayError transformFailed(UpstreamCall call, String which, String why) {
-        return new GatewayError(502, GatewayError.UPSTREAM, "transform_failed", null, where(call) + ": its jq "
-                + which + " transform " + why, 0, false);
+        return new GatewayError(Failure.TRANSFORM_FAILED, where(call) + ": its jq " + which + " transform " + why);
     }
 
     /**
@@ -150,22 +138,20 @@ public final class UpstreamErrors {
     public static GatewayError foreignUrl(UpstreamCall call, String field, String host) {
         String where = host == null ? "a URL that is not http(s)"
                 : "host " + UpstreamExcerpt.clean(host, 100);
-        return new GatewayError(502, GatewayError.UPSTREAM, FOREIGN_URL, null, where(call) + " handed back a "
-                + field + " on " + where + ", not on the endpoint's own origin: the gateway does not follow it", 0,
-                false);
+        return new GatewayError(Failure.FOREIGN_URL, where(call) + " handed back a " + field + " on " + where
+                + ", not on the endpoint's own origin: the gateway does not follow it");
     }
 
     /** A custom provider's jq transform reached one of the router's bounds ({@code router.jq.*}). */
     public static GatewayError transformBound(UpstreamCall call, String which, String bound) {
-        return new GatewayError(502, GatewayError.UPSTREAM, "transform_bound_exceeded", null, where(call)
-                + ": its jq " + which + " transform " + bound + " (router.jq.*)", 0, false);
+        return new GatewayError(Failure.TRANSFORM_BOUND_EXCEEDED, where(call) + ": its jq " + which + " transform "
+                + bound + " (router.jq.*)");
     }
 
     /** Too many heavy jq transforms wait for the router's jq workers. */
     public static GatewayError transformBusy(UpstreamCall call) {
-        return new GatewayError(503, GatewayError.SERVER, "transform_busy", null, where(call)
-                + ": too many jq transforms are waiting for a worker (router.jq.workers, router.jq.max-queued)", 1,
-                true);
+        return new GatewayError(Failure.TRANSFORM_BUSY, where(call)
+                + ": too many jq transforms are waiting for a worker (router.jq.workers, router.jq.max-queued)", 1);
     }
 
     /**
@@ -175,15 +161,14 @@ public final class UpstreamErrors {
     public static GatewayError eventTooLarge(UpstreamCall call, int maxBytes) {
         LOG.warnf("request %s: %s sent a stream line or event over %d bytes; the stream is ended", call.requestId(),
                 where(call), maxBytes);
-        return new GatewayError(502, GatewayError.UPSTREAM, "upstream_event_too_large", null, where(call)
-                + " sent a stream line or event larger than " + maxBytes + " bytes (router.upstream.max-event-bytes)",
-                0, true);
+        return new GatewayError(Failure.UPSTREAM_EVENT_TOO_LARGE, where(call) + " sent a stream line or event larger than "
+                + maxBytes + " bytes (router.upstream.max-event-bytes)");
     }
 
     /** An upstream answer this provider type never sends (not JSON, fields missing). */
     public static GatewayError malformed(UpstreamCall call, String what) {
-        return new GatewayError(502, GatewayError.UPSTREAM, "upstream_bad_response", null,
-                where(call) + " sent a response the gateway cannot read: " + what, 0, true);
+        return new GatewayError(Failure.UPSTREAM_BAD_RESPONSE,
+                where(call) + " sent a response the gateway cannot read: " + what);
     }
 
     /** The operation is not one this provider type offers. */
@@ -198,7 +183,6 @@ public final class UpstreamErrors {
                 + ")";
     }
 
-    /** {@code ": <the upstream's message>"}, or nothing when it said none or upstream details are hidden. */
     /** What the upstream said, as a short sanitized excerpt; nothing when upstream details are hidden. */
     private static String detail(UpstreamCall call, String upstreamMessage) {
         if (upstreamMessage == null || upstreamMessage.isBlank() || !call.provider().exposeUpstreamDetails()) {
@@ -228,6 +212,4 @@ public final class UpstreamErrors {
             return 0;
         }
     }
-
-    /** {@code : upstream said "..."}, or "" when the upstream said nothing. */
 }

@@ -5,6 +5,7 @@ import jakarta.inject.Singleton;
 import io.visca.gateway.auth.MissingSecretException;
 import io.visca.gateway.auth.SecretResolver;
 import io.visca.gateway.auth.UpstreamAuthException;
+import io.visca.gateway.router.error.Failure;
 import io.visca.gateway.router.error.GatewayError;
 
 /**
@@ -37,9 +38,8 @@ public class ProviderSecrets {
 
     /** For a {@link MissingSecretException} or a {@link io.visca.gateway.auth.ForbiddenSecretException}. */
     static GatewayError misconfigured(String provider, UpstreamAuthException failure) {
-        return new GatewayError(502, GatewayError.UPSTREAM, "provider_misconfigured", null,
+        return new GatewayError(Failure.PROVIDER_MISCONFIGURED,
                 "Provider '" + provider + "' is misconfigured: " + failure.getMessage()
-                        + (failure instanceof MissingSecretException ? " for the router." : "."),
-                0, true);
+                        + (failure instanceof MissingSecretException ? " for the router." : "."));
     }
 }

@@ -20,10 +20,10 @@ import io.visca.gateway.auth.TokenRequestException;
 import io.visca.gateway.auth.UnsupportedAuthTypeException;
 import io.visca.gateway.auth.UpstreamAuthException;
 import io.visca.gateway.auth.UpstreamAuthHeaders;
+import io.visca.gateway.contracts.provider.ProviderConfig;
 import io.visca.gateway.outbound.OutboundRefusedException;
-import io.visca.gateway.router.adapter.UpstreamErrors;
+import io.visca.gateway.router.error.Failure;
 import io.visca.gateway.router.error.GatewayError;
-import io.visca.gateway.router.routing.ProviderRuntime;
 import io.visca.gateway.router.upstream.UpstreamClient;
 import io.visca.gateway.router.upstream.UpstreamRequest;
 
@@ -55,15 +55,15 @@ public class UpstreamCredentials {
     /**
      * Completes at once unless an OAuth2 token has to be fetched; the map is read-only ({@code none} shares one).
      * Fails with a {@link GatewayError} when a secret is missing or refused, or a token cannot be had.
+     *
+     * @param secretsProblem why the provider's encrypted secrets could not be opened, or null
      */
-    public Future<MultiMap> headers(ProviderRuntime provider) {
-        if (provider.secretsProblem() != null) {
-            return Future.failedFuture(new GatewayError(502, GatewayError.UPSTREAM, "provider_misconfigured", null,
-                    "Provider '" + provider.name() + "' is misconfigured for the router: " + provider.secretsProblem()
-                            + ".",
-                    0, true));
+    public Future<MultiMap> headers(ProviderConfig provider, String secretsProblem) {
+        if (secretsProblem != null) {
+            return Future.failedFuture(new GatewayError(Failure.PROVIDER_MISCONFIGURED,
+                    "Provider '" + provider.name() + "' is misconfigured for the router: " + secretsProblem + "."));
         }
-        Future<MultiMap> headers = auth.headers(provider.config().auth());
+        Future<MultiMap> headers = auth.headers(provider.auth());
         if (headers.succeeded()) {
             return headers;
         }
@@ -72,8 +72,8 @@ public class UpstreamCredentials {
     }
 
     /** The upstream answered 401 or 403: an OAuth2 token is dropped, so that the next call fetches a new one. */
-    public void rejected(ProviderRuntime provider) {
-        auth.rejected(provider.config().auth());
+    public void rejected(ProviderConfig provider) {
+        auth.rejected(provider.auth());
     }
 
     static Throwable error(String provider, Throwable failure) {
@@ -81,14 +81,14 @@ public class UpstreamCredentials {
             return ProviderSecrets.misconfigured(provider, (UpstreamAuthException) failure);
         }
         if (failure instanceof UnsupportedAuthTypeException unsupported) {
-            return new GatewayError(502, GatewayError.UPSTREAM, "provider_misconfigured", null,
-                    "Provider '" + provider + "' has an unknown auth_type '" + unsupported.authType() + "'.", 0, true);
+            return new GatewayError(Failure.PROVIDER_MISCONFIGURED,
+                    "Provider '" + provider + "' has an unknown auth_type '" + unsupported.authType() + "'.");
         }
         if (failure instanceof TokenRequestException token
                 && token.getCause() instanceof OutboundRefusedException refused) {
             LOG.warnf("OAuth2 token for provider '%s' not requested: %s", provider, refused.getMessage());
-            return new GatewayError(502, GatewayError.UPSTREAM, UpstreamErrors.ENDPOINT_REFUSED, null, "Provider '"
-                    + provider + "': its token_url was not called: " + refused.withoutAddress(), 0, false);
+            return new GatewayError(Failure.ENDPOINT_REFUSED, "Provider '" + provider
+                    + "': its token_url was not called: " + refused.withoutAddress());
         }
         if (failure instanceof TokenRequestException token) {
             LOG.warnf("OAuth2 token for provider '%s' failed: %s", provider, token.getMessage());
@@ -96,8 +96,8 @@ public class UpstreamCredentials {
                     ? "the token endpoint is unreachable (" + token.getCause().getClass().getSimpleName() + ")"
                     : "the token endpoint answered HTTP " + token.status()
                             + (token.errorCode() == null ? "" : " (" + token.errorCode() + ")");
-            return new GatewayError(502, GatewayError.UPSTREAM, "upstream_auth_failed", null,
-                    "Provider '" + provider + "': no OAuth2 access token: " + why, 0, true);
+            return new GatewayError(Failure.CREDENTIALS_UNAVAILABLE,
+                    "Provider '" + provider + "': no OAuth2 access token: " + why);
         }
         return failure;
     }

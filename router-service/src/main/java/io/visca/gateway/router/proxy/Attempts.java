@@ -20,6 +20,7 @@ import io.visca.gateway.router.adapter.Operation;
 import io.visca.gateway.router.adapter.UpstreamCall;
 import io.visca.gateway.router.adapter.UpstreamErrors;
 import io.visca.gateway.router.adapter.UpstreamResponse;
+import io.visca.gateway.router.error.Failure;
 import io.visca.gateway.router.error.GatewayError;
 import io.visca.gateway.router.routing.EndpointState;
 import io.visca.gateway.router.routing.ModelRoute;
@@ -47,6 +48,7 @@ final class Attempts {
     private final List<UsageRecorded.Attempt> log = new ArrayList<>(2);
     private final Promise<UpstreamResponse> outcome = Promise.promise();
     private UpstreamCall current;
+    private ProviderRuntime currentProvider;
     private EndpointState currentEndpoint;
     private ScheduledFuture<?> timer;
     private GatewayError stopped;
@@ -114,11 +116,11 @@ final class Attempts {
         }
         ModelRoute route = candidates.get(index);
         ProviderRuntime provider = route.provider();
-        services.credentials().headers(provider).onComplete(credentials -> {
+        services.credentials().headers(provider.config(), provider.secretsProblem()).onComplete(credentials -> {
             if (credentials.failed()) {
                 GatewayError error = credentials.cause() instanceof GatewayError e ? e
-                        : new GatewayError(502, GatewayError.UPSTREAM, "upstream_auth_failed", null, "Provider '"
-                                + provider.name() + "': its credentials could not be prepared.", 0, true);
+                        : new GatewayError(Failure.CREDENTIALS_UNAVAILABLE, "Provider '" + provider.name()
+                                + "': its credentials could not be prepared.");
                 log.add(new UsageRecorded.Attempt(provider.name(), null, route.model().id(), 0, error.code(), 0));
                 candidate(index + 1, error);
                 return;
@@ -135,7 +137,7 @@ final class Attempts {
                     return;
                 }
                 GatewayError error = asError(provider, result.cause());
-                if (error.code().equals("provider_rate_limited")) {
+                if (error.failure() == Failure.PROVIDER_RATE_LIMITED) {
                     log.add(new UsageRecorded.Attempt(provider.name(), null, route.model().id(), 0, error.code(), 0));
                 }
                 if (movesOn(error)) {
@@ -172,8 +174,8 @@ final class Attempts {
         }
         int index = next;
         if (index < 0) {
-            return Future.failedFuture(new GatewayError(503, GatewayError.SERVER, "no_available_endpoint", null,
-                    "Provider '" + provider.name() + "' has no healthy endpoint left.", 0, false));
+            return Future.failedFuture(new GatewayError(Failure.NO_AVAILABLE_ENDPOINT,
+                    "Provider '" + provider.name() + "' has no healthy endpoint left."));
         }
         EndpointState endpoint = provider.endpointState(index);
         try {
@@ -186,9 +188,10 @@ final class Attempts {
     private Future<UpstreamResponse> send(ModelRoute route, int index, EndpointState endpoint, MultiMap credentials) {
         releaseSlot();
         ProviderRuntime provider = route.provider();
-        UpstreamCall call = new UpstreamCall(requestId, operation, body, raw, route, provider.endpoint(index),
+        UpstreamCall call = new UpstreamCall(requestId, operation, body, raw, provider, route.model(), provider.endpoint(index),
                 credentials, services.http());
         current = call;
+        currentProvider = provider;
         currentEndpoint = endpoint;
         holding = true;
         provider.state().inFlight().incrementAndGet();
@@ -206,10 +209,9 @@ final class Attempts {
             // the adapter failed to build the request: a gateway bug, not the upstream's failure (nothing was sent)
             LOG.errorf(e, "request %s: provider '%s': the upstream request could not be built", requestId,
                     provider.name());
-            sent = Future.failedFuture(new GatewayError(500, GatewayError.SERVER, "internal_error", null,
+            sent = Future.failedFuture(new GatewayError(Failure.INTERNAL_ERROR,
                     "The gateway failed to build the request to provider '" + provider.name() + "' (request id "
-                            + requestId + ").",
-                    0, false));
+                            + requestId + ")."));
         }
         return sent.compose(response -> {
             double latencyMs = (System.nanoTime() - call.startNanos()) / 1e6;
@@ -226,17 +228,17 @@ final class Attempts {
             return readBody(call, response, services.config().maxResponseBytes()).transform(read -> {
                 GatewayError error = read.failed() ? failure(call, read.cause())
                         : provider.adapter().error(call, response, read.result());
-                return Future.failedFuture(attemptFailed(call, response.status(), error));
+                return Future.failedFuture(attemptFailed(provider, call, response.status(), error));
             });
-        }, failure -> Future.failedFuture(attemptFailed(call, 0, failure(call, failure))));
+        }, failure -> Future.failedFuture(attemptFailed(provider, call, 0, failure(call, failure))));
     }
 
-    private GatewayError attemptFailed(UpstreamCall call, int status, GatewayError error) {
+    private GatewayError attemptFailed(ProviderRuntime provider, UpstreamCall call, int status, GatewayError error) {
         if (status == 401 || status == 403) {
-            services.credentials().rejected(call.provider());
+            services.credentials().rejected(provider.config());
         }
         if (error.status() == 429) {
-            call.provider().state().pause(error.retryAfterSeconds());
+            provider.state().pause(error.retryAfterSeconds());
         }
         log.add(new UsageRecorded.Attempt(call.provider().name(), call.endpoint().id(), call.model().id(), status,
                 error.code(), (System.nanoTime() - call.startNanos()) / 1e6));
@@ -247,7 +249,7 @@ final class Attempts {
     private void releaseSlot() {
         if (holding) {
             holding = false;
-            current.provider().state().inFlight().decrementAndGet();
+            currentProvider.state().inFlight().decrementAndGet();
             currentEndpoint.inFlight().decrementAndGet();
         }
     }
@@ -259,12 +261,7 @@ final class Attempts {
      * error, which goes straight back to the client.
      */
     private static boolean movesOn(GatewayError error) {
-        return error.retryable() || switch (error.code()) {
-            case "provider_misconfigured", "provider_rate_limited", "no_available_endpoint", "circuit_open",
-                    UpstreamErrors.ENDPOINT_REFUSED, UpstreamErrors.FOREIGN_URL ->
-                true;
-            default -> false;
-        };
+        return error.failure().movesOn();
     }
 
     private GatewayError asError(ProviderRuntime provider, Throwable failure) {
@@ -272,16 +269,15 @@ final class Attempts {
             return error;
         }
         if (failure instanceof RateLimitException) {
-            return new GatewayError(503, GatewayError.SERVER, "provider_rate_limited", null, "Provider '"
-                    + provider.name() + "' is at its requests_per_minute limit.", 1, false);
+            return new GatewayError(Failure.PROVIDER_RATE_LIMITED, "Provider '" + provider.name()
+                    + "' is at its requests_per_minute limit.", 1);
         }
         if (failure instanceof org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException) {
-            return new GatewayError(503, GatewayError.SERVER, "circuit_open", null, "Provider '" + provider.name()
-                    + "': the endpoint's circuit breaker is open after consecutive failures.", 0, false);
+            return new GatewayError(Failure.CIRCUIT_OPEN, "Provider '" + provider.name()
+                    + "': the endpoint's circuit breaker is open after consecutive failures.");
         }
-        return current == null ? new GatewayError(502, GatewayError.UPSTREAM, "upstream_error", null, "Provider '"
-                + provider.name() + "' failed"
-                + (provider.exposeUpstreamDetails() ? ": " + failure.getClass().getSimpleName() : ""), 0, true)
+        return current == null ? new GatewayError(Failure.UPSTREAM_ERROR, "Provider '" + provider.name() + "' failed"
+                + (provider.exposeUpstreamDetails() ? ": " + failure.getClass().getSimpleName() : ""))
                 : failure(current, failure);
     }
 
@@ -308,14 +304,13 @@ final class Attempts {
         long elapsedMs = (System.nanoTime() - call.startNanos()) / 1_000_000;
         int total = call.timeouts().totalMs();
         if (!call.responded() && elapsedMs < total) {
-            call.abort(new GatewayError(504, GatewayError.TIMEOUT, "upstream_timeout", null, UpstreamErrors.where(call)
-                    + " sent no response within " + call.timeouts().firstByteMs() + " ms (first-byte timeout).", 0,
-                    true));
+            call.abort(new GatewayError(Failure.UPSTREAM_TIMEOUT, UpstreamErrors.where(call)
+                    + " sent no response within " + call.timeouts().firstByteMs() + " ms (first-byte timeout)."));
         } else if (elapsedMs < total) {
             schedule(call, total - elapsedMs);
         } else {
-            call.abort(new GatewayError(504, GatewayError.TIMEOUT, "upstream_timeout", null, UpstreamErrors.where(call)
-                    + " did not finish within " + total + " ms (total timeout).", 0, true));
+            call.abort(new GatewayError(Failure.UPSTREAM_TIMEOUT, UpstreamErrors.where(call)
+                    + " did not finish within " + total + " ms (total timeout)."));
         }
     }
 

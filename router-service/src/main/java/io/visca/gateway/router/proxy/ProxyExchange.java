@@ -21,6 +21,7 @@ import io.visca.gateway.router.adapter.StreamMapper;
 import io.visca.gateway.router.adapter.UpstreamCall;
 import io.visca.gateway.router.adapter.UpstreamErrors;
 import io.visca.gateway.router.adapter.UpstreamResponse;
+import io.visca.gateway.router.error.Failure;
 import io.visca.gateway.router.error.GatewayError;
 import io.visca.gateway.router.error.OpenAiErrors;
 import io.visca.gateway.router.routing.RequestRouting;
@@ -107,8 +108,7 @@ final class ProxyExchange {
         attempts = new Attempts(services, requestId, operation, body, raw, plan);
         response.closeHandler(v -> {
             if (!finished) {
-                attempts.abort(new GatewayError(499, GatewayError.INVALID_REQUEST, "client_closed", null,
-                        "The client closed the connection.", 0, false));
+                attempts.abort(new GatewayError(Failure.CLIENT_CLOSED, "The client closed the connection."));
             }
         });
         attempts.run().onComplete(answer -> {
@@ -273,8 +273,8 @@ final class ProxyExchange {
 
     private void internalError(RuntimeException e) {
         LOG.errorf(e, "request %s failed inside the gateway", requestId);
-        fail(new GatewayError(500, GatewayError.SERVER, "internal_error", null,
-                "The gateway failed to process this request (request id " + requestId + ").", 0, false));
+        fail(new GatewayError(Failure.INTERNAL_ERROR,
+                "The gateway failed to process this request (request id " + requestId + ")."));
     }
 
     /**

@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.visca.gateway.router.adapter.Operation;
+import io.visca.gateway.router.error.Failure;
 import io.visca.gateway.router.error.GatewayError;
 import io.visca.gateway.router.error.OpenAiErrors;
 import io.visca.gateway.router.routing.RoutingTable;
@@ -65,8 +66,7 @@ public class V1Routes {
         String id = ctx.pathParam("id");
         Buffer body = table.model(id);
         if (body == null) {
-            OpenAiErrors.send(ctx.response(), new GatewayError(404, GatewayError.INVALID_REQUEST, "model_not_found",
-                    "model", "The model '" + id + "' does not exist or no enabled provider serves it.", 0, false));
+            OpenAiErrors.send(ctx.response(), GatewayError.modelNotFound(id));
         } else {
             json(ctx, body);
         }
@@ -93,8 +93,8 @@ public class V1Routes {
     private void unknown(RoutingContext ctx) {
         ctx.request().resume();
         ctx.response().putHeader(Headers.REQUEST_ID, requestId(ctx.request()));
-        OpenAiErrors.send(ctx.response(), new GatewayError(404, GatewayError.INVALID_REQUEST, "unknown_url", null,
-                "Invalid URL (" + ctx.request().method() + " " + ctx.request().path() + ")", 0, false));
+        OpenAiErrors.send(ctx.response(), new GatewayError(Failure.UNKNOWN_URL,
+                "Invalid URL (" + ctx.request().method() + " " + ctx.request().path() + ")"));
     }
 
     private void failure(RoutingContext ctx) {
@@ -103,11 +103,9 @@ public class V1Routes {
             LOG.errorf(ctx.failure(), "request %s failed inside the gateway", requestId);
         }
         int status = ctx.statusCode() >= 400 && ctx.statusCode() < 500 ? ctx.statusCode() : 500;
-        OpenAiErrors.send(ctx.response(), new GatewayError(status,
-                status == 500 ? GatewayError.SERVER : GatewayError.INVALID_REQUEST, null, null,
+        OpenAiErrors.send(ctx.response(), GatewayError.routingFailed(status,
                 status == 500 ? "The gateway failed to process this request (request id " + requestId + ")."
-                        : "The request could not be processed (HTTP " + status + ").",
-                0, false));
+                        : "The request could not be processed (HTTP " + status + ")."));
     }
 
     /** The client's {@code x-request-id} when it is a sane token, else a new random one. */

@@ -61,7 +61,7 @@ public final class EndpointState {
     }
 
     static boolean countsAgainstEndpoint(Throwable failure) {
-        return !(failure instanceof GatewayError error) || (error.retryable() && error.status() != 429);
+        return !(failure instanceof GatewayError error) || error.failure().endpointFault();
     }
 
     /** What its circuit breaker reports on each change of state. */

@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.visca.gateway.contracts.provider.ProviderConfig;
 import io.visca.gateway.contracts.routing.RoutingPolicy;
+import io.visca.gateway.router.error.Failure;
 import io.visca.gateway.router.error.GatewayError;
 
 /** The answers of {@link RoutingPlanner} when no candidate is left, by why. */
@@ -25,8 +26,8 @@ final class NoCandidateErrors {
         }
         GatewayError notFound = GatewayError.modelNotFound(model);
         return listed.isEmpty() ? notFound
-                : new GatewayError(404, notFound.type(), notFound.code(), notFound.param(),
-                        "The model '" + model + "' has no enabled provider: " + String.join("; ", listed) + ".", 0, false);
+                : new GatewayError(Failure.MODEL_NOT_FOUND, notFound.code(), notFound.param(),
+                        "The model '" + model + "' has no enabled provider: " + String.join("; ", listed) + ".", 0);
     }
 
     /**
@@ -50,8 +51,7 @@ final class NoCandidateErrors {
     }
 
     static GatewayError noCandidate(String model, List<String> reasons, long retryAfter) {
-        return new GatewayError(503, GatewayError.SERVER, "no_available_provider", "model",
-                "No provider can serve model '" + model + "' now: " + String.join("; ", reasons) + ".", retryAfter,
-                false);
+        return new GatewayError(Failure.NO_AVAILABLE_PROVIDER, Failure.NO_AVAILABLE_PROVIDER.code(), "model",
+                "No provider can serve model '" + model + "' now: " + String.join("; ", reasons) + ".", retryAfter);
     }
 }

@@ -8,12 +8,13 @@ import io.visca.gateway.contracts.provider.EndpointConfig;
 import io.visca.gateway.contracts.provider.ProviderConfig;
 import io.visca.gateway.contracts.provider.TimeoutsConfig;
 import io.visca.gateway.router.adapter.ProviderAdapter;
+import io.visca.gateway.router.adapter.UpstreamProvider;
 
 /**
  * A provider as the router serves it: its config, its adapter, what the adapter prepared from the config once (e.g.
  * compiled transforms), its live state, and the balancing across its endpoints.
  */
-public final class ProviderRuntime {
+public final class ProviderRuntime implements UpstreamProvider {
 
     private final ProviderConfig config;
     private final ProviderAdapter adapter;

@@ -70,7 +70,7 @@ public final class ProviderState {
      * after a client error, nor after a 429 (the provider asked for a pause: the next candidate goes first).
      */
     static boolean worthRetrying(Throwable failure) {
-        return failure instanceof GatewayError error && error.retryable() && error.status() != 429;
+        return failure instanceof GatewayError error && error.failure().endpointFault();
     }
 
     boolean sameSettings(RetryConfig otherRetry, RateLimitConfig otherLimit) {

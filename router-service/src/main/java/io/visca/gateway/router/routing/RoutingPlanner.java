@@ -27,6 +27,7 @@ import io.visca.gateway.router.adapter.Operation;
 import io.visca.gateway.router.adapter.TokenEstimates;
 import io.visca.gateway.router.adapter.UpstreamErrors;
 import io.visca.gateway.router.config.RouterConfig;
+import io.visca.gateway.router.error.Failure;
 import io.visca.gateway.router.error.GatewayError;
 
 /**
@@ -109,10 +110,10 @@ public class RoutingPlanner {
         List<ModelRoute> routes = auto ? autoRoutes(table, operation) : table.routes(model);
         if (routes.isEmpty()) {
             // as for a model no enabled provider serves: nothing to wait for, the client named the wrong thing
-            throw auto ? new GatewayError(404, GatewayError.INVALID_REQUEST, "model_not_found", "model",
+            throw auto ? new GatewayError(Failure.MODEL_NOT_FOUND, Failure.MODEL_NOT_FOUND.code(), "model",
                     "No enabled provider serves a " + mode(operation) + " model, so model 'auto' has nothing to "
                             + "route to.",
-                    0, false)
+                    0)
                     : NoCandidateErrors.notServed(table, model);
         }
         // the prompt estimate walks the messages: only when a context window or the cost strategy needs it
@@ -250,16 +251,13 @@ public class RoutingPlanner {
                     pass.unsupported.provider().adapter().type(), operation);
         }
         if (pass.onlyContext) {
-            return new GatewayError(400, GatewayError.INVALID_REQUEST, "context_length_exceeded", "messages",
-                    "The request does not fit the context window of any model that could serve it: "
-                            + String.join("; ", pass.skipped) + ".",
-                    0, false);
+            return GatewayError.badRequest("The request does not fit the context window of any model that could serve it: "
+                    + String.join("; ", pass.skipped) + ".", "messages", "context_length_exceeded");
         }
         if (pass.onlyPaused) {
             // every candidate asked for a pause: the client is rate limited, and told for how long
-            return new GatewayError(429, GatewayError.RATE_LIMIT, "rate_limit_exceeded", null, "Every provider of "
-                    + "model '" + model + "' is rate limiting the gateway: " + String.join("; ", pass.skipped) + ".",
-                    pass.retryAfter, true);
+            return new GatewayError(Failure.RATE_LIMIT_EXCEEDED, "Every provider of model '" + model
+                    + "' is rate limiting the gateway: " + String.join("; ", pass.skipped) + ".", pass.retryAfter);
         }
         return NoCandidateErrors.noCandidate(model, pass.skipped, pass.retryAfter == Long.MAX_VALUE ? 0 : pass.retryAfter);
     }

@@ -33,7 +33,6 @@ import io.visca.gateway.outbound.OutboundPolicy;
 import io.visca.gateway.router.config.RouterConfig;
 import io.visca.gateway.router.routing.BreakerSettings;
 import io.visca.gateway.router.routing.LiveState;
-import io.visca.gateway.router.routing.ModelRoute;
 import io.visca.gateway.router.routing.ProviderRuntime;
 import io.visca.gateway.router.upstream.UpstreamClient;
 import io.visca.gateway.router.upstream.UpstreamRequest;
@@ -99,7 +98,7 @@ final class AdapterCallKit {
         ProviderConfig provider = setup.provider(adapter.type());
         ObjectNode body = json(request);
         return new UpstreamCall(REQUEST_ID, operation, body, Json.write(body),
-                new ModelRoute(new ProviderRuntime(provider, adapter, adapter.prepare(provider), LIVE), setup.model()),
+                new ProviderRuntime(provider, adapter, adapter.prepare(provider), LIVE), setup.model(),
                 setup.endpoint(), credentials, http);
     }
 

@@ -28,6 +28,7 @@ import io.vertx.core.http.HttpMethod;
 import io.visca.gateway.contracts.provider.TimeoutsConfig;
 import io.visca.gateway.router.adapter.AdapterCallKit.FakeHttp;
 import io.visca.gateway.router.adapter.AdapterCallKit.Setup;
+import io.visca.gateway.router.error.Failure;
 import io.visca.gateway.router.error.GatewayError;
 import io.visca.gateway.router.upstream.UpstreamRequest;
 
@@ -167,8 +168,7 @@ class ReplicateAdapterTests {
     @Test
     void pollingStopsWhenTheCallIsAborted() {
         UpstreamCall call = call("meta/llama", CHAT);
-        GatewayError timeout = new GatewayError(504, GatewayError.TIMEOUT, "upstream_timeout", null, "total", 0,
-                true);
+        GatewayError timeout = new GatewayError(Failure.UPSTREAM_TIMEOUT, "total");
         http.onSleep = millis -> call.abort(timeout);
         http.answer(201, prediction("starting", ""));
         assertSame(timeout, failure(adapter.send(call)));

@@ -13,10 +13,10 @@ import org.hibernate.reactive.mutiny.Mutiny;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import io.visca.gateway.billing.finance.service.Bucket;
-import io.visca.gateway.billing.finance.service.Cursor;
-import io.visca.gateway.billing.finance.service.GroupBy;
-import io.visca.gateway.billing.finance.service.UsageFilter;
+import io.visca.gateway.billing.finance.query.Bucket;
+import io.visca.gateway.billing.finance.query.Cursor;
+import io.visca.gateway.billing.finance.query.GroupBy;
+import io.visca.gateway.billing.finance.query.UsageFilter;
 import io.visca.gateway.billing.ledger.UsageRecordEntity;
 
 /**

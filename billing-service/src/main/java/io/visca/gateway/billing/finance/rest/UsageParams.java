@@ -15,9 +15,9 @@ import java.util.TreeSet;
 
 import io.visca.gateway.billing.error.ApiException;
 import io.visca.gateway.billing.error.Violation;
-import io.visca.gateway.billing.finance.service.Bucket;
-import io.visca.gateway.billing.finance.service.Cursor;
-import io.visca.gateway.billing.finance.service.GroupBy;
+import io.visca.gateway.billing.finance.query.Bucket;
+import io.visca.gateway.billing.finance.query.Cursor;
+import io.visca.gateway.billing.finance.query.GroupBy;
 
 /**
  * Reads and checks the query parameters of one finance request, collecting every mistake; {@link #done()} then

@@ -32,10 +32,10 @@ import io.visca.gateway.billing.finance.mapping.Reconciliation;
 import io.visca.gateway.billing.finance.mapping.RecordsPage;
 import io.visca.gateway.billing.finance.mapping.UsageSummary;
 import io.visca.gateway.billing.finance.mapping.UsageTimeseries;
-import io.visca.gateway.billing.finance.service.Bucket;
-import io.visca.gateway.billing.finance.service.Cursor;
-import io.visca.gateway.billing.finance.service.GroupBy;
-import io.visca.gateway.billing.finance.service.UsageFilter;
+import io.visca.gateway.billing.finance.query.Bucket;
+import io.visca.gateway.billing.finance.query.Cursor;
+import io.visca.gateway.billing.finance.query.GroupBy;
+import io.visca.gateway.billing.finance.query.UsageFilter;
 import io.visca.gateway.billing.finance.service.UsageQueryService;
 
 /**

@@ -25,6 +25,10 @@ import io.visca.gateway.billing.finance.mapping.TimeseriesBucket;
 import io.visca.gateway.billing.finance.mapping.UsageSummary;
 import io.visca.gateway.billing.finance.mapping.UsageTimeseries;
 import io.visca.gateway.billing.finance.mapping.UsageTotals;
+import io.visca.gateway.billing.finance.query.Bucket;
+import io.visca.gateway.billing.finance.query.Cursor;
+import io.visca.gateway.billing.finance.query.GroupBy;
+import io.visca.gateway.billing.finance.query.UsageFilter;
 import io.visca.gateway.billing.finance.repository.UsageQueryRepository;
 import io.visca.gateway.billing.ledger.UsageRecordEntity;
 

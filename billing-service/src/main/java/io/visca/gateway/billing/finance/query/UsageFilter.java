@@ -1,4 +1,4 @@
-package io.visca.gateway.billing.finance.service;
+package io.visca.gateway.billing.finance.query;
 
 import java.time.Instant;
 
