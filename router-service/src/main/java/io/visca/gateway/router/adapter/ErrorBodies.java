@@ -10,7 +10,7 @@ import io.vertx.core.buffer.Buffer;
  * JSON, where every field of a body that is not JSON is simply absent, and lookups of message fields. Which fields,
  * in which order, stays in each adapter: it is the provider's wire format.
  */
-final class ErrorBodies {
+public final class ErrorBodies {
 
     private ErrorBodies() {
     }
@@ -19,7 +19,7 @@ final class ErrorBodies {
      * The body as JSON; a missing node when it is empty or not JSON (a proxy's HTML page), so that fields read from it
      * are absent.
      */
-    static JsonNode json(Buffer body) {
+    public static JsonNode json(Buffer body) {
         try {
             JsonNode json = Json.read(body);
             return json == null ? MissingNode.getInstance() : json;
@@ -32,7 +32,7 @@ final class ErrorBodies {
      * The first of {@code pointers} (JSON pointers such as {@code /error/message}) that holds a string in
      * {@code json}, or null.
      */
-    static String firstString(JsonNode json, String... pointers) {
+    public static String firstString(JsonNode json, String... pointers) {
         for (String pointer : pointers) {
             JsonNode value = json.at(pointer);
             if (value.isTextual()) {
@@ -40,5 +40,20 @@ final class ErrorBodies {
             }
         }
         return null;
+    }
+
+    /**
+     * The message of OpenAI's {@code {"error":{"message"}}}, TGI's {@code {"error"}}, vLLM's {@code {"message"}} or
+     * FastAPI's {@code {"detail"}} (see {@link #json}); null when none is there.
+     */
+    public static String openAiMessage(JsonNode json) {
+        JsonNode error = json.path("error");
+        if (error.isObject()) {
+            return error.path("message").asText(null);
+        }
+        if (error.isTextual()) {
+            return error.asText();
+        }
+        return json.hasNonNull("message") ? json.path("message").asText() : json.path("detail").asText(null);
     }
 }

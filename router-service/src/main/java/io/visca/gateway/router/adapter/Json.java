@@ -1,6 +1,8 @@
 package io.visca.gateway.router.adapter;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -144,5 +146,20 @@ public final class Json {
             return out.toString();
         }
         return content.toString();
+    }
+
+    /** A string or an array of strings (OpenAI's {@code stop}), as the list of its non-empty strings. */
+    public static List<String> strings(JsonNode node) {
+        List<String> strings = new ArrayList<>(4);
+        if (node.isTextual() && !node.asText().isEmpty()) {
+            strings.add(node.asText());
+        } else if (node.isArray()) {
+            for (JsonNode item : node) {
+                if (item.isTextual() && !item.asText().isEmpty()) {
+                    strings.add(item.asText());
+                }
+            }
+        }
+        return strings;
     }
 }

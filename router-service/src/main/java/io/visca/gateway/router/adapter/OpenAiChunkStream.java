@@ -39,7 +39,7 @@ public abstract class OpenAiChunkStream {
     }
 
     /** The stream a call's operation answers with: text completion chunks for completions, else chat chunks. */
-    static OpenAiChunkStream of(UpstreamCall call) {
+    public static OpenAiChunkStream of(UpstreamCall call) {
         return call.operation() == Operation.COMPLETIONS ? new OpenAiTextCompletions.Stream(call)
                 : new OpenAiStream(call);
     }

@@ -16,10 +16,10 @@ import io.vertx.core.buffer.Buffer;
  * @param <W> the OpenAI stream written: {@link OpenAiStream} for chat-only mappers, any {@link OpenAiChunkStream} for
  *        mappers that serve chat and text completions
  */
-abstract class TranslatingStream<W extends OpenAiChunkStream> implements StreamMapper {
+public abstract class TranslatingStream<W extends OpenAiChunkStream> implements StreamMapper {
 
     /** How an upstream cuts its stream into events. */
-    enum Framing {
+    public enum Framing {
         /** Server-sent events: {@link #event} gets each event's name (null when it names none) and data. */
         SSE,
         /** One JSON object a line: {@link #event} gets a null name and each line. */
@@ -39,7 +39,7 @@ abstract class TranslatingStream<W extends OpenAiChunkStream> implements StreamM
     /** The upstream sent a line or event over the cap: the call is aborted, nothing more is read. */
     private boolean tooLong;
 
-    TranslatingStream(UpstreamCall call, W out, Framing framing) {
+    protected TranslatingStream(UpstreamCall call, W out, Framing framing) {
         this.call = call;
         this.out = out;
         this.sse = framing == Framing.SSE ? new SseFramer(call.maxEventBytes()) : null;

@@ -42,37 +42,37 @@ import io.visca.gateway.router.upstream.UpstreamRequest;
  * {@link ProviderAdapter#prepare}), a scripted {@link FakeHttp} in place of the upstream where an adapter sends
  * requests itself, and readers for the OpenAI SSE an adapter writes.
  */
-final class AdapterCallKit {
+public final class AdapterCallKit {
 
-    static final String REQUEST_ID = "req_kit0001";
+    public static final String REQUEST_ID = "req_kit0001";
     private static final LiveState LIVE = new LiveState(new BreakerSettings(5, java.time.Duration.ofSeconds(30)));
 
     private AdapterCallKit() {
     }
 
     /** What differs between the providers of these tests; everything else is fixed. */
-    record Setup(String baseUrl, String upstreamModel, TimeoutsConfig timeouts, CustomRequestConfig request,
+    public record Setup(String baseUrl, String upstreamModel, TimeoutsConfig timeouts, CustomRequestConfig request,
             TransformConfig transform) {
 
-        static Setup of(String baseUrl, String upstreamModel) {
+        public static Setup of(String baseUrl, String upstreamModel) {
             return new Setup(baseUrl, upstreamModel, null, null, null);
         }
 
-        ProviderConfig provider(String type) {
+        public ProviderConfig provider(String type) {
             return new ProviderConfig("test-" + type, type, true, List.of(endpoint()), AuthConfig.none(),
                     List.of(model()), null, timeouts, null, null, request, transform);
         }
 
-        EndpointConfig endpoint() {
+        public EndpointConfig endpoint() {
             return new EndpointConfig("ep-1", baseUrl, 1);
         }
 
-        ModelConfig model() {
+        public ModelConfig model() {
             return new ModelConfig("client-model", null, upstreamModel, null, null, null, null, null);
         }
     }
 
-    static ObjectNode json(String text) {
+    public static ObjectNode json(String text) {
         try {
             return (ObjectNode) Json.read(text);
         } catch (Exception e) {
@@ -80,7 +80,7 @@ final class AdapterCallKit {
         }
     }
 
-    static JsonNode parse(Buffer buffer) {
+    public static JsonNode parse(Buffer buffer) {
         try {
             return Json.read(buffer);
         } catch (Exception e) {
@@ -93,7 +93,7 @@ final class AdapterCallKit {
      *
      * @param http the upstream, or null for tests that only map requests, responses, streams and errors
      */
-    static UpstreamCall call(ProviderAdapter adapter, Setup setup, Operation operation, String request,
+    public static UpstreamCall call(ProviderAdapter adapter, Setup setup, Operation operation, String request,
             MultiMap credentials, UpstreamClient http) {
         ProviderConfig provider = setup.provider(adapter.type());
         ObjectNode body = json(request);
@@ -103,7 +103,7 @@ final class AdapterCallKit {
     }
 
     /** Feeds {@code upstream} to the mapper in chunks of the given sizes (cycled), then ends it: all output. */
-    static Buffer feed(StreamMapper mapper, String upstream, int... sizes) {
+    public static Buffer feed(StreamMapper mapper, String upstream, int... sizes) {
         byte[] bytes = upstream.getBytes(StandardCharsets.UTF_8);
         Buffer out = Buffer.buffer();
         int at = 0;
@@ -117,7 +117,7 @@ final class AdapterCallKit {
     }
 
     /** The {@code data:} payloads of an SSE body, JSON parsed; {@code [DONE]} as the text node "[DONE]". */
-    static List<JsonNode> events(Buffer sse) {
+    public static List<JsonNode> events(Buffer sse) {
         List<JsonNode> events = new ArrayList<>();
         String text = sse.toString(StandardCharsets.UTF_8);
         if (!text.isEmpty() && !text.endsWith("\n\n")) {
@@ -141,7 +141,7 @@ final class AdapterCallKit {
     }
 
     /** Chat content deltas (or text completion texts) joined. */
-    static String content(List<JsonNode> events) {
+    public static String content(List<JsonNode> events) {
         StringBuilder out = new StringBuilder();
         for (JsonNode event : events) {
             JsonNode choice = event.path("choices").path(0);
@@ -152,7 +152,7 @@ final class AdapterCallKit {
     }
 
     /** The argument fragments of chat tool call {@code index} joined. */
-    static String arguments(List<JsonNode> events, int index) {
+    public static String arguments(List<JsonNode> events, int index) {
         StringBuilder out = new StringBuilder();
         for (JsonNode event : events) {
             for (JsonNode toolCall : event.path("choices").path(0).path("delta").path("tool_calls")) {
@@ -165,7 +165,7 @@ final class AdapterCallKit {
     }
 
     /** The finish reasons sent, in order. */
-    static List<String> finishReasons(List<JsonNode> events) {
+    public static List<String> finishReasons(List<JsonNode> events) {
         List<String> out = new ArrayList<>();
         for (JsonNode event : events) {
             JsonNode reason = event.path("choices").path(0).path("finish_reason");
@@ -176,11 +176,11 @@ final class AdapterCallKit {
         return out;
     }
 
-    static JsonNode last(List<JsonNode> events) {
+    public static JsonNode last(List<JsonNode> events) {
         return events.get(events.size() - 1);
     }
 
-    static MultiMap headers(String... nameValues) {
+    public static MultiMap headers(String... nameValues) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         for (int i = 0; i < nameValues.length; i += 2) {
             headers.add(nameValues[i], nameValues[i + 1]);
@@ -189,7 +189,7 @@ final class AdapterCallKit {
     }
 
     /** The failure of a future that completed (these tests never leave one pending). */
-    static Throwable failure(Future<?> future) {
+    public static Throwable failure(Future<?> future) {
         if (!future.isComplete()) {
             throw new AssertionError("the future is still pending");
         }
@@ -199,7 +199,7 @@ final class AdapterCallKit {
         return future.cause();
     }
 
-    static <T> T result(Future<T> future) {
+    public static <T> T result(Future<T> future) {
         if (!future.isComplete()) {
             throw new AssertionError("the future is still pending");
         }
@@ -213,20 +213,20 @@ final class AdapterCallKit {
      * An {@link UpstreamClient} that answers from a script, records each request and each {@code sleep}, and sleeps
      * no time. Everything completes synchronously, so a test reads a future's result right away.
      */
-    static final class FakeHttp extends UpstreamClient {
+    public static final class FakeHttp extends UpstreamClient {
 
         private final Deque<HttpClientResponse> answers = new ArrayDeque<>();
-        final List<UpstreamRequest> requests = new ArrayList<>();
-        final List<Long> sleeps = new ArrayList<>();
+        public final List<UpstreamRequest> requests = new ArrayList<>();
+        public final List<Long> sleeps = new ArrayList<>();
         /** Runs on each sleep, e.g. to abort the call meanwhile. */
-        Consumer<Long> onSleep = millis -> {
+        public Consumer<Long> onSleep = millis -> {
         };
 
-        FakeHttp() {
+        public FakeHttp() {
             super(stub(Vertx.class, Map.of("setPeriodic", 1L)), routerConfig());
         }
 
-        FakeHttp answer(int status, String body, String... headerNameValues) {
+        public FakeHttp answer(int status, String body, String... headerNameValues) {
             answers.add(response(status, headers(headerNameValues), Buffer.buffer(body)));
             return this;
         }
@@ -247,7 +247,7 @@ final class AdapterCallKit {
             return Future.succeededFuture();
         }
 
-        UpstreamRequest request(int index) {
+        public UpstreamRequest request(int index) {
             return requests.get(index);
         }
 
@@ -266,7 +266,7 @@ final class AdapterCallKit {
          * (the body as one chunk, then the end, on {@code resume()}).
          */
         @SuppressWarnings("unchecked")
-        static HttpClientResponse response(int status, MultiMap headers, Buffer body) {
+        public static HttpClientResponse response(int status, MultiMap headers, Buffer body) {
             Object[] handlers = new Object[2];
             HttpClientResponse[] self = new HttpClientResponse[1];
             self[0] = (HttpClientResponse) Proxy.newProxyInstance(AdapterCallKit.class.getClassLoader(),
@@ -313,7 +313,7 @@ final class AdapterCallKit {
      * further stubs (the fake client never opens a connection).
      */
     @SuppressWarnings("unchecked")
-    static <T> T stub(Class<T> type, Map<String, Object> values) {
+    public static <T> T stub(Class<T> type, Map<String, Object> values) {
         return (T) Proxy.newProxyInstance(AdapterCallKit.class.getClassLoader(), new Class<?>[] { type },
                 (proxy, method, args) -> {
                     String name = method.getName();

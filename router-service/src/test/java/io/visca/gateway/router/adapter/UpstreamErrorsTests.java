@@ -12,6 +12,7 @@ import io.vertx.core.MultiMap;
 import io.visca.gateway.outbound.OutboundPolicy;
 import io.visca.gateway.outbound.OutboundRefusedException;
 import io.visca.gateway.router.adapter.AdapterCallKit.Setup;
+import io.visca.gateway.router.adapter.openai.OpenAiCompatibleAdapter;
 import io.visca.gateway.router.error.GatewayError;
 
 /**

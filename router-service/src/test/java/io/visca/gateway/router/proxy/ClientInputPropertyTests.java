@@ -33,6 +33,7 @@ import io.visca.gateway.fakes.FakeOpenAiServer;
 import io.visca.gateway.fakes.FakeReplicateServer;
 import io.visca.gateway.fakes.FakeServer;
 import io.visca.gateway.fakes.FakeTgiServer;
+import io.visca.gateway.router.error.Failure;
 import io.visca.gateway.router.testing.Chats;
 import io.visca.gateway.router.testing.ClientInputOracle;
 import io.visca.gateway.router.testing.HostileBodies;

@@ -30,8 +30,8 @@ import io.visca.gateway.contracts.routing.RoutingPolicies;
 import io.visca.gateway.contracts.routing.RoutingPolicy;
 import io.visca.gateway.router.adapter.Adapters;
 import io.visca.gateway.router.adapter.Json;
-import io.visca.gateway.router.adapter.OpenAiCompatibleAdapter;
 import io.visca.gateway.router.adapter.Operation;
+import io.visca.gateway.router.adapter.openai.OpenAiCompatibleAdapter;
 import io.visca.gateway.router.error.GatewayError;
 
 /**

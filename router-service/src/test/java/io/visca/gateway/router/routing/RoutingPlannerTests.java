@@ -28,9 +28,9 @@ import io.visca.gateway.contracts.routing.RoutingPolicies;
 import io.visca.gateway.contracts.routing.RoutingPolicy;
 import io.visca.gateway.router.adapter.Adapters;
 import io.visca.gateway.router.adapter.Json;
-import io.visca.gateway.router.adapter.OpenAiCompatibleAdapter;
 import io.visca.gateway.router.adapter.Operation;
-import io.visca.gateway.router.adapter.TgiAdapter;
+import io.visca.gateway.router.adapter.openai.OpenAiCompatibleAdapter;
+import io.visca.gateway.router.adapter.tgi.TgiAdapter;
 import io.visca.gateway.router.error.GatewayError;
 
 /** Filters and strategy orders of the planner, on a table built from a snapshot (no network involved). */

@@ -1,9 +1,11 @@
-package io.visca.gateway.router.adapter;
+package io.visca.gateway.router.adapter.replicate;
 
 import java.util.List;
 import java.util.Locale;
 
 import io.vertx.core.http.RequestOptions;
+import io.visca.gateway.router.adapter.UpstreamCall;
+import io.visca.gateway.router.adapter.UpstreamErrors;
 import io.visca.gateway.router.error.GatewayError;
 import io.visca.gateway.router.upstream.UpstreamClient;
 

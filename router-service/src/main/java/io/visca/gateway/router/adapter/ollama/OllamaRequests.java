@@ -1,4 +1,4 @@
-package io.visca.gateway.router.adapter;
+package io.visca.gateway.router.adapter.ollama;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.visca.gateway.router.adapter.Json;
+import io.visca.gateway.router.adapter.UpstreamCall;
 import io.visca.gateway.router.error.GatewayError;
 
 /**

@@ -1,4 +1,4 @@
-package io.visca.gateway.router.adapter;
+package io.visca.gateway.router.adapter.ollama;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -15,6 +15,18 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.visca.gateway.contracts.provider.ProviderTypes;
+import io.visca.gateway.router.adapter.ErrorBodies;
+import io.visca.gateway.router.adapter.Json;
+import io.visca.gateway.router.adapter.OpenAiResponses;
+import io.visca.gateway.router.adapter.OpenAiTextCompletions;
+import io.visca.gateway.router.adapter.Operation;
+import io.visca.gateway.router.adapter.ProviderAdapter;
+import io.visca.gateway.router.adapter.StreamMapper;
+import io.visca.gateway.router.adapter.TokenEstimates;
+import io.visca.gateway.router.adapter.UpstreamCall;
+import io.visca.gateway.router.adapter.UpstreamErrors;
+import io.visca.gateway.router.adapter.UpstreamResponse;
+import io.visca.gateway.router.adapter.Usage;
 import io.visca.gateway.router.error.GatewayError;
 import io.visca.gateway.router.upstream.UpstreamRequest;
 
@@ -49,7 +61,7 @@ public class OllamaAdapter implements ProviderAdapter {
     }
 
     /** The upstream request of the call's operation. */
-    UpstreamRequest request(UpstreamCall call) {
+    public UpstreamRequest request(UpstreamCall call) {
         MultiMap headers = call.jsonHeaders();
         if (call.stream() && call.operation() != Operation.EMBEDDINGS) {
             headers.set("accept", "application/x-ndjson, application/json");

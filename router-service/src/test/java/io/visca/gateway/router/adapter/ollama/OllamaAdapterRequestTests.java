@@ -1,4 +1,4 @@
-package io.visca.gateway.router.adapter;
+package io.visca.gateway.router.adapter.ollama;
 
 import static io.visca.gateway.router.adapter.AdapterCallKit.json;
 import static io.visca.gateway.router.adapter.AdapterCallKit.parse;
@@ -13,6 +13,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.visca.gateway.router.adapter.AdapterCallKit;
+import io.visca.gateway.router.adapter.Operation;
+import io.visca.gateway.router.adapter.UpstreamCall;
 import io.visca.gateway.router.error.GatewayError;
 import io.visca.gateway.router.upstream.UpstreamRequest;
 

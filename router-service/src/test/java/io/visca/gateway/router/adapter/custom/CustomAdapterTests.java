@@ -1,4 +1,4 @@
-package io.visca.gateway.router.adapter;
+package io.visca.gateway.router.adapter.custom;
 
 import static io.visca.gateway.router.adapter.AdapterCallKit.content;
 import static io.visca.gateway.router.adapter.AdapterCallKit.events;
@@ -28,8 +28,13 @@ import io.vertx.core.http.HttpMethod;
 import io.visca.gateway.auth.SecretResolver;
 import io.visca.gateway.contracts.provider.CustomRequestConfig;
 import io.visca.gateway.contracts.provider.TransformConfig;
+import io.visca.gateway.router.adapter.AdapterCallKit;
 import io.visca.gateway.router.adapter.AdapterCallKit.FakeHttp;
 import io.visca.gateway.router.adapter.AdapterCallKit.Setup;
+import io.visca.gateway.router.adapter.Operation;
+import io.visca.gateway.router.adapter.StreamMapper;
+import io.visca.gateway.router.adapter.UpstreamCall;
+import io.visca.gateway.router.adapter.UpstreamResponse;
 import io.visca.gateway.router.auth.ProviderSecrets;
 import io.visca.gateway.router.error.GatewayError;
 import io.visca.gateway.router.upstream.UpstreamRequest;

@@ -1,4 +1,4 @@
-package io.visca.gateway.router.adapter;
+package io.visca.gateway.router.adapter.custom;
 
 import java.util.Locale;
 import java.util.Map;
@@ -21,6 +21,16 @@ import io.visca.gateway.contracts.provider.ProviderTypes;
 import io.visca.gateway.contracts.provider.TransformConfig;
 import io.visca.gateway.jq.BoundedJq;
 import io.visca.gateway.jq.JqBoundExceeded;
+import io.visca.gateway.router.adapter.ErrorBodies;
+import io.visca.gateway.router.adapter.Json;
+import io.visca.gateway.router.adapter.OpenAiResponses;
+import io.visca.gateway.router.adapter.OpenAiStream;
+import io.visca.gateway.router.adapter.Operation;
+import io.visca.gateway.router.adapter.ProviderAdapter;
+import io.visca.gateway.router.adapter.StreamMapper;
+import io.visca.gateway.router.adapter.UpstreamCall;
+import io.visca.gateway.router.adapter.UpstreamErrors;
+import io.visca.gateway.router.adapter.UpstreamResponse;
 import io.visca.gateway.router.auth.ProviderSecrets;
 import io.visca.gateway.router.config.RouterConfig;
 import io.visca.gateway.router.error.GatewayError;
@@ -55,7 +65,7 @@ public class CustomAdapter implements ProviderAdapter {
     private final int maxResponseBytes;
 
     /** What {@link #prepare} makes of a custom provider's config. */
-    record Prepared(HttpMethod method, String path, Map<String, String> headers, BoundedJq request,
+    public record Prepared(HttpMethod method, String path, Map<String, String> headers, BoundedJq request,
             BoundedJq response) {
     }
 
@@ -161,7 +171,7 @@ public class CustomAdapter implements ProviderAdapter {
     }
 
     /** The request transform applied to the client's request (its {@code model} the upstream model id). */
-    Future<ObjectNode> requestBody(UpstreamCall call, Prepared prepared) {
+    public Future<ObjectNode> requestBody(UpstreamCall call, Prepared prepared) {
         ObjectNode input = call.request();
         String upstreamModel = call.model().upstreamId();
         if (!upstreamModel.equals(input.path("model").asText())) {

@@ -1,4 +1,4 @@
-package io.visca.gateway.router.adapter;
+package io.visca.gateway.router.adapter.tgi;
 
 import static io.visca.gateway.router.adapter.AdapterCallKit.content;
 import static io.visca.gateway.router.adapter.AdapterCallKit.events;
@@ -24,8 +24,14 @@ import com.fasterxml.jackson.databind.node.TextNode;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.visca.gateway.router.adapter.AdapterCallKit;
 import io.visca.gateway.router.adapter.AdapterCallKit.FakeHttp;
 import io.visca.gateway.router.adapter.AdapterCallKit.Setup;
+import io.visca.gateway.router.adapter.Json;
+import io.visca.gateway.router.adapter.Operation;
+import io.visca.gateway.router.adapter.StreamMapper;
+import io.visca.gateway.router.adapter.UpstreamCall;
+import io.visca.gateway.router.adapter.UpstreamResponse;
 import io.visca.gateway.router.error.GatewayError;
 import io.visca.gateway.router.upstream.UpstreamRequest;
 

@@ -1,9 +1,11 @@
-package io.visca.gateway.router.adapter;
+package io.visca.gateway.router.adapter.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.visca.gateway.router.adapter.Json;
+import io.visca.gateway.router.adapter.UpstreamCall;
 import io.visca.gateway.router.error.GatewayError;
 
 /**

@@ -1,6 +1,12 @@
-package io.visca.gateway.router.adapter;
+package io.visca.gateway.router.adapter.ollama;
 
 import com.fasterxml.jackson.databind.JsonNode;
+
+import io.visca.gateway.router.adapter.OpenAiChunkStream;
+import io.visca.gateway.router.adapter.OpenAiStream;
+import io.visca.gateway.router.adapter.TranslatingStream;
+import io.visca.gateway.router.adapter.UpstreamCall;
+import io.visca.gateway.router.adapter.UpstreamErrors;
 
 /**
  * {@link OllamaAdapter}'s stream side: Ollama's NDJSON lines from {@code /api/chat} and {@code /api/generate} as

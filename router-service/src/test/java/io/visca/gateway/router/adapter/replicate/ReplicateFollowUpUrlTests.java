@@ -1,4 +1,4 @@
-package io.visca.gateway.router.adapter;
+package io.visca.gateway.router.adapter.replicate;
 
 import static io.visca.gateway.router.adapter.AdapterCallKit.failure;
 import static io.visca.gateway.router.adapter.AdapterCallKit.headers;
@@ -11,8 +11,11 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.visca.gateway.router.adapter.AdapterCallKit;
 import io.visca.gateway.router.adapter.AdapterCallKit.FakeHttp;
 import io.visca.gateway.router.adapter.AdapterCallKit.Setup;
+import io.visca.gateway.router.adapter.Operation;
+import io.visca.gateway.router.adapter.UpstreamCall;
 import io.visca.gateway.router.error.GatewayError;
 import io.visca.gateway.router.upstream.UpstreamRequest;
 

@@ -1,4 +1,4 @@
-package io.visca.gateway.router.adapter;
+package io.visca.gateway.router.adapter.custom;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,4 +1,4 @@
-package io.visca.gateway.router.adapter;
+package io.visca.gateway.router.adapter.anthropic;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -11,6 +11,16 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.visca.gateway.contracts.provider.ProviderTypes;
+import io.visca.gateway.router.adapter.ErrorBodies;
+import io.visca.gateway.router.adapter.Json;
+import io.visca.gateway.router.adapter.OpenAiResponses;
+import io.visca.gateway.router.adapter.Operation;
+import io.visca.gateway.router.adapter.ProviderAdapter;
+import io.visca.gateway.router.adapter.StreamMapper;
+import io.visca.gateway.router.adapter.UpstreamCall;
+import io.visca.gateway.router.adapter.UpstreamErrors;
+import io.visca.gateway.router.adapter.UpstreamResponse;
+import io.visca.gateway.router.adapter.Usage;
 import io.visca.gateway.router.config.RouterConfig;
 import io.visca.gateway.router.error.GatewayError;
 import io.visca.gateway.router.upstream.UpstreamRequest;
@@ -36,7 +46,7 @@ public class AnthropicAdapter implements ProviderAdapter {
         this(config.anthropic().defaultMaxTokens(), config.anthropic().version());
     }
 
-    AnthropicAdapter(int defaultMaxTokens, String version) {
+    public AnthropicAdapter(int defaultMaxTokens, String version) {
         this.defaultMaxTokens = defaultMaxTokens;
         this.version = version;
     }
@@ -57,7 +67,7 @@ public class AnthropicAdapter implements ProviderAdapter {
     }
 
     /** The upstream request: {@code POST {base}/v1/messages} with {@code anthropic-version}. */
-    UpstreamRequest request(UpstreamCall call) {
+    public UpstreamRequest request(UpstreamCall call) {
         if (call.operation() != Operation.CHAT) {
             throw UpstreamErrors.unsupported(call.provider().name(), type(), call.operation());
         }

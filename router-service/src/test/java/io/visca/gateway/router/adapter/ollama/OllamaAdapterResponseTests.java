@@ -1,4 +1,4 @@
-package io.visca.gateway.router.adapter;
+package io.visca.gateway.router.adapter.ollama;
 
 import static io.visca.gateway.router.adapter.AdapterCallKit.arguments;
 import static io.visca.gateway.router.adapter.AdapterCallKit.content;
@@ -24,6 +24,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.visca.gateway.router.adapter.AdapterCallKit;
+import io.visca.gateway.router.adapter.Operation;
+import io.visca.gateway.router.adapter.StreamMapper;
+import io.visca.gateway.router.adapter.UpstreamCall;
+import io.visca.gateway.router.adapter.UpstreamResponse;
 import io.visca.gateway.router.error.GatewayError;
 
 /**

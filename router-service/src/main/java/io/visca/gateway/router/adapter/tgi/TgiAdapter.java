@@ -1,6 +1,5 @@
-package io.visca.gateway.router.adapter;
+package io.visca.gateway.router.adapter.tgi;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.inject.Singleton;
@@ -12,6 +11,18 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.visca.gateway.contracts.provider.ProviderTypes;
+import io.visca.gateway.router.adapter.ErrorBodies;
+import io.visca.gateway.router.adapter.Json;
+import io.visca.gateway.router.adapter.OpenAiChunkStream;
+import io.visca.gateway.router.adapter.OpenAiResponses;
+import io.visca.gateway.router.adapter.OpenAiTextCompletions;
+import io.visca.gateway.router.adapter.Operation;
+import io.visca.gateway.router.adapter.ProviderAdapter;
+import io.visca.gateway.router.adapter.StreamMapper;
+import io.visca.gateway.router.adapter.TranslatingStream;
+import io.visca.gateway.router.adapter.UpstreamCall;
+import io.visca.gateway.router.adapter.UpstreamErrors;
+import io.visca.gateway.router.adapter.UpstreamResponse;
 import io.visca.gateway.router.error.GatewayError;
 
 /**
@@ -70,7 +81,7 @@ public class TgiAdapter implements ProviderAdapter {
     }
 
     /** TGI's {@code {"inputs", "parameters"}} for the call's chat or completion request. */
-    static ObjectNode body(UpstreamCall call) {
+    public static ObjectNode body(UpstreamCall call) {
         ObjectNode request = call.request();
         ObjectNode body = Json.object();
         body.put("inputs", call.operation() == Operation.CHAT ? chatPrompt(request) : completionPrompt(request));
@@ -92,7 +103,7 @@ public class TgiAdapter implements ProviderAdapter {
         if (topP != null && topP.isNumber() && topP.asDouble() > 0 && topP.asDouble() < 1) {
             parameters.put("top_p", topP.asDouble());
         }
-        List<String> stops = stops(request);
+        List<String> stops = Json.strings(request.path("stop"));
         if (!stops.isEmpty()) {
             stops.forEach(parameters.putArray("stop")::add);
         }
@@ -150,22 +161,6 @@ public class TgiAdapter implements ProviderAdapter {
                 + "of one string).", "prompt", "unsupported_parameter");
     }
 
-    /** OpenAI's {@code stop}: a string or an array of strings. */
-    static List<String> stops(JsonNode request) {
-        JsonNode stop = request.path("stop");
-        List<String> stops = new ArrayList<>(4);
-        if (stop.isTextual() && !stop.asText().isEmpty()) {
-            stops.add(stop.asText());
-        } else if (stop.isArray()) {
-            for (JsonNode item : stop) {
-                if (item.isTextual() && !item.asText().isEmpty()) {
-                    stops.add(item.asText());
-                }
-            }
-        }
-        return stops;
-    }
-
     /** {@code response_format} as TGI's {@code grammar}: a JSON schema, or any JSON object. */
     private static JsonNode grammar(JsonNode responseFormat) {
         String type = responseFormat.path("type").asText("");
@@ -205,7 +200,7 @@ public class TgiAdapter implements ProviderAdapter {
         }
         JsonNode details = body.path("details");
         String reason = details.path("finish_reason").asText(null);
-        String text = stripStop(generated.asText(), reason, stops(call.request()));
+        String text = stripStop(generated.asText(), reason, Json.strings(call.request().path("stop")));
         if (details.path("generated_tokens").isNumber()) {
             call.usage().completionTokens = details.path("generated_tokens").asLong();
         }
@@ -245,7 +240,7 @@ public class TgiAdapter implements ProviderAdapter {
     public GatewayError error(UpstreamCall call, UpstreamResponse response, Buffer body) {
         JsonNode json = ErrorBodies.json(body);
         return UpstreamErrors.fromStatus(call, response.status(), response.headers(),
-                OpenAiCompatibleAdapter.message(json), "overloaded".equals(json.path("error_type").asText()));
+                ErrorBodies.openAiMessage(json), "overloaded".equals(json.path("error_type").asText()));
     }
 
     /** The HTTP status TGI answers an {@code error_type} with, for errors that arrive inside a stream. */
@@ -271,7 +266,7 @@ public class TgiAdapter implements ProviderAdapter {
 
         TgiStream(UpstreamCall call) {
             super(call, OpenAiChunkStream.of(call), Framing.SSE);
-            this.stops = stops(call.request());
+            this.stops = Json.strings(call.request().path("stop"));
             this.holdBack = stops.stream().mapToInt(String::length).max().orElse(0);
         }
 

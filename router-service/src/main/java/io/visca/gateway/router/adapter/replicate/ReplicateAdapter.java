@@ -1,4 +1,4 @@
-package io.visca.gateway.router.adapter;
+package io.visca.gateway.router.adapter.replicate;
 
 import java.util.List;
 import java.util.regex.Matcher;
@@ -14,6 +14,18 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.visca.gateway.contracts.provider.ProviderTypes;
+import io.visca.gateway.router.adapter.ErrorBodies;
+import io.visca.gateway.router.adapter.Json;
+import io.visca.gateway.router.adapter.OpenAiResponses;
+import io.visca.gateway.router.adapter.OpenAiStream;
+import io.visca.gateway.router.adapter.Operation;
+import io.visca.gateway.router.adapter.ProviderAdapter;
+import io.visca.gateway.router.adapter.StreamMapper;
+import io.visca.gateway.router.adapter.TranslatingStream;
+import io.visca.gateway.router.adapter.UpstreamCall;
+import io.visca.gateway.router.adapter.UpstreamErrors;
+import io.visca.gateway.router.adapter.UpstreamResponse;
+import io.visca.gateway.router.config.RouterConfig;
 import io.visca.gateway.router.error.GatewayError;
 import io.visca.gateway.router.upstream.UpstreamRequest;
 
@@ -58,7 +70,7 @@ public class ReplicateAdapter implements ProviderAdapter {
                 config.replicate().streamHosts());
     }
 
-    ReplicateAdapter() {
+    public ReplicateAdapter() {
         this(MAX_WAIT_SECONDS, FollowUpUrls.REPLICATE_STREAM_HOSTS);
     }
 
@@ -106,7 +118,7 @@ public class ReplicateAdapter implements ProviderAdapter {
     }
 
     /** The create-prediction body: {@code version} when pinned, {@code input}, and {@code stream} for streams. */
-    static ObjectNode body(UpstreamCall call) {
+    public static ObjectNode body(UpstreamCall call) {
         String upstreamModel = call.model().upstreamId();
         Matcher model = MODEL.matcher(upstreamModel);
         ObjectNode body = Json.object();
@@ -156,7 +168,7 @@ public class ReplicateAdapter implements ProviderAdapter {
         }
         copyNumber(request, input, "temperature");
         copyNumber(request, input, "top_p");
-        String stops = String.join(",", TgiAdapter.stops(request));
+        String stops = String.join(",", Json.strings(request.path("stop")));
         if (!stops.isEmpty()) {
             input.put("stop_sequences", stops);
         }
@@ -319,7 +331,7 @@ public class ReplicateAdapter implements ProviderAdapter {
         if (json.hasNonNull("title")) {
             return json.path("title").asText();
         }
-        return OpenAiCompatibleAdapter.message(json);
+        return ErrorBodies.openAiMessage(json);
     }
 
     /**

@@ -1,9 +1,14 @@
-package io.visca.gateway.router.adapter;
+package io.visca.gateway.router.adapter.anthropic;
 
 import java.util.HashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+
+import io.visca.gateway.router.adapter.OpenAiStream;
+import io.visca.gateway.router.adapter.TranslatingStream;
+import io.visca.gateway.router.adapter.UpstreamCall;
+import io.visca.gateway.router.adapter.UpstreamErrors;
 
 /**
  * {@link AnthropicAdapter}'s stream side: the Messages API's SSE events ({@code message_start},

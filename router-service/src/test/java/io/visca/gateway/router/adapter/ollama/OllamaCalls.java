@@ -1,7 +1,10 @@
-package io.visca.gateway.router.adapter;
+package io.visca.gateway.router.adapter.ollama;
 
 import io.vertx.core.MultiMap;
+import io.visca.gateway.router.adapter.AdapterCallKit;
 import io.visca.gateway.router.adapter.AdapterCallKit.Setup;
+import io.visca.gateway.router.adapter.Operation;
+import io.visca.gateway.router.adapter.UpstreamCall;
 
 /** Calls to a local Ollama ({@code llama3:8b}) for the Ollama adapter's unit tests. */
 final class OllamaCalls {

@@ -1,4 +1,4 @@
-package io.visca.gateway.router.adapter;
+package io.visca.gateway.router.adapter.anthropic;
 
 import static io.visca.gateway.router.testing.Chats.chat;
 import static io.visca.gateway.router.testing.Chats.json;

@@ -1,4 +1,4 @@
-package io.visca.gateway.router.adapter;
+package io.visca.gateway.router.adapter.anthropic;
 
 import static io.visca.gateway.router.adapter.AdapterCallKit.headers;
 import static io.visca.gateway.router.adapter.AdapterCallKit.json;
@@ -13,7 +13,10 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.vertx.core.http.HttpMethod;
+import io.visca.gateway.router.adapter.AdapterCallKit;
 import io.visca.gateway.router.adapter.AdapterCallKit.Setup;
+import io.visca.gateway.router.adapter.Operation;
+import io.visca.gateway.router.adapter.UpstreamCall;
 import io.visca.gateway.router.error.GatewayError;
 import io.visca.gateway.router.upstream.UpstreamRequest;
 

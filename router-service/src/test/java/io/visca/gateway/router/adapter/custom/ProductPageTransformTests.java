@@ -1,4 +1,4 @@
-package io.visca.gateway.router.adapter;
+package io.visca.gateway.router.adapter.custom;
 
 import static io.visca.gateway.router.adapter.AdapterCallKit.headers;
 import static io.visca.gateway.router.adapter.AdapterCallKit.parse;
@@ -19,8 +19,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.visca.gateway.auth.SecretResolver;
 import io.visca.gateway.contracts.provider.CustomRequestConfig;
 import io.visca.gateway.contracts.provider.TransformConfig;
+import io.visca.gateway.router.adapter.AdapterCallKit;
 import io.visca.gateway.router.adapter.AdapterCallKit.FakeHttp;
 import io.visca.gateway.router.adapter.AdapterCallKit.Setup;
+import io.visca.gateway.router.adapter.Operation;
 import io.visca.gateway.router.auth.ProviderSecrets;
 
 /**

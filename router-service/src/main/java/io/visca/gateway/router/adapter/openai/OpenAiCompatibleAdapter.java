@@ -1,4 +1,4 @@
-package io.visca.gateway.router.adapter;
+package io.visca.gateway.router.adapter.openai;
 
 import jakarta.inject.Singleton;
 
@@ -8,6 +8,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.visca.gateway.contracts.provider.ProviderTypes;
+import io.visca.gateway.router.adapter.ErrorBodies;
+import io.visca.gateway.router.adapter.Json;
+import io.visca.gateway.router.adapter.OpenAiResponses;
+import io.visca.gateway.router.adapter.Operation;
+import io.visca.gateway.router.adapter.ProviderAdapter;
+import io.visca.gateway.router.adapter.SseFramer;
+import io.visca.gateway.router.adapter.StreamMapper;
+import io.visca.gateway.router.adapter.TokenEstimates;
+import io.visca.gateway.router.adapter.UpstreamCall;
+import io.visca.gateway.router.adapter.UpstreamErrors;
+import io.visca.gateway.router.adapter.UpstreamResponse;
+import io.visca.gateway.router.adapter.Usage;
 import io.visca.gateway.router.error.GatewayError;
 
 /**
@@ -112,22 +124,7 @@ public class OpenAiCompatibleAdapter implements ProviderAdapter {
     @Override
     public GatewayError error(UpstreamCall call, UpstreamResponse response, Buffer body) {
         return UpstreamErrors.fromStatus(call, response.status(), response.headers(),
-                message(ErrorBodies.json(body)), false);
-    }
-
-    /**
-     * The message of OpenAI's {@code {"error":{"message"}}}, TGI's {@code {"error"}}, vLLM's {@code {"message"}} or
-     * FastAPI's {@code {"detail"}} (see {@link ErrorBodies#json}).
-     */
-    static String message(JsonNode json) {
-        JsonNode error = json.path("error");
-        if (error.isObject()) {
-            return error.path("message").asText(null);
-        }
-        if (error.isTextual()) {
-            return error.asText();
-        }
-        return json.hasNonNull("message") ? json.path("message").asText() : json.path("detail").asText(null);
+                ErrorBodies.openAiMessage(ErrorBodies.json(body)), false);
     }
 
     /**
