@@ -1,0 +1,43 @@
+package io.visca.gateway.kit.admin.security;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+/** Which presented tokens open a realm: exactly one of its tokens; absent and blank ones are no tokens. */
+class ApiTokensTests {
+
+    @Test
+    void acceptsEachOfItsTokensAndNothingElse() {
+        ApiTokens tokens = new ApiTokens(Optional.of("admin-token"), Optional.of("billing-token"));
+        assertTrue(tokens.accepts("admin-token"));
+        assertTrue(tokens.accepts("billing-token"));
+        assertFalse(tokens.accepts("admin-token "));
+        assertFalse(tokens.accepts("admin"));
+        assertFalse(tokens.accepts("admin-tokenx"));
+        assertFalse(tokens.accepts(""));
+    }
+
+    @Test
+    void absentAndBlankTokensOpenNothing() {
+        ApiTokens tokens = new ApiTokens(Optional.empty(), Optional.of("  "));
+        assertTrue(tokens.isEmpty());
+        assertFalse(tokens.accepts("  "));
+        assertFalse(tokens.accepts(""));
+        assertFalse(new ApiTokens(Optional.of("admin-token")).isEmpty());
+    }
+
+    @Test
+    void aRequiredTokenMustBeSetAndIsNamedWhenMissing() {
+        IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> ApiTokens.require("GATEWAY_ADMIN_TOKEN (x.admin-token)", " "));
+        assertTrue(refused.getMessage().contains("GATEWAY_ADMIN_TOKEN (x.admin-token)"), refused.getMessage());
+        assertThrows(IllegalStateException.class, () -> ApiTokens.require("GATEWAY_ADMIN_TOKEN", null));
+        assertDoesNotThrow(() -> ApiTokens.require("GATEWAY_ADMIN_TOKEN", "set"));
+    }
+}
