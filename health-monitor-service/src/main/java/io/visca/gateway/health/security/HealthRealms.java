@@ -2,30 +2,26 @@ package io.visca.gateway.health.security;
 
 import java.util.Optional;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.quarkus.runtime.Startup;
 import io.visca.gateway.health.config.HealthConfig;
 import io.visca.gateway.kit.admin.security.ApiTokens;
-import io.visca.gateway.kit.admin.security.BearerRealms;
-import io.visca.gateway.kit.admin.security.TokenThrottleConfig;
+import io.visca.gateway.kit.admin.security.SingleRealm;
 
 /**
  * The monitor's bearer tokens (the admin kit's {@code BearerTokenFilter} checks them): every REST resource
  * ({@code /api/*}, all of them reads) opens with {@code GATEWAY_SERVICE_TOKEN}, the token the services use between
  * themselves, or, if set, {@code GATEWAY_ADMIN_TOKEN}, the one operators hold. The service token is required.
  */
-@ApplicationScoped
+@Singleton
 @Startup
-public class HealthRealms implements BearerRealms {
-
-    private final Realm api;
-    private final TokenThrottleConfig throttle;
+public class HealthRealms extends SingleRealm {
 
     HealthRealms(HealthConfig config) {
-        this.api = new Realm("visca-health", tokens(config.serviceToken(), config.adminToken()),
-                "the service token (GATEWAY_SERVICE_TOKEN) or the admin token (GATEWAY_ADMIN_TOKEN)");
-        this.throttle = config.tokenThrottle();
+        super(new Realm("visca-health", tokens(config.serviceToken(), config.adminToken()),
+                "the service token (GATEWAY_SERVICE_TOKEN) or the admin token (GATEWAY_ADMIN_TOKEN)"),
+                config.tokenThrottle());
     }
 
     /**
@@ -34,15 +30,5 @@ public class HealthRealms implements BearerRealms {
     static ApiTokens tokens(String serviceToken, Optional<String> adminToken) {
         ApiTokens.require("GATEWAY_SERVICE_TOKEN (health.service-token)", serviceToken);
         return new ApiTokens(Optional.of(serviceToken), adminToken);
-    }
-
-    @Override
-    public Realm realmOf(Class<?> resourceClass) {
-        return api;
-    }
-
-    @Override
-    public TokenThrottleConfig throttle() {
-        return throttle;
     }
 }
