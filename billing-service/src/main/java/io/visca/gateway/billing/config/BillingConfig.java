@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.visca.gateway.kit.admin.security.TokenThrottleConfig;
 
 /** Everything billing reads from its configuration (environment variables in production). */
 @ConfigMapping(prefix = "billing")
@@ -22,23 +23,8 @@ public interface BillingConfig {
 
     Api api();
 
-    TokenThrottle tokenThrottle();
-
-    /**
-     * Wrong bearer tokens per client address: after {@code max-failures} within {@code window}, the address gets 429
-     * (even with the right token) until the window that started with its first failure is over.
-     */
-    interface TokenThrottle {
-        @WithDefault("10")
-        int maxFailures();
-
-        @WithDefault("1m")
-        Duration window();
-
-        /** Client addresses tracked at most; beyond, the oldest are forgotten. */
-        @WithDefault("10000")
-        int maxClients();
-    }
+    /** Wrong bearer tokens per client address. */
+    TokenThrottleConfig tokenThrottle();
 
     /**
      * The database: only its password ({@code DB_PASSWORD}, through {@code quarkus.datasource.password}), so that it is

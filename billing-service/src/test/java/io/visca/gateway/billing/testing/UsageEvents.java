@@ -21,9 +21,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
-import io.visca.gateway.billing.config.WireNamingStrategy;
 import io.visca.gateway.contracts.event.Topics;
 import io.visca.gateway.contracts.event.UsageRecorded;
+import io.visca.gateway.kit.json.WireNamingStrategy;
 
 /**
  * Publishes usage-recorded events to the real topic with a real producer, as the router does: key = request id, the

@@ -7,7 +7,8 @@ import java.util.Optional;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
-import io.visca.gateway.auth.SecretsKeyConfig;
+import io.visca.gateway.kit.admin.security.TokenThrottleConfig;
+import io.visca.gateway.kit.secrets.SecretsConfig;
 import io.visca.gateway.outbound.OutboundPolicy;
 
 /** The health monitor's settings ({@code health.*} in application.properties). */
@@ -40,28 +41,8 @@ public interface HealthConfig {
 
     Alert alert();
 
-    Secrets secrets();
-
-    /**
-     * Provider secrets: which {@code ${NAME}} references resolve, and from where (gateway-upstream-auth), and the key
-     * that opens literal secrets encrypted at rest ({@code GATEWAY_SECRETS_KEY} or {@code GATEWAY_SECRETS_KEY_FILE},
-     * required outside dev and test; previous keys during a rotation).
-     */
-    interface Secrets extends SecretsKeyConfig {
-        /** {@code GATEWAY_SECRET_NAMES}: the allow pattern (a Java regex over the whole name); absent, the default. */
-        Optional<String> names();
-
-        /** {@code GATEWAY_SECRETS_DIR}: a directory of secret files named by the reference, read first. */
-        Optional<String> dir();
-
-        /** {@code GATEWAY_SECRETS_FROM_ENV}: false keeps references from reading the environment. */
-        @WithDefault("true")
-        boolean fromEnv();
-
-        /** {@code GATEWAY_SECRETS_REFRESH}: how often the secrets directory is read again. */
-        @WithDefault("PT30S")
-        Duration refresh();
-    }
+    /** Provider secrets: references, where they resolve from, the key of literal secrets at rest. */
+    SecretsConfig secrets();
 
     Outbound outbound();
 
@@ -92,23 +73,8 @@ public interface HealthConfig {
         Optional<List<String>> denyCidrs();
     }
 
-    TokenThrottle tokenThrottle();
-
-    /**
-     * Wrong bearer tokens per client address: after {@code max-failures} within {@code window}, the address gets 429
-     * (even with the right token) until the window that started with its first failure is over.
-     */
-    interface TokenThrottle {
-        @WithDefault("10")
-        int maxFailures();
-
-        @WithDefault("1m")
-        Duration window();
-
-        /** Client addresses tracked at most; beyond, the oldest are forgotten. */
-        @WithDefault("10000")
-        int maxClients();
-    }
+    /** Wrong bearer tokens per client address. */
+    TokenThrottleConfig tokenThrottle();
 
     /** The transition history of {@code /api/health/transitions} (in memory, empty after a restart). */
     interface Transitions {

@@ -14,13 +14,13 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import io.visca.gateway.contracts.provider.ProviderConfig;
-import io.visca.gateway.health.error.ApiException;
 import io.visca.gateway.health.events.HealthChangedPublisher;
 import io.visca.gateway.health.history.TransitionHistory;
 import io.visca.gateway.health.probe.EndpointState;
 import io.visca.gateway.health.probe.ProbeScheduler;
 import io.visca.gateway.health.probe.ProbeScheduler.EndpointHealth;
 import io.visca.gateway.health.registry.SnapshotHolder;
+import io.visca.gateway.kit.admin.error.ApiException;
 
 /**
  * The live health of every endpoint ({@code /api/health}) and their recent transitions
@@ -98,7 +98,7 @@ public class HealthStatusResource {
         try {
             return OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {
-            throw ApiException.invalidParameter(name, "'" + shorten(value) + "' is not an ISO-8601 instant, e.g. "
+            throw invalidParameter(name, "'" + shorten(value) + "' is not an ISO-8601 instant, e.g. "
                     + "2026-11-26T04:00:00Z");
         }
     }
@@ -112,7 +112,13 @@ public class HealthStatusResource {
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw ApiException.invalidParameter("limit", "must be a whole number from 1 to " + MAX_LIMIT);
+        throw invalidParameter("limit", "must be a whole number from 1 to " + MAX_LIMIT);
+    }
+
+    /** A 400 for a bad query parameter, named in {@code param} and at the start of the message. */
+    private static ApiException invalidParameter(String param, String message) {
+        return new ApiException(400, "invalid_request_error", "invalid_parameter", param, param + ": " + message,
+                List.of());
     }
 
     private static String shorten(String value) {

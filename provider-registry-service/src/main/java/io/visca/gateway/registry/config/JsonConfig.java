@@ -5,7 +5,6 @@ import java.util.Map;
 import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.jackson.ObjectMapperCustomizer;
@@ -13,7 +12,7 @@ import io.visca.gateway.contracts.routing.RoutingPolicies;
 import io.visca.gateway.contracts.routing.RoutingPolicy;
 
 /**
- * Prices are {@code BigDecimal}s: write them as plain decimals ({@code 0.0000001}), never {@code 1E-7}. The maps of
+ * The registry's own JSON types (plain decimals come from the admin kit's {@code PlainDecimals}): the maps of
  * routing policies ({@code models}, {@code weights}) are immutable copies without an order of their own: write them
  * sorted by key, so the same policies always read the same.
  */
@@ -22,7 +21,6 @@ public class JsonConfig implements ObjectMapperCustomizer {
 
     @Override
     public void customize(ObjectMapper mapper) {
-        mapper.enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
         mapper.addMixIn(RoutingPolicies.class, SortedModels.class);
         mapper.addMixIn(RoutingPolicy.class, SortedWeights.class);
     }

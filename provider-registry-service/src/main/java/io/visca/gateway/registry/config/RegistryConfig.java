@@ -7,7 +7,8 @@ import java.util.Optional;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
-import io.visca.gateway.auth.SecretsKeyConfig;
+import io.visca.gateway.kit.admin.security.TokenThrottleConfig;
+import io.visca.gateway.kit.secrets.SecretsConfig;
 import io.visca.gateway.outbound.OutboundPolicy;
 
 /** Everything the registry reads from its configuration (environment variables in production). */
@@ -56,29 +57,11 @@ public interface RegistryConfig {
 
     Discovery discovery();
 
-    Secrets secrets();
-
     /**
-     * Provider secrets: which {@code ${NAME}} references resolve, and from where (gateway-upstream-auth; the names are
-     * also checked when a provider is saved), and the key that encrypts literal secrets at rest
-     * ({@code GATEWAY_SECRETS_KEY} or {@code GATEWAY_SECRETS_KEY_FILE}, required outside dev and test; previous keys
-     * during a rotation).
+     * Provider secrets: which references resolve, and from where (the names are also checked when a provider is
+     * saved), and the key that encrypts literal secrets at rest.
      */
-    interface Secrets extends SecretsKeyConfig {
-        /** {@code GATEWAY_SECRET_NAMES}: the allow pattern (a Java regex over the whole name); absent, the default. */
-        Optional<String> names();
-
-        /** {@code GATEWAY_SECRETS_DIR}: a directory of secret files named by the reference, read first. */
-        Optional<String> dir();
-
-        /** {@code GATEWAY_SECRETS_FROM_ENV}: false keeps references from reading the environment. */
-        @WithDefault("true")
-        boolean fromEnv();
-
-        /** {@code GATEWAY_SECRETS_REFRESH}: how often the secrets directory is read again. */
-        @WithDefault("PT30S")
-        Duration refresh();
-    }
+    SecretsConfig secrets();
 
     Outbound outbound();
 
@@ -111,7 +94,8 @@ public interface RegistryConfig {
 
     Jq jq();
 
-    TokenThrottle tokenThrottle();
+    /** Failed bearer-token attempts on {@code /api} and {@code /internal} per client address. */
+    TokenThrottleConfig tokenThrottle();
 
     /**
      * The database: only its password ({@code DB_PASSWORD}, through {@code quarkus.datasource.password}), so that it is
@@ -177,23 +161,6 @@ public interface RegistryConfig {
         /** Bytes one run may allocate. */
         @WithDefault("33554432")
         long maxMemory();
-    }
-
-    /**
-     * Failed bearer-token attempts on {@code /api} and {@code /internal} per client address: after
-     * {@code max-failures} within {@code window}, the address gets 429 (even with the right token) until the window
-     * that started with its first failure is over.
-     */
-    interface TokenThrottle {
-        @WithDefault("10")
-        int maxFailures();
-
-        @WithDefault("1m")
-        Duration window();
-
-        /** Client addresses tracked at most; beyond, the oldest are forgotten. */
-        @WithDefault("10000")
-        int maxClients();
     }
 
     interface TestConnection {

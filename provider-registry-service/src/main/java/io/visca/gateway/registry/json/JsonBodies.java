@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
-import io.visca.gateway.registry.error.ApiException;
+import io.visca.gateway.kit.admin.error.ApiException;
 
 /**
  * Reads request bodies as Jackson trees, so the registry decides what a mistake means: numbers stay exact

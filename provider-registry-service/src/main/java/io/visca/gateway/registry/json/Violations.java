@@ -3,11 +3,14 @@ package io.visca.gateway.registry.json;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.visca.gateway.registry.error.ApiException;
-import io.visca.gateway.registry.error.Violation;
+import io.visca.gateway.kit.admin.error.ApiException;
+import io.visca.gateway.kit.admin.error.Violation;
 
-/** Collects every problem of a request body, so a client learns all of them in one 400. */
+/** Collects every problem of a request body, so a client learns all of them in one 400 ({@value #CODE}). */
 public final class Violations {
+
+    /** The registry's code of a 400 for a request body with problems. */
+    public static final String CODE = "validation_failed";
 
     private final List<Violation> list = new ArrayList<>();
 
@@ -26,7 +29,17 @@ public final class Violations {
     /** Throws the 400 listing every violation, if there is any. */
     public void throwIfAny() {
         if (!list.isEmpty()) {
-            throw ApiException.invalid(list());
+            throw invalid(list());
         }
+    }
+
+    /** The 400 listing every violation. */
+    public static ApiException invalid(List<Violation> violations) {
+        return ApiException.invalid(CODE, violations);
+    }
+
+    /** The 400 of one problem. */
+    public static ApiException invalid(String field, String message) {
+        return ApiException.invalid(CODE, field, message);
     }
 }

@@ -16,8 +16,8 @@ import org.jboss.resteasy.reactive.RestPath;
 import io.smallrye.mutiny.Uni;
 import io.visca.gateway.contracts.provider.ProviderConfig;
 import io.visca.gateway.contracts.provider.RegistrySnapshot;
+import io.visca.gateway.kit.admin.error.ApiError;
 import io.visca.gateway.registry.config.OpenApiDefinition;
-import io.visca.gateway.registry.error.ApiError;
 import io.visca.gateway.registry.provider.service.ProviderService;
 import io.visca.gateway.registry.security.ServiceAuthenticated;
 

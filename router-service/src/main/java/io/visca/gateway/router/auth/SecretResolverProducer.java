@@ -1,26 +1,20 @@
 package io.visca.gateway.router.auth;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigProvider;
-
 import io.quarkus.runtime.Startup;
 import io.visca.gateway.auth.SecretResolver;
-import io.visca.gateway.auth.SecretSettings;
+import io.visca.gateway.kit.secrets.SecretResolvers;
 import io.visca.gateway.router.config.RouterConfig;
 
 /**
- * The router's {@link SecretResolver}, from {@code router.secrets.*} ({@code GATEWAY_SECRET_NAMES},
- * {@code GATEWAY_SECRETS_DIR}, {@code GATEWAY_SECRETS_FROM_ENV}, {@code GATEWAY_SECRETS_REFRESH}). Built at startup,
- * on the main thread: the secrets directory is read there and then refreshed on a thread of its own, never on an
- * event loop. The router's own credentials (its service token, and every setting named like a credential) are
- * refused as values.
+ * The router's {@link SecretResolver}, from {@code router.secrets.*}, built at startup by the service kit
+ * ({@link SecretResolvers}), never on an event loop. The router's service token is refused as a value, besides every
+ * setting named like a credential.
  */
 @Singleton
 public class SecretResolverProducer {
@@ -29,25 +23,10 @@ public class SecretResolverProducer {
     @Singleton
     @Startup
     SecretResolver secretResolver(RouterConfig config) {
-        RouterConfig.Secrets secrets = config.secrets();
-        List<String> own = new ArrayList<>(ownCredentials(ConfigProvider.getConfig()));
-        own.add(config.registry().serviceToken());
-        return new SecretSettings(secrets.names().orElse(null), secrets.dir().orElse(null), secrets.fromEnv(),
-                secrets.refresh()).resolver(own);
+        return SecretResolvers.create(config.secrets(), List.of(config.registry().serviceToken()));
     }
 
     void close(@Disposes SecretResolver resolver) {
         resolver.close();
-    }
-
-    /** Every setting named like a credential ({@link SecretSettings#ownCredentials}); unreadable ones are skipped. */
-    static List<String> ownCredentials(Config config) {
-        return SecretSettings.ownCredentials(config.getPropertyNames(), name -> {
-            try {
-                return config.getOptionalValue(name, String.class).orElse(null);
-            } catch (RuntimeException e) {
-                return null;
-            }
-        });
     }
 }

@@ -7,7 +7,7 @@ import java.util.Optional;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
-import io.visca.gateway.auth.SecretsKeyConfig;
+import io.visca.gateway.kit.secrets.SecretsConfig;
 import io.visca.gateway.outbound.OutboundPolicy;
 
 /** The router's settings ({@code router.*} in application.properties). */
@@ -48,28 +48,8 @@ public interface RouterConfig {
 
     HealthEvents healthEvents();
 
-    Secrets secrets();
-
-    /**
-     * Provider secrets: which {@code ${NAME}} references resolve, and from where (gateway-upstream-auth), and the key
-     * that opens literal secrets encrypted at rest ({@code GATEWAY_SECRETS_KEY} or {@code GATEWAY_SECRETS_KEY_FILE},
-     * required outside dev and test; previous keys during a rotation).
-     */
-    interface Secrets extends SecretsKeyConfig {
-        /** {@code GATEWAY_SECRET_NAMES}: the allow pattern (a Java regex over the whole name); absent, the default. */
-        Optional<String> names();
-
-        /** {@code GATEWAY_SECRETS_DIR}: a directory of secret files named by the reference, read first. */
-        Optional<String> dir();
-
-        /** {@code GATEWAY_SECRETS_FROM_ENV}: false keeps references from reading the environment. */
-        @WithDefault("true")
-        boolean fromEnv();
-
-        /** {@code GATEWAY_SECRETS_REFRESH}: how often the secrets directory is read again. */
-        @WithDefault("PT30S")
-        Duration refresh();
-    }
+    /** Provider secrets: references, where they resolve from, the key of literal secrets at rest. */
+    SecretsConfig secrets();
 
     Jq jq();
 

@@ -30,7 +30,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.Future;
 import io.visca.gateway.contracts.event.UsageRecorded;
-import io.visca.gateway.router.config.WireNamingStrategy;
+import io.visca.gateway.kit.json.WireNamingStrategy;
 import io.visca.gateway.router.testing.RouterApi;
 
 /**

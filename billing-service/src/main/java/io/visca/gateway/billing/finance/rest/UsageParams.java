@@ -13,11 +13,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-import io.visca.gateway.billing.error.ApiException;
-import io.visca.gateway.billing.error.Violation;
 import io.visca.gateway.billing.finance.query.Bucket;
 import io.visca.gateway.billing.finance.query.Cursor;
 import io.visca.gateway.billing.finance.query.GroupBy;
+import io.visca.gateway.kit.admin.error.ApiException;
+import io.visca.gateway.kit.admin.error.Violation;
 
 /**
  * Reads and checks the query parameters of one finance request, collecting every mistake; {@link #done()} then
@@ -241,7 +241,7 @@ final class UsageParams {
     /** @throws ApiException a 400 naming every problem found */
     void done() {
         if (!violations.isEmpty()) {
-            throw ApiException.invalid(violations);
+            throw ApiException.invalid("invalid_parameter", violations);
         }
     }
 

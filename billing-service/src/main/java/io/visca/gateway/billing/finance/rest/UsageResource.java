@@ -27,7 +27,6 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.visca.gateway.billing.config.BillingConfig;
 import io.visca.gateway.billing.config.OpenApiDefinition;
-import io.visca.gateway.billing.error.ApiError;
 import io.visca.gateway.billing.finance.mapping.Reconciliation;
 import io.visca.gateway.billing.finance.mapping.RecordsPage;
 import io.visca.gateway.billing.finance.mapping.UsageSummary;
@@ -37,6 +36,7 @@ import io.visca.gateway.billing.finance.query.Cursor;
 import io.visca.gateway.billing.finance.query.GroupBy;
 import io.visca.gateway.billing.finance.query.UsageFilter;
 import io.visca.gateway.billing.finance.service.UsageQueryService;
+import io.visca.gateway.kit.admin.error.ApiError;
 
 /**
  * The finance API. Time ranges are [from, to) on when requests finished, ISO-8601 instants or dates (a date is its

@@ -24,11 +24,11 @@ import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import io.smallrye.mutiny.Uni;
+import io.visca.gateway.kit.admin.error.ApiError;
 import io.visca.gateway.registry.apikey.mapping.ApiKeyCreated;
 import io.visca.gateway.registry.apikey.mapping.ApiKeyView;
 import io.visca.gateway.registry.apikey.service.ApiKeyService;
 import io.visca.gateway.registry.config.OpenApiDefinition;
-import io.visca.gateway.registry.error.ApiError;
 import io.visca.gateway.registry.json.JsonBodies;
 import io.visca.gateway.registry.json.JsonFields;
 import io.visca.gateway.registry.json.Violations;

@@ -16,12 +16,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.visca.gateway.contracts.event.ProviderChanged;
+import io.visca.gateway.kit.admin.error.ApiException;
 import io.visca.gateway.registry.apikey.mapping.ApiKeyCreated;
 import io.visca.gateway.registry.apikey.mapping.ApiKeyMapper;
 import io.visca.gateway.registry.apikey.mapping.ApiKeyView;
 import io.visca.gateway.registry.apikey.repository.ApiKeyEntity;
 import io.visca.gateway.registry.apikey.repository.ApiKeyRepository;
-import io.visca.gateway.registry.error.ApiException;
 import io.visca.gateway.registry.outbox.ChangeLog;
 import io.visca.gateway.registry.outbox.OutboxRelay;
 

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.quarkus.qute.TemplateData;
-import io.visca.gateway.registry.error.Violation;
+import io.visca.gateway.kit.admin.error.Violation;
 
 /**
  * Values of one part of the provider form (the top level, one endpoint or one model) by field key, and the

@@ -25,7 +25,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.visca.gateway.contracts.provider.AuthConfig;
-import io.visca.gateway.registry.error.Violation;
+import io.visca.gateway.kit.admin.error.Violation;
 
 /**
  * A submitted add/edit form turned into the provider document the API takes (the other direction, document to

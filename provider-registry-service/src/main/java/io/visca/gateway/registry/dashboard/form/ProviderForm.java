@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.visca.gateway.contracts.provider.AuthConfig;
 import io.visca.gateway.contracts.provider.ModelConfig;
 import io.visca.gateway.contracts.provider.ProviderTypes;
-import io.visca.gateway.registry.error.Violation;
+import io.visca.gateway.kit.admin.error.Violation;
 
 /**
  * The add/edit provider form from the provider document the API takes, and its violations beside their fields

@@ -3,7 +3,7 @@ package io.visca.gateway.registry.dashboard.form;
 import java.util.List;
 
 import io.quarkus.qute.TemplateData;
-import io.visca.gateway.registry.error.Violation;
+import io.visca.gateway.kit.admin.error.Violation;
 
 /**
  * What the provider page renders: the form's values and violations (or the JSON document in JSON mode).

@@ -20,14 +20,14 @@ import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
+import io.visca.gateway.kit.admin.error.ApiException;
+import io.visca.gateway.kit.admin.error.Violation;
 import io.visca.gateway.registry.apikey.mapping.ApiKeyCreated;
 import io.visca.gateway.registry.apikey.mapping.ApiKeyView;
 import io.visca.gateway.registry.apikey.rest.ApiKeyResource;
 import io.visca.gateway.registry.apikey.service.ApiKeyService;
 import io.visca.gateway.registry.dashboard.session.Dashboard;
 import io.visca.gateway.registry.dashboard.session.DashboardPages;
-import io.visca.gateway.registry.error.ApiException;
-import io.visca.gateway.registry.error.Violation;
 
 /**
  * API keys: create (the key is in that one answer only, never stored in clear nor shown again), list, revoke.

@@ -21,7 +21,7 @@ import io.visca.gateway.registry.dashboard.session.Dashboard;
 import io.visca.gateway.registry.dashboard.session.DashboardPages;
 import io.visca.gateway.registry.dashboard.session.DashboardSessions;
 import io.visca.gateway.registry.dashboard.session.LoginThrottle;
-import io.visca.gateway.registry.security.ApiTokens;
+import io.visca.gateway.registry.security.RegistryRealms;
 
 /** The dashboard's login with the admin token, its logout, and {@code /}. */
 @Path("/")
@@ -31,13 +31,13 @@ public class LoginResource {
 
     private static final Logger LOG = Logger.getLogger(LoginResource.class);
 
-    private final ApiTokens tokens;
+    private final RegistryRealms tokens;
     private final DashboardSessions sessions;
     private final DashboardPages pages;
     private final LoginThrottle throttle;
     private final Template login;
 
-    LoginResource(ApiTokens tokens, DashboardSessions sessions, DashboardPages pages, LoginThrottle throttle,
+    LoginResource(RegistryRealms tokens, DashboardSessions sessions, DashboardPages pages, LoginThrottle throttle,
             @Location("dashboard/login.html") Template login) {
         this.tokens = tokens;
         this.sessions = sessions;

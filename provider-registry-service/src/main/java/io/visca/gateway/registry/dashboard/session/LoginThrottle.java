@@ -4,8 +4,8 @@ import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.visca.gateway.kit.admin.security.TokenThrottle;
 import io.visca.gateway.registry.config.RegistryConfig;
-import io.visca.gateway.registry.security.TokenThrottle;
 
 /**
  * Slows down guessing of the admin token: after {@code registry.dashboard.login-failures-per-minute} failed logins

@@ -17,9 +17,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.smallrye.mutiny.Uni;
 import io.visca.gateway.contracts.provider.ProviderConfig;
+import io.visca.gateway.kit.admin.error.ApiError;
 import io.visca.gateway.registry.config.OpenApiDefinition;
 import io.visca.gateway.registry.discovery.service.ModelDiscovery;
-import io.visca.gateway.registry.error.ApiError;
 import io.visca.gateway.registry.provider.service.ProviderService;
 import io.visca.gateway.registry.provider.service.ProviderViews;
 

@@ -8,7 +8,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.visca.gateway.registry.error.ApiException;
+import io.visca.gateway.kit.admin.error.ApiException;
 import io.visca.gateway.registry.json.JsonBodies;
 
 /**

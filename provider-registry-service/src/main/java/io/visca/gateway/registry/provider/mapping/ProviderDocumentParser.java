@@ -17,7 +17,7 @@ import io.visca.gateway.contracts.provider.ModelConfig;
 import io.visca.gateway.contracts.provider.ProviderConfig;
 import io.visca.gateway.contracts.provider.ProviderTypes;
 import io.visca.gateway.contracts.provider.TransformConfig;
-import io.visca.gateway.registry.error.ApiException;
+import io.visca.gateway.kit.admin.error.ApiException;
 import io.visca.gateway.registry.json.JsonBodies;
 import io.visca.gateway.registry.json.JsonFields;
 import io.visca.gateway.registry.json.Violations;

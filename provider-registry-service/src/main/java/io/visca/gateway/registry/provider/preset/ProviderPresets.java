@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.runtime.StartupEvent;
-import io.visca.gateway.registry.config.WireNamingStrategy;
+import io.visca.gateway.kit.json.WireNamingStrategy;
 
 /**
  * The presets of "Add Custom Provider", one per provider the product page lists, from the one data file

@@ -14,8 +14,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 
 import io.smallrye.mutiny.Uni;
+import io.visca.gateway.kit.admin.error.ApiError;
 import io.visca.gateway.registry.config.OpenApiDefinition;
-import io.visca.gateway.registry.error.ApiError;
 import io.visca.gateway.registry.provider.client.ConnectionTestReport;
 import io.visca.gateway.registry.provider.client.ConnectionTester;
 import io.visca.gateway.registry.provider.service.ProviderService;

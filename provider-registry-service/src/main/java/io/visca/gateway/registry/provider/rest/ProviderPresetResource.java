@@ -15,8 +15,8 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.visca.gateway.kit.admin.error.ApiError;
 import io.visca.gateway.registry.config.OpenApiDefinition;
-import io.visca.gateway.registry.error.ApiError;
 import io.visca.gateway.registry.provider.preset.ProviderPreset;
 import io.visca.gateway.registry.provider.preset.ProviderPresets;
 

@@ -31,8 +31,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.smallrye.mutiny.Uni;
 import io.visca.gateway.contracts.provider.ProviderConfig;
+import io.visca.gateway.kit.admin.error.ApiError;
 import io.visca.gateway.registry.config.OpenApiDefinition;
-import io.visca.gateway.registry.error.ApiError;
 import io.visca.gateway.registry.json.JsonBodies;
 import io.visca.gateway.registry.json.JsonFields;
 import io.visca.gateway.registry.json.Violations;

@@ -9,10 +9,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.smallrye.mutiny.Uni;
 import io.visca.gateway.contracts.provider.AuthConfig;
 import io.visca.gateway.contracts.provider.ProviderConfig;
+import io.visca.gateway.kit.admin.error.ApiException;
+import io.visca.gateway.kit.admin.error.Violation;
 import io.visca.gateway.outbound.OutboundGuard;
 import io.visca.gateway.outbound.OutboundRefusedException;
-import io.visca.gateway.registry.error.ApiException;
-import io.visca.gateway.registry.error.Violation;
+import io.visca.gateway.registry.json.Violations;
 import io.visca.gateway.registry.provider.client.UpstreamWebClient;
 import io.visca.gateway.registry.provider.mapping.ProviderDocument;
 
@@ -57,7 +58,7 @@ public class OutboundUrlCheck {
         return Uni.join().all(checks).andFailFast().map(found -> {
             List<Violation> violations = found.stream().filter(Objects::nonNull).toList();
             if (!violations.isEmpty()) {
-                throw ApiException.invalid(violations);
+                throw Violations.invalid(violations);
             }
             return null;
         });

@@ -11,9 +11,9 @@ import io.visca.gateway.auth.SealedSecrets;
 import io.visca.gateway.auth.SecretPolicy;
 import io.visca.gateway.auth.SecretResolver;
 import io.visca.gateway.contracts.provider.ProviderConfig;
+import io.visca.gateway.kit.admin.error.ApiException;
 import io.visca.gateway.registry.discovery.mapping.DiscoveredModels;
 import io.visca.gateway.registry.discovery.service.ModelDiscovery;
-import io.visca.gateway.registry.error.ApiException;
 import io.visca.gateway.registry.json.Violations;
 import io.visca.gateway.registry.outbox.ChangeLog;
 import io.visca.gateway.registry.outbox.OutboxRelay;
@@ -121,7 +121,7 @@ public class ProviderService {
     /** Full replace; a body without {@code enabled} keeps the current state. */
     public Uni<ProviderConfig> replace(String name, ProviderDocument document) {
         if (document.config().name() != null && !document.config().name().equals(name)) {
-            throw ApiException.invalid("name", "must match the provider in the URL ('" + name + "'); renaming is "
+            throw Violations.invalid("name", "must match the provider in the URL ('" + name + "'); renaming is "
                     + "not supported: create the new provider and delete the old one");
         }
         return urls.check(document).chain(() -> afterCommit(Panache.withTransaction(() -> changes.begin()

@@ -15,8 +15,8 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
+import io.visca.gateway.kit.admin.error.ApiException;
 import io.visca.gateway.registry.config.RegistryConfig;
-import io.visca.gateway.registry.error.ApiException;
 import io.visca.gateway.registry.provider.advice.FieldWarning;
 import io.visca.gateway.registry.provider.advice.PlainHttpAdvice;
 import io.visca.gateway.registry.provider.mapping.ProviderDocument;

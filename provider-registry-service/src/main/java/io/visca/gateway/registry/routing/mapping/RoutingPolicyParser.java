@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.visca.gateway.contracts.routing.RoutingPolicies;
 import io.visca.gateway.contracts.routing.RoutingPolicy;
-import io.visca.gateway.registry.error.ApiException;
+import io.visca.gateway.kit.admin.error.ApiException;
 import io.visca.gateway.registry.json.JsonFields;
 import io.visca.gateway.registry.json.Violations;
 import io.visca.gateway.registry.provider.mapping.ProviderDocumentParser;

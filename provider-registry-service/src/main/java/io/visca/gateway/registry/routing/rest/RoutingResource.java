@@ -22,10 +22,10 @@ import org.jboss.resteasy.reactive.RestResponse;
 import io.smallrye.mutiny.Uni;
 import io.visca.gateway.contracts.routing.RoutingPolicies;
 import io.visca.gateway.contracts.routing.RoutingPolicy;
+import io.visca.gateway.kit.admin.error.ApiError;
 import io.visca.gateway.registry.config.OpenApiDefinition;
-import io.visca.gateway.registry.error.ApiError;
-import io.visca.gateway.registry.error.ApiException;
 import io.visca.gateway.registry.json.JsonBodies;
+import io.visca.gateway.registry.json.Violations;
 import io.visca.gateway.registry.routing.mapping.RoutingMapper;
 import io.visca.gateway.registry.routing.mapping.RoutingPolicyParser;
 import io.visca.gateway.registry.routing.service.RoutingService;
@@ -132,7 +132,7 @@ public class RoutingResource {
     private static void checkModelId(String model) {
         String problem = RoutingPolicyParser.modelIdProblem(model);
         if (problem != null) {
-            throw ApiException.invalid("model", problem);
+            throw Violations.invalid("model", problem);
         }
     }
 }

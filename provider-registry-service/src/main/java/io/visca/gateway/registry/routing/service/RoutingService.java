@@ -16,7 +16,7 @@ import io.smallrye.mutiny.Uni;
 import io.visca.gateway.contracts.event.ProviderChanged;
 import io.visca.gateway.contracts.routing.RoutingPolicies;
 import io.visca.gateway.contracts.routing.RoutingPolicy;
-import io.visca.gateway.registry.error.ApiException;
+import io.visca.gateway.kit.admin.error.ApiException;
 import io.visca.gateway.registry.outbox.ChangeLog;
 import io.visca.gateway.registry.outbox.OutboxRelay;
 import io.visca.gateway.registry.provider.repository.ProviderRepository;
