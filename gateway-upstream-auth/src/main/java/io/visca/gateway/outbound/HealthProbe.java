@@ -5,15 +5,18 @@ import java.util.List;
 import java.util.Map;
 
 import io.visca.gateway.contracts.provider.HealthCheckConfig;
-import io.visca.gateway.contracts.provider.ProviderTypes;
+import io.visca.gateway.providers.KnownProviderTypes;
+import io.visca.gateway.providers.ProviderType;
+import io.visca.gateway.providers.UnknownProviderTypeException;
 
 /**
  * The health check of one endpoint: a GET of {@link #url()} (with the provider's auth and {@link #headers()}), and
  * which answers count as healthy. The health monitor probes it; the registry's Test Connection runs it once, so both
  * go to the same URL ({@link HealthCheckUrls}) and judge the answer the same way.
  *
- * @param url the probed URL: {@code health_check.endpoint}, or the type's {@link #defaultPath}, resolved against the
- *        base URL; the base URL itself for {@code custom} without a path
+ * @param url the probed URL: {@code health_check.endpoint}, or the type's
+ *        {@link ProviderType#defaultHealthPath() default path}, resolved against the base URL; the base URL itself for
+ *        a type without one ({@code custom}) when no path is configured
  * @param headers the type's fixed headers (Anthropic's version)
  * @param anyAnswerBelow500 {@code custom} without a probe path: any HTTP answer below 500 means reachable
  * @param healthyStatuses the statuses that count as healthy; empty: any 2xx (or, above, any below 500)
@@ -21,55 +24,28 @@ import io.visca.gateway.contracts.provider.ProviderTypes;
 public record HealthProbe(String url, Map<String, String> headers, boolean anyAnswerBelow500,
         List<Integer> healthyStatuses) {
 
-    /** Anthropic's API answers 400 without it; the version its Models API has had since it exists. */
-    public static final String ANTHROPIC_VERSION = "2023-06-01";
-
     public HealthProbe {
         headers = Map.copyOf(headers);
         healthyStatuses = List.copyOf(healthyStatuses);
     }
 
     /**
-     * The path a probe of this type GETs when {@code health_check.endpoint} is null, relative to the base URL (so an
-     * endpoint behind a path prefix keeps it); null for {@code custom} (and unknown types), whose probe GETs the base
-     * URL itself. None of them runs a model:
-     * <ul>
-     * <li>{@code openai-compatible}: {@code models} (the base URL carries {@code /v1}), the model listing;</li>
-     * <li>{@code tgi}: {@code health}; {@code ollama}: {@code ./}, the base URL's directory ("Ollama is running");</li>
-     * <li>{@code anthropic}: {@code v1/models}, the model listing (the base URL has no {@code /v1});</li>
-     * <li>{@code replicate}: {@code account} (the base URL carries {@code /v1}), which checks the token and is not
-     * billed, unlike any prediction.</li>
-     * </ul>
-     */
-    public static String defaultPath(String type) {
-        if (type == null) {
-            return null;
-        }
-        return switch (type) {
-            case ProviderTypes.OPENAI_COMPATIBLE -> "models";
-            case ProviderTypes.TGI -> "health";
-            case ProviderTypes.OLLAMA -> "./";
-            case ProviderTypes.ANTHROPIC -> "v1/models";
-            case ProviderTypes.REPLICATE -> "account";
-            default -> null;
-        };
-    }
-
-    /**
      * The health check of the endpoint at {@code baseUrl} of a provider of {@code type}.
      *
+     * @param type the provider's type: its {@link ProviderType#defaultHealthPath()} and
+     *        {@link ProviderType#fixedHeaders()}
      * @param health the provider's {@code health_check}; null means the defaults
+     * @throws UnknownProviderTypeException when no such type is known (nothing may be sent: which check would fit is
+     *         unknown)
      * @throws IllegalArgumentException when {@code health_check.endpoint} is not a path ({@link HealthCheckUrls#problem},
      *         e.g. a URL stored before the registry refused them): the message says why, and nothing may be sent
      */
     public static HealthProbe of(String type, String baseUrl, HealthCheckConfig health) {
+        ProviderType known = KnownProviderTypes.get(type);
         HealthCheckConfig config = health == null ? HealthCheckConfig.defaults() : health;
-        String path = config.endpoint() != null ? config.endpoint() : defaultPath(type);
+        String path = config.endpoint() != null ? config.endpoint() : known.defaultHealthPath();
         String url = path == null ? trimSlashes(baseUrl) : HealthCheckUrls.resolve(baseUrl, path);
-        Map<String, String> headers = ProviderTypes.ANTHROPIC.equals(type)
-                ? Map.of("anthropic-version", ANTHROPIC_VERSION)
-                : Map.of();
-        return new HealthProbe(url, headers, path == null && config.healthyStatuses().isEmpty(),
+        return new HealthProbe(url, known.fixedHeaders(), path == null && config.healthyStatuses().isEmpty(),
                 config.healthyStatuses());
     }
 

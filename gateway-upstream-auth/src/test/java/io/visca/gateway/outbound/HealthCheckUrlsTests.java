@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.visca.gateway.contracts.provider.HealthCheckConfig;
+import io.visca.gateway.providers.anthropic.AnthropicType;
 
 /**
  * {@link HealthCheckUrls}: a health check path resolves against the base URL as a browser resolves a link, with the
@@ -125,7 +126,7 @@ class HealthCheckUrlsTests {
         HealthProbe custom = HealthProbe.of("custom", "http://h/api", HealthCheckConfig.defaults());
         assertEquals("any HTTP answer below 500", custom.healthyWhen());
         assertTrue(custom.healthy(404));
-        assertEquals(Map.of("anthropic-version", HealthProbe.ANTHROPIC_VERSION),
+        assertEquals(Map.of("anthropic-version", AnthropicType.VERSION),
                 HealthProbe.of("anthropic", "https://api.anthropic.com", null).headers());
     }
 

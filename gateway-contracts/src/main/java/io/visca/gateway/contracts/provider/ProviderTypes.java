@@ -1,8 +1,9 @@
 package io.visca.gateway.contracts.provider;
 
-import java.util.List;
-
-/** The provider types the router has an adapter for. */
+/**
+ * The names of the built-in provider types, for the code that belongs to one of them. Which types exist is not
+ * decided here: each is a package of {@code gateway-providers}, found at start ({@code KnownProviderTypes}).
+ */
 public final class ProviderTypes {
 
     public static final String OPENAI_COMPATIBLE = "openai-compatible";
@@ -11,8 +12,6 @@ public final class ProviderTypes {
     public static final String TGI = "tgi";
     public static final String REPLICATE = "replicate";
     public static final String CUSTOM = "custom";
-
-    public static final List<String> ALL = List.of(OPENAI_COMPATIBLE, ANTHROPIC, OLLAMA, TGI, REPLICATE, CUSTOM);
 
     private ProviderTypes() {
     }

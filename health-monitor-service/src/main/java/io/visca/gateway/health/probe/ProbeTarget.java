@@ -9,6 +9,7 @@ import io.visca.gateway.contracts.provider.EndpointConfig;
 import io.visca.gateway.contracts.provider.HealthCheckConfig;
 import io.visca.gateway.contracts.provider.ProviderConfig;
 import io.visca.gateway.outbound.HealthProbe;
+import io.visca.gateway.providers.UnknownProviderTypeException;
 
 /**
  * What to probe for one endpoint of one provider, and how to judge the answer: a GET of {@link #url()} with the
@@ -21,10 +22,13 @@ import io.visca.gateway.outbound.HealthProbe;
  *        browser resolves a link: {@link io.visca.gateway.outbound.HealthCheckUrls}) and which answers are healthy
  * @param problem why no probe can be sent (the provider's secrets could not be decrypted, a stored
  *        {@code health_check.endpoint} that is not a path): each probe fails with it, sending nothing; or null
+ * @param unknownType why the endpoint is not probed at all: its type is not one this monitor knows (no package of
+ *        {@code gateway-providers} registers it), so no check is known to fit; its status stays UNKNOWN with this as
+ *        its reason; or null
  */
 public record ProbeTarget(String provider, String type, String endpoint, String baseUrl, HealthProbe probe,
         int intervalSeconds, int timeoutSeconds, int failureThreshold, int successThreshold, AuthConfig auth,
-        String problem) {
+        String problem, String unknownType) {
 
     /** {@code provider/endpoint}, the Kafka key of its health events. */
     public String key() {
@@ -46,9 +50,13 @@ public record ProbeTarget(String provider, String type, String endpoint, String 
                 : provider.healthCheck();
         String base = trimSlashes(endpoint.baseUrl());
         String problem = secretsProblem;
+        String unknownType = null;
         HealthProbe probe;
         try {
             probe = HealthProbe.of(provider.type(), base, health);
+        } catch (UnknownProviderTypeException e) {
+            probe = new HealthProbe(base, Map.of(), false, health.healthyStatuses());
+            unknownType = e.getMessage() + " (in the health monitor): not probed";
         } catch (IllegalArgumentException e) {
             probe = new HealthProbe(base, Map.of(), false, health.healthyStatuses());
             problem = problem != null ? problem : e.getMessage();
@@ -58,7 +66,7 @@ public record ProbeTarget(String provider, String type, String endpoint, String 
         return new ProbeTarget(provider.name(), provider.type(), id, base, probe, interval,
                 Math.max(1, Math.min(health.timeoutSeconds() <= 0 ? 5 : health.timeoutSeconds(), interval)),
                 Math.max(1, health.failureThreshold()), Math.max(1, health.successThreshold()),
-                provider.auth() == null ? AuthConfig.none() : provider.auth(), problem);
+                provider.auth() == null ? AuthConfig.none() : provider.auth(), problem, unknownType);
     }
 
     /** The probed URL. */

@@ -38,8 +38,14 @@ public class Prober {
         this.userAgent = config.probe().userAgent();
     }
 
-    /** Why the target is not probed now (its credentials are not provided), or null: see {@link ProbeCredentials#missing}. */
+    /**
+     * Why the target is not probed now, or null: its type is unknown ({@link ProbeTarget#unknownType()}), or its
+     * credentials are not provided ({@link ProbeCredentials#missing}).
+     */
     public String notProbed(ProbeTarget target) {
+        if (target.unknownType() != null) {
+            return target.unknownType();
+        }
         return target.problem() != null ? null : credentials.missing(target.auth());
     }
 

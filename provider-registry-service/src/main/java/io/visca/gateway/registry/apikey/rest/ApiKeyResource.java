@@ -87,7 +87,7 @@ public class ApiKeyResource {
     /**
      * The name of a new key from a body {@code {"name": ...}}, validated (also used by the dashboard).
      *
-     * @throws io.visca.gateway.registry.error.ApiException 400 listing the violations
+     * @throws io.visca.gateway.kit.admin.error.ApiException 400 listing the violations
      */
     public static String name(com.fasterxml.jackson.databind.JsonNode body) {
         Violations violations = new Violations();

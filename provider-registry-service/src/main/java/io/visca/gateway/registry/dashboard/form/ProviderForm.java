@@ -16,8 +16,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.visca.gateway.contracts.provider.AuthConfig;
 import io.visca.gateway.contracts.provider.ModelConfig;
-import io.visca.gateway.contracts.provider.ProviderTypes;
 import io.visca.gateway.kit.admin.error.Violation;
+import io.visca.gateway.providers.KnownProviderTypes;
 
 /**
  * The add/edit provider form from the provider document the API takes, and its violations beside their fields
@@ -28,7 +28,7 @@ import io.visca.gateway.kit.admin.error.Violation;
  */
 public final class ProviderForm {
 
-    public static final List<String> TYPES = ProviderTypes.ALL;
+    public static final List<String> TYPES = KnownProviderTypes.names();
     /** Auth types as the form offers them; {@code oauth2} is the API's {@code oauth2_client_credentials}. */
     public static final List<String> AUTH_TYPES = List.of("none", "bearer", "header", "basic", "oauth2");
     public static final List<String> MODES = ModelConfig.MODES;

@@ -21,12 +21,19 @@ import io.visca.gateway.contracts.provider.HealthCheckConfig;
 import io.visca.gateway.contracts.provider.ModelConfig;
 import io.visca.gateway.contracts.provider.ProviderConfig;
 import io.visca.gateway.outbound.HealthProbe;
+import io.visca.gateway.providers.CheckFailure;
+import io.visca.gateway.providers.ConnectionCheck;
+import io.visca.gateway.providers.KnownProviderTypes;
+import io.visca.gateway.providers.ProviderType;
+import io.visca.gateway.providers.UnknownProviderTypeException;
+import io.visca.gateway.providers.UpstreamCall;
 import io.visca.gateway.registry.config.RegistryConfig;
 import io.visca.gateway.registry.provider.advice.PlainHttpAdvice;
 
 /**
  * "Test Connection": calls every endpoint of a provider for real, in parallel, with the provider's auth (secrets
- * resolved from this service's environment at call time): the type's model listing (or a reachability request),
+ * resolved from this service's environment at call time), as its type's package says
+ * ({@link ProviderType#connectionCheck()}): the type's model listing (or a reachability request),
  * then a one-token chat to the first chat model, then the health check as the health monitor makes it. Non-blocking; each call
  * is timed out and goes through the outbound
  * URL policy ({@link UpstreamWebClient#request}: an endpoint whose address it refuses fails with
@@ -59,17 +66,26 @@ public class ConnectionTester {
     private Uni<ConnectionTestReport> test(ProviderConfig provider, String secretsProblem) {
         CallTimeouts timeouts = CallTimeouts.of(provider.timeouts(), config.testConnection().timeout(),
                 config.testConnection().connectTimeout());
-        TypeProbe probe = TypeProbe.forType(provider.type());
+        ProviderType type = KnownProviderTypes.find(provider.type()).orElse(null);
         List<Uni<EndpointTestResult>> results = provider.endpoints().stream()
-                .map(endpoint -> testEndpoint(provider, endpoint, probe, timeouts, secretsProblem)).toList();
+                .map(endpoint -> type == null ? unknownType(provider, endpoint)
+                        : testEndpoint(provider, endpoint, type.connectionCheck(), timeouts, secretsProblem))
+                .toList();
         return Uni.join().all(results).andFailFast()
                 .map(list -> new ConnectionTestReport(provider.name(), provider.type(),
                         list.stream().allMatch(EndpointTestResult::ok), Instant.now(), list,
                         PlainHttpAdvice.of(provider)));
     }
 
-    private Uni<EndpointTestResult> testEndpoint(ProviderConfig provider, EndpointConfig endpoint, TypeProbe probe,
-            CallTimeouts timeouts, String secretsProblem) {
+    /** A type no package registers (stored before it was removed): nothing is sent, no other type's check is made. */
+    private static Uni<EndpointTestResult> unknownType(ProviderConfig provider, EndpointConfig endpoint) {
+        String known = new UnknownProviderTypeException(provider.type(), KnownProviderTypes.names()).getMessage();
+        return Uni.createFrom().item(new EndpointProgress(endpoint, null).failed(new ProbeFailure(
+                ProbeFailure.UNKNOWN_TYPE, null, known + ": nothing was sent")));
+    }
+
+    private Uni<EndpointTestResult> testEndpoint(ProviderConfig provider, EndpointConfig endpoint,
+            ConnectionCheck probe, CallTimeouts timeouts, String secretsProblem) {
         EndpointProgress progress = new EndpointProgress(endpoint, probe);
         Uni<Map<String, String>> authHeaders = secretsProblem == null ? auth.headers(provider.auth(), timeouts)
                 : Uni.createFrom().failure(new ProbeFailure(ProbeFailure.MISSING_SECRET, null, secretsProblem
@@ -83,9 +99,9 @@ public class ConnectionTester {
                         FailureClassifier.classify(failure, "authentication")));
     }
 
-    private Uni<Void> first(ProviderConfig provider, EndpointConfig endpoint, TypeProbe probe,
+    private Uni<Void> first(ProviderConfig provider, EndpointConfig endpoint, ConnectionCheck probe,
             Map<String, String> headers, CallTimeouts timeouts, EndpointProgress progress) {
-        TypeProbe.Call call = probe.first(provider);
+        UpstreamCall call = probe.first(provider);
         if (call == null) {
             return Uni.createFrom().voidItem();
         }
@@ -113,7 +129,7 @@ public class ConnectionTester {
                 .onFailure().recoverWithNull();
     }
 
-    private Uni<Void> chat(ProviderConfig provider, EndpointConfig endpoint, TypeProbe probe,
+    private Uni<Void> chat(ProviderConfig provider, EndpointConfig endpoint, ConnectionCheck probe,
             Map<String, String> headers, CallTimeouts timeouts, EndpointProgress progress) {
         if (progress.stopped()) {
             return Uni.createFrom().voidItem();
@@ -123,11 +139,12 @@ public class ConnectionTester {
             progress.chatNote("not attempted: no chat or completion model is configured");
             return Uni.createFrom().voidItem();
         }
-        TypeProbe.Call call;
+        UpstreamCall call;
         try {
-            call = probe.chat(provider, model);
-        } catch (ProbeFailure failure) {
-            progress.chat(model.id(), null, null, failure);
+            call = probe.chat(provider, model, JqTransforms.INSTANCE);
+        } catch (CheckFailure failure) {
+            progress.chat(model.id(), null, null, new ProbeFailure(ProbeFailure.UNEXPECTED_BODY, null,
+                    failure.getMessage()));
             return Uni.createFrom().voidItem();
         }
         if (call == null) {
@@ -142,7 +159,7 @@ public class ConnectionTester {
                     } else {
                         String problem;
                         try {
-                            problem = probe.checkChat(provider, parse(answer.body()));
+                            problem = probe.checkChat(provider, parse(answer.body()), JqTransforms.INSTANCE);
                         } catch (IllegalArgumentException e) {
                             problem = e.getMessage();
                         }
@@ -188,7 +205,7 @@ public class ConnectionTester {
             judge(check, call, progress.httpStatus(), progress.latencyMs(), progress);
             return Uni.createFrom().voidItem();
         }
-        TypeProbe.Call get = new TypeProbe.Call("GET", check.describe(), null, check.headers());
+        UpstreamCall get = UpstreamCall.get(check.describe(), check.headers());
         return send(check.url(), get, headers, timeouts)
                 .invoke(answer -> judge(check, call, answer.status(), answer.latencyMs(), progress))
                 .onFailure().invoke(failure -> {
@@ -212,7 +229,7 @@ public class ConnectionTester {
                 latencyMs, cause == null ? null : cause.reason(), cause == null ? null : cause.detail()), cause);
     }
 
-    private Uni<Answer> send(String url, TypeProbe.Call call, Map<String, String> authHeaders,
+    private Uni<Answer> send(String url, UpstreamCall call, Map<String, String> authHeaders,
             CallTimeouts timeouts) {
         // case-insensitive, as HTTP header names are: the provider's auth replaces a request header of the same name
         Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);

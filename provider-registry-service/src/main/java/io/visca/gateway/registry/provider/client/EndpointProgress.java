@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.visca.gateway.contracts.provider.EndpointConfig;
 import io.visca.gateway.outbound.UpstreamExcerpt;
+import io.visca.gateway.providers.ConnectionCheck;
 
 /** What is known so far about one endpoint under test; becomes its {@link EndpointTestResult}. */
 final class EndpointProgress {
@@ -12,7 +13,8 @@ final class EndpointProgress {
     static final int MAX_MODELS = 1000;
 
     private final EndpointConfig endpoint;
-    private final TypeProbe probe;
+    /** The type's Test Connection; null for a type no package registers (nothing is tried). */
+    private final ConnectionCheck probe;
     private boolean reachable;
     private Integer httpStatus;
     private Long latencyMs;
@@ -24,7 +26,7 @@ final class EndpointProgress {
     private String firstUrl;
     private ProbeFailure failure;
 
-    EndpointProgress(EndpointConfig endpoint, TypeProbe probe) {
+    EndpointProgress(EndpointConfig endpoint, ConnectionCheck probe) {
         this.endpoint = endpoint;
         this.probe = probe;
     }
@@ -121,7 +123,8 @@ final class EndpointProgress {
     EndpointTestResult result() {
         boolean ok = reachable && failure == null;
         return new EndpointTestResult(endpoint.id(), endpoint.baseUrl(), ok, reachable, httpStatus, latencyMs,
-                models, probe.lists() ? null : probe.modelsNote(), chat, chatNote, healthCheck, healthCheckNote,
+                models, probe == null || probe.lists() ? null : probe.modelsNote(), chat, chatNote, healthCheck,
+                healthCheckNote,
                 failure == null ? null : failure.reason(), failure == null ? null : failure.detail());
     }
 }

@@ -20,7 +20,8 @@ import java.util.List;
  *        {@code ${NAME}} not set for this service), or {@code forbidden_secret} (a {@code ${NAME}} this service refuses
  *        to resolve: a name of the gateway's own settings or outside {@code GATEWAY_SECRET_NAMES}, a value holding one
  *        of its own credentials; nothing is sent), or
- *        {@code refused_by_policy} (the outbound URL policy refuses the address: nothing was sent)
+ *        {@code refused_by_policy} (the outbound URL policy refuses the address: nothing was sent), or
+ *        {@code unknown_type} (a stored provider of a type no package registers: nothing was sent)
  * @param detail a sentence for humans about the failure; of the upstream's own words at most a short sanitized
  *        excerpt
  */

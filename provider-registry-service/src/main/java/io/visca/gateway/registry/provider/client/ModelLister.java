@@ -2,6 +2,7 @@ package io.visca.gateway.registry.provider.client;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,12 +16,18 @@ import io.vertx.core.http.HttpMethod;
 import io.visca.gateway.auth.SealedSecrets;
 import io.visca.gateway.contracts.provider.EndpointConfig;
 import io.visca.gateway.contracts.provider.ProviderConfig;
+import io.visca.gateway.providers.KnownProviderTypes;
+import io.visca.gateway.providers.ModelListing;
+import io.visca.gateway.providers.ProviderType;
+import io.visca.gateway.providers.UnknownProviderTypeException;
+import io.visca.gateway.providers.UpstreamCall;
 import io.visca.gateway.registry.config.RegistryConfig;
 import io.visca.gateway.registry.provider.mapping.ModelDiscoveryRules;
 
 /**
- * Model discovery's upstream call: each endpoint's model listing, the request Test Connection makes first
- * ({@link TypeProbe}), through the same client ({@link UpstreamWebClient}: outbound URL policy, no redirects), the
+ * Model discovery's upstream call: each endpoint's model listing as its type's package says
+ * ({@link ProviderType#modelListing()}, the request Test Connection makes first), through the same client
+ * ({@link UpstreamWebClient}: outbound URL policy, no redirects), the
  * same auth ({@link UpstreamAuth}: secrets resolved at call time) and the provider's timeouts capped by
  * {@code registry.discovery.timeout}. The answer is not trusted: a body over {@link #MAX_BODY_BYTES} fails the
  * listing, and only the ids {@link ModelDiscoveryRules#acceptedIds} lets through are kept.
@@ -61,26 +68,29 @@ public class ModelLister {
         ProviderConfig provider = opened.config();
         CallTimeouts timeouts = CallTimeouts.of(provider.timeouts(), config.discovery().timeout(),
                 config.testConnection().connectTimeout());
-        TypeProbe probe = TypeProbe.forType(provider.type());
-        TypeProbe.Call call = ModelDiscoveryRules.listable(provider.type()) ? probe.first(provider) : null;
-        if (call == null || provider.endpoints().isEmpty()) {
-            return Uni.createFrom().item(provider.endpoints().stream().map(e -> failed(e, "type " + provider.type()
-                    + " has no model listing")).toList());
+        Optional<ProviderType> type = KnownProviderTypes.find(provider.type());
+        ModelListing listing = type.flatMap(ProviderType::modelListing).orElse(null);
+        if (listing == null || provider.endpoints().isEmpty()) {
+            String why = type.isEmpty()
+                    ? new UnknownProviderTypeException(provider.type(), KnownProviderTypes.names()).getMessage()
+                    : "type " + provider.type() + " has no model listing";
+            return Uni.createFrom().item(provider.endpoints().stream().map(e -> failed(e, why)).toList());
         }
         Uni<Map<String, String>> authHeaders = opened.problem() == null ? auth.headers(provider.auth(), timeouts)
                 : Uni.createFrom().failure(new ProbeFailure(ProbeFailure.MISSING_SECRET, null, opened.problem()
                         + " (in provider-registry-service)"));
         return authHeaders
                 .chain(headers -> Uni.join().all(provider.endpoints().stream()
-                        .map(endpoint -> listOne(endpoint, call, probe, headers, timeouts)).toList()).andFailFast())
+                        .map(endpoint -> listOne(endpoint, listing, headers, timeouts)).toList()).andFailFast())
                 .onFailure().recoverWithItem(failure -> {
                     String why = FailureClassifier.classify(failure, "authentication").detail();
                     return provider.endpoints().stream().map(e -> failed(e, why)).toList();
                 });
     }
 
-    private Uni<Listing> listOne(EndpointConfig endpoint, TypeProbe.Call call, TypeProbe probe,
-            Map<String, String> authHeaders, CallTimeouts timeouts) {
+    private Uni<Listing> listOne(EndpointConfig endpoint, ModelListing listing, Map<String, String> authHeaders,
+            CallTimeouts timeouts) {
+        UpstreamCall call = listing.request();
         Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         call.headers().forEach((name, value) -> headers.put(name, auth.resolve("request.headers." + name, value)));
         headers.putAll(authHeaders);
@@ -98,7 +108,7 @@ public class ModelLister {
                                 .detail());
                     }
                     try {
-                        List<String> ids = probe.modelIds(parse(response.body()));
+                        List<String> ids = listing.ids(parse(response.body()));
                         return new Listing(endpoint.id(), endpoint.baseUrl(), ModelDiscoveryRules.acceptedIds(ids),
                                 null);
                     } catch (IllegalArgumentException e) {

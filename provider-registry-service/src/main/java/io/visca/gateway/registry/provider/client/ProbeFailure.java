@@ -23,6 +23,8 @@ public final class ProbeFailure extends RuntimeException {
     public static final String UNHEALTHY = "unhealthy";
     /** A stored {@code health_check.endpoint} that is not a path on the endpoint's host: nothing was sent. */
     public static final String INVALID_HEALTH_CHECK = "invalid_health_check";
+    /** The provider's type is one no package of gateway-providers registers: nothing was sent. */
+    public static final String UNKNOWN_TYPE = "unknown_type";
     /** The outbound URL policy refused the address: nothing was sent. */
     public static final String REFUSED_BY_POLICY = "refused_by_policy";
 

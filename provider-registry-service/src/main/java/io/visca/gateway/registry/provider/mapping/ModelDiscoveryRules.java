@@ -8,7 +8,8 @@ import java.util.Set;
 
 import io.visca.gateway.contracts.provider.ModelConfig;
 import io.visca.gateway.contracts.provider.ProviderConfig;
-import io.visca.gateway.contracts.provider.ProviderTypes;
+import io.visca.gateway.providers.KnownProviderTypes;
+import io.visca.gateway.providers.ProviderType;
 
 /**
  * Which providers take their models from their endpoints' model listing (a provider saved without {@code models}
@@ -18,22 +19,24 @@ import io.visca.gateway.contracts.provider.ProviderTypes;
  */
 public final class ModelDiscoveryRules {
 
-    /**
-     * The types whose upstream lists its models, as Test Connection reads them: openai-compatible {@code GET /models},
-     * anthropic {@code GET /v1/models}, ollama {@code GET /api/tags}, tgi {@code GET /info}. Replicate and custom have
-     * no listing, so they need {@code models}.
-     */
-    public static final Set<String> TYPES = Set.of(ProviderTypes.OPENAI_COMPATIBLE, ProviderTypes.ANTHROPIC,
-            ProviderTypes.OLLAMA, ProviderTypes.TGI);
-
     public static final int MAX_MODELS = ModelsParser.MAX_MODELS;
 
     private ModelDiscoveryRules() {
     }
 
+    /**
+     * The types whose upstream lists its models ({@link ProviderType#modelListing()}, as Test Connection reads them:
+     * openai-compatible {@code GET /models}, anthropic {@code GET /v1/models}, ollama {@code GET /api/tags}, tgi
+     * {@code GET /info}), sorted by name. Replicate and custom have no listing, so they need {@code models}.
+     */
+    public static List<String> listableTypes() {
+        return KnownProviderTypes.all().stream().filter(t -> t.modelListing().isPresent()).map(ProviderType::name)
+                .sorted().toList();
+    }
+
     /** Whether a provider of this type may leave {@code models} out. */
     public static boolean listable(String type) {
-        return type != null && TYPES.contains(type);
+        return KnownProviderTypes.find(type).flatMap(ProviderType::modelListing).isPresent();
     }
 
     /** Whether this stored document's models come from discovery: it has none of its own and its type lists them. */

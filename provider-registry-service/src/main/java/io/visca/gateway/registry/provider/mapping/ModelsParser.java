@@ -110,7 +110,7 @@ final class ModelsParser {
     private static String required(String type) {
         return type == null ? "is required: at least one model"
                 : "is required for type " + type + ": it has no model listing to discover them from (types "
-                        + String.join(", ", ModelDiscoveryRules.TYPES.stream().sorted().toList())
+                        + String.join(", ", ModelDiscoveryRules.listableTypes())
                         + " may leave models out)";
     }
 

@@ -15,9 +15,11 @@ import io.visca.gateway.contracts.provider.CustomRequestConfig;
 import io.visca.gateway.contracts.provider.EndpointConfig;
 import io.visca.gateway.contracts.provider.ModelConfig;
 import io.visca.gateway.contracts.provider.ProviderConfig;
-import io.visca.gateway.contracts.provider.ProviderTypes;
 import io.visca.gateway.contracts.provider.TransformConfig;
 import io.visca.gateway.kit.admin.error.ApiException;
+import io.visca.gateway.providers.KnownProviderTypes;
+import io.visca.gateway.providers.ProviderType;
+import io.visca.gateway.providers.UnknownProviderTypeException;
 import io.visca.gateway.registry.json.JsonBodies;
 import io.visca.gateway.registry.json.JsonFields;
 import io.visca.gateway.registry.json.Violations;
@@ -65,8 +67,9 @@ public final class ProviderDocumentParser {
                     + "starting with a letter or digit, at most 63 characters");
         }
         String type = fields.requiredString("type");
-        if (type != null && !ProviderTypes.ALL.contains(type)) {
-            violations.add("type", "unknown type '" + type + "'; known types: " + String.join(", ", ProviderTypes.ALL));
+        ProviderType known = type == null ? null : KnownProviderTypes.find(type).orElse(null);
+        if (type != null && known == null) {
+            violations.add("type", new UnknownProviderTypeException(type, KnownProviderTypes.names()).getMessage());
             type = null;
         }
         Boolean enabled = fields.bool("enabled");
@@ -79,7 +82,7 @@ public final class ProviderDocumentParser {
         var retry = SettingsParser.retry(fields);
         CustomRequestConfig request = null;
         TransformConfig transform = null;
-        if (ProviderTypes.CUSTOM.equals(type)) {
+        if (known != null && known.takesRequestAndTransform()) {
             request = CustomRequestParser.request(fields, true);
             transform = CustomRequestParser.transform(fields, true);
         } else if (type != null) {

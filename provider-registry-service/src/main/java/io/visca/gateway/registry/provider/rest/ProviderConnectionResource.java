@@ -42,7 +42,8 @@ public class ProviderConnectionResource {
             + "exists: failures are per endpoint, with a reason (dns, refused, tls, auth, timeout, unexpected_body, "
             + "http_error, network, missing_secret, forbidden_secret, refused_by_policy: the outbound URL policy "
             + "refuses the address and nothing was sent, unhealthy: the health check's answer is not healthy, "
-            + "invalid_health_check).")
+            + "invalid_health_check, unknown_type: a stored provider of a type this registry does not know, nothing "
+            + "was sent).")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ConnectionTestReport.class)))
     @APIResponse(responseCode = "401", description = "Missing or wrong admin token", content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "No such provider", content = @Content(schema = @Schema(implementation = ApiError.class)))

@@ -26,7 +26,7 @@ import io.visca.gateway.auth.SecretPolicy;
 import io.visca.gateway.auth.SecretResolver;
 import io.visca.gateway.contracts.provider.ProviderConfig;
 import io.visca.gateway.contracts.provider.ProviderTypes;
-import io.visca.gateway.outbound.HealthProbe;
+import io.visca.gateway.providers.KnownProviderTypes;
 import io.visca.gateway.registry.provider.mapping.ProviderDocumentParser;
 
 /**
@@ -67,7 +67,7 @@ class ProviderPresetsTests {
         }
         if (preset.healthCheckEndpoint() != null) {
             String effective = config.healthCheck().endpoint() != null ? config.healthCheck().endpoint()
-                    : HealthProbe.defaultPath(config.type());
+                    : KnownProviderTypes.get(config.type()).defaultHealthPath();
             assertEquals(preset.healthCheckEndpoint(), effective, "health check of " + example);
         }
     }
@@ -75,7 +75,7 @@ class ProviderPresetsTests {
     @ParameterizedTest(name = "{0}")
     @MethodSource("presets")
     void presetIsAValidProviderAsTheFormFillsIt(ProviderPreset preset) {
-        assertTrue(ProviderTypes.ALL.contains(preset.type()), preset.type());
+        assertTrue(KnownProviderTypes.names().contains(preset.type()), preset.type());
         assertFalse(preset.hint() == null || preset.hint().isBlank(), "a hint");
         assertFalse(preset.hint().contains("\n"), "one line");
         if (ProviderTypes.CUSTOM.equals(preset.type())) {
