@@ -17,7 +17,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.visca.gateway.contracts.event.ProviderHealthChanged;
 import io.visca.gateway.health.config.HealthConfig;
-import io.visca.gateway.health.probe.ProbeHttp;
+import io.visca.gateway.health.upstream.ProbeHttp;
 
 /**
  * Sends each transition to {@code health.alert.webhook-url} ({@code HEALTH_ALERT_WEBHOOK_URL}), when set: a POST of

@@ -19,8 +19,8 @@ import io.visca.gateway.auth.UpstreamAuthException;
 import io.visca.gateway.auth.UpstreamAuthHeaders;
 import io.visca.gateway.contracts.provider.AuthConfig;
 import io.visca.gateway.health.config.HealthConfig;
-import io.visca.gateway.health.probe.ProbeFailure;
-import io.visca.gateway.health.probe.ProbeHttp;
+import io.visca.gateway.health.upstream.ProbeFailure;
+import io.visca.gateway.health.upstream.ProbeHttp;
 
 /**
  * The headers that authenticate a probe, from the shared {@link UpstreamAuthHeaders}: {@code bearer}, {@code header}

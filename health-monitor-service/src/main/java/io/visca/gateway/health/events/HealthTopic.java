@@ -38,7 +38,7 @@ import io.visca.gateway.contracts.event.Topics;
 public class HealthTopic {
 
     private static final Logger LOG = Logger.getLogger(HealthTopic.class);
-    static final String TOPIC = Topics.PROVIDER_HEALTH_CHANGED;
+    public static final String TOPIC = Topics.PROVIDER_HEALTH_CHANGED;
 
     private final Map<String, Object> kafkaConfig;
     private volatile boolean ready;
@@ -58,7 +58,7 @@ public class HealthTopic {
     }
 
     /** The broker settings an AdminClient or a plain consumer of this service uses. */
-    Map<String, Object> clientConfig(Collection<String> names) {
+    public Map<String, Object> clientConfig(Collection<String> names) {
         Map<String, Object> config = new HashMap<>();
         kafkaConfig.forEach((key, value) -> {
             if (names.contains(key)) {

@@ -10,6 +10,7 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.resolver.dns.DnsNameResolverException;
 import io.vertx.core.http.HttpClosedException;
+import io.visca.gateway.health.upstream.ProbeFailure;
 import io.visca.gateway.outbound.OutboundRefusedException;
 import io.visca.gateway.outbound.UpstreamExcerpt;
 

@@ -28,7 +28,6 @@ import io.visca.gateway.health.config.HealthConfig;
 import io.visca.gateway.health.events.HealthChangedPublisher;
 import io.visca.gateway.health.history.HealthTransition;
 import io.visca.gateway.health.history.TransitionHistory;
-import io.visca.gateway.health.metrics.HealthMetrics;
 
 /**
  * Probes every endpoint of every enabled provider whose {@code health_check.enabled} is true, each on a Vert.x timer

@@ -15,6 +15,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.visca.gateway.health.auth.ProbeCredentials;
 import io.visca.gateway.health.config.HealthConfig;
+import io.visca.gateway.health.upstream.ProbeFailure;
+import io.visca.gateway.health.upstream.ProbeHttp;
 
 /**
  * Runs one probe: a GET of the target's URL with the provider's credentials, on the shared non-blocking client,

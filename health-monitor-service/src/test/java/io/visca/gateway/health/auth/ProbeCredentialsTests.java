@@ -19,7 +19,7 @@ import io.vertx.core.buffer.Buffer;
 import io.visca.gateway.auth.SecretResolver;
 import io.visca.gateway.auth.TokenEndpoint;
 import io.visca.gateway.contracts.provider.AuthConfig;
-import io.visca.gateway.health.probe.ProbeFailure;
+import io.visca.gateway.health.upstream.ProbeFailure;
 
 /** The monitor's wording of the shared auth failures (they are probe reasons), and the maps a probe may add to. */
 class ProbeCredentialsTests {

@@ -13,7 +13,7 @@ import net.thisptr.jackson.jq.exception.JsonQueryException;
 
 /**
  * jq as the transform language of {@code custom} providers (jq 1.6 semantics), every evaluation within the
- * {@code registry.jq.*} bounds ({@link io.visca.gateway.registry.config.JqSettings} sets them at start). Saving a
+ * {@code registry.jq.*} bounds ({@link JqSettings} sets them at start). Saving a
  * provider runs each program once on a sample input, so one that cannot finish within the bounds
  * ({@code range(1e9)}, {@code def f: f; f}) is refused then rather than in Test Connection or on the router.
  */

@@ -1,4 +1,4 @@
-package io.visca.gateway.health.metrics;
+package io.visca.gateway.health.probe;
 
 import java.time.Duration;
 import java.util.Map;
@@ -12,9 +12,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import io.visca.gateway.health.probe.EndpointState;
-import io.visca.gateway.health.probe.ProbeResult;
-import io.visca.gateway.health.probe.ProbeTarget;
 
 /**
  * The health monitor's Prometheus metrics ({@code /q/metrics}), labelled by provider and endpoint (names from the

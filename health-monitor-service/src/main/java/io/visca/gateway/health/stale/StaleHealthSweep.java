@@ -1,4 +1,4 @@
-package io.visca.gateway.health.events;
+package io.visca.gateway.health.stale;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -22,6 +22,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import io.visca.gateway.health.config.HealthConfig;
+import io.visca.gateway.health.events.HealthTopic;
 import io.visca.gateway.health.probe.ProbeScheduler;
 import io.visca.gateway.health.registry.SnapshotHolder;
 

@@ -1,4 +1,4 @@
-package io.visca.gateway.health.probe;
+package io.visca.gateway.health.upstream;
 
 /**
  * A probe that failed before or without an HTTP answer that could be judged: a missing secret, an OAuth2 token that

@@ -1,4 +1,4 @@
-package io.visca.gateway.health.probe;
+package io.visca.gateway.health.upstream;
 
 import java.time.Duration;
 import java.util.List;
