@@ -1,6 +1,5 @@
 package io.visca.gateway.snapshot;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -25,25 +24,6 @@ public class RegistrySnapshots {
 
     private static final Logger LOG = Logger.getLogger(RegistrySnapshots.class);
 
-    /**
-     * A service's settings, from its own config names.
-     *
-     * @param serviceToken bearer token of the registry's {@code /internal} API ({@code GATEWAY_SERVICE_TOKEN})
-     * @param refreshInterval how often the snapshot is refetched even without a provider-changed event (a safety net;
-     *        at least a second)
-     * @param initialBackoff first delay between attempts while the registry does not answer; doubles up to
-     *        {@code maxBackoff}
-     */
-    public record Settings(String serviceToken, Duration refreshInterval, Duration initialBackoff,
-            Duration maxBackoff) {
-
-        @Override
-        public String toString() {
-            return "Settings[serviceToken=***, refreshInterval=" + refreshInterval + ", initialBackoff="
-                    + initialBackoff + ", maxBackoff=" + maxBackoff + "]";
-        }
-    }
-
     /** What a service does with each snapshot it takes in. */
     @FunctionalInterface
     public interface Listener {
@@ -57,7 +37,7 @@ public class RegistrySnapshots {
     private final RegistryClient registry;
     private final SnapshotSecrets secrets;
     private final Vertx vertx;
-    private final Settings settings;
+    private final SnapshotClientConfig settings;
     private final Listener listener;
     private final String authorization;
     private final AtomicBoolean fetching = new AtomicBoolean();
@@ -69,14 +49,15 @@ public class RegistrySnapshots {
     private long backoffMs;
     private long periodic = -1;
 
-    public RegistrySnapshots(RegistryClient registry, SnapshotSecrets secrets, Vertx vertx, Settings settings,
-            Listener listener) {
+    /** {@code serviceToken}: bearer token of the registry's {@code /internal} API ({@code GATEWAY_SERVICE_TOKEN}). */
+    public RegistrySnapshots(RegistryClient registry, SnapshotSecrets secrets, Vertx vertx, String serviceToken,
+            SnapshotClientConfig settings, Listener listener) {
         this.registry = registry;
         this.secrets = secrets;
         this.vertx = vertx;
         this.settings = settings;
         this.listener = listener;
-        this.authorization = "Bearer " + settings.serviceToken();
+        this.authorization = "Bearer " + serviceToken;
         this.backoffMs = settings.initialBackoff().toMillis();
     }
 

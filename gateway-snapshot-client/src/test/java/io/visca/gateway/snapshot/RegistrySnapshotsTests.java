@@ -91,8 +91,7 @@ class RegistrySnapshotsTests {
 
     private RegistrySnapshots start(Duration refreshInterval) {
         SnapshotSecrets secrets = new SnapshotSecrets(new TestKey(), "provider '%s': %s");
-        snapshots = new RegistrySnapshots(this::fetch, secrets, vertx, new RegistrySnapshots.Settings("svc-token",
-                refreshInterval, Duration.ofMillis(50), Duration.ofMillis(200)),
+        snapshots = new RegistrySnapshots(this::fetch, secrets, vertx, "svc-token", new Timing(refreshInterval),
                 (snapshot, problems) -> taken.add(snapshot.revision()));
         snapshots.start();
         return snapshots;
@@ -206,6 +205,19 @@ class RegistrySnapshotsTests {
         revision = 9;
         await().atMost(Duration.ofSeconds(5)).until(() -> snapshots.revision() == 9);
         assertEquals(List.of(1L, 9L), taken.stream().distinct().toList());
+    }
+
+    /** Short backoff (50 ms doubling to 200 ms), so a test sees several attempts. */
+    private record Timing(Duration refreshInterval) implements SnapshotClientConfig {
+        @Override
+        public Duration initialBackoff() {
+            return Duration.ofMillis(50);
+        }
+
+        @Override
+        public Duration maxBackoff() {
+            return Duration.ofMillis(200);
+        }
     }
 
     /** The dev/test profile's fixed key, as the services' %test configs set it. */

@@ -35,10 +35,7 @@ class RegistrySnapshotsProducer {
     @Singleton
     RegistrySnapshots snapshots(@RestClient RegistryClient registry, SnapshotSecrets secrets, Vertx vertx,
             HealthConfig config, ProbeScheduler scheduler) {
-        HealthConfig.Registry settings = config.registry();
-        return new RegistrySnapshots(registry, secrets, vertx,
-                new RegistrySnapshots.Settings(config.serviceToken(), settings.refreshInterval(),
-                        settings.initialBackoff(), settings.maxBackoff()),
+        return new RegistrySnapshots(registry, secrets, vertx, config.serviceToken(), config.registry(),
                 (snapshot, problems) -> scheduler.apply(snapshot.providers(), problems));
     }
 }

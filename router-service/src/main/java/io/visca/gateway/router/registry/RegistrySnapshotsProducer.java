@@ -33,8 +33,7 @@ class RegistrySnapshotsProducer {
     @Singleton
     RegistrySnapshots snapshots(@RestClient RegistryClient registry, SnapshotSecrets secrets, Vertx vertx,
             RouterConfig config, SnapshotHolder holder) {
-        RouterConfig.Registry settings = config.registry();
-        return new RegistrySnapshots(registry, secrets, vertx, new RegistrySnapshots.Settings(settings.serviceToken(),
-                settings.refreshInterval(), settings.initialBackoff(), settings.maxBackoff()), holder);
+        return new RegistrySnapshots(registry, secrets, vertx, config.registry().serviceToken(), config.registry(),
+                holder);
     }
 }
