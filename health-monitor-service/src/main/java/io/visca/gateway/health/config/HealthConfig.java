@@ -10,6 +10,7 @@ import io.smallrye.config.WithName;
 import io.visca.gateway.kit.admin.security.TokenThrottleConfig;
 import io.visca.gateway.kit.secrets.SecretsConfig;
 import io.visca.gateway.outbound.OutboundPolicy;
+import io.visca.gateway.snapshot.SnapshotClientConfig;
 
 /** The health monitor's settings ({@code health.*} in application.properties). */
 @ConfigMapping(prefix = "health")
@@ -33,7 +34,8 @@ public interface HealthConfig {
 
     Transitions transitions();
 
-    Registry registry();
+    /** The registry snapshot client's settings (gateway-snapshot-client: refresh interval, backoff). */
+    SnapshotClientConfig registry();
 
     Probe probe();
 
@@ -85,19 +87,6 @@ public interface HealthConfig {
         /** Transitions older than this are forgotten. */
         @WithDefault("7d")
         Duration maxAge();
-    }
-
-    interface Registry {
-        /** How often the snapshot is refetched even without a provider-changed event (a safety net). */
-        @WithDefault("PT30S")
-        Duration refreshInterval();
-
-        /** First delay between attempts while the registry does not answer; doubles up to {@link #maxBackoff()}. */
-        @WithDefault("PT0.5S")
-        Duration initialBackoff();
-
-        @WithDefault("PT10S")
-        Duration maxBackoff();
     }
 
     interface Probe {

@@ -6,6 +6,8 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
+import io.visca.gateway.snapshot.RegistrySnapshots;
+
 /**
  * Ready once the first registry snapshot is loaded; stays ready (probing from the last one) when the registry goes
  * away, and says how many fetches failed since the last good one.
@@ -14,15 +16,14 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class SnapshotReadiness implements HealthCheck {
 
-    private final SnapshotHolder snapshot;
+    private final RegistrySnapshots snapshots;
 
-    public SnapshotReadiness(SnapshotHolder snapshot) {
-        this.snapshot = snapshot;
+    public SnapshotReadiness(RegistrySnapshots snapshots) {
+        this.snapshots = snapshots;
     }
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("registry-snapshot").status(snapshot.loaded())
-                .withData("revision", snapshot.revision()).withData("failed_fetches", snapshot.failures()).build();
+        return snapshots.readiness().build();
     }
 }

@@ -19,8 +19,8 @@ import io.visca.gateway.health.history.TransitionHistory;
 import io.visca.gateway.health.probe.EndpointState;
 import io.visca.gateway.health.probe.ProbeScheduler;
 import io.visca.gateway.health.probe.ProbeScheduler.EndpointHealth;
-import io.visca.gateway.health.registry.SnapshotHolder;
 import io.visca.gateway.kit.admin.error.ApiException;
+import io.visca.gateway.snapshot.RegistrySnapshots;
 
 /**
  * The live health of every endpoint ({@code /api/health}) and their recent transitions
@@ -34,11 +34,11 @@ public class HealthStatusResource {
     static final int MAX_LIMIT = 5000;
 
     private final ProbeScheduler scheduler;
-    private final SnapshotHolder snapshot;
+    private final RegistrySnapshots snapshot;
     private final HealthChangedPublisher publisher;
     private final TransitionHistory history;
 
-    HealthStatusResource(ProbeScheduler scheduler, SnapshotHolder snapshot, HealthChangedPublisher publisher,
+    HealthStatusResource(ProbeScheduler scheduler, RegistrySnapshots snapshot, HealthChangedPublisher publisher,
             TransitionHistory history) {
         this.scheduler = scheduler;
         this.snapshot = snapshot;

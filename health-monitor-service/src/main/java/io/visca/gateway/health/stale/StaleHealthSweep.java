@@ -24,7 +24,7 @@ import io.vertx.core.Vertx;
 import io.visca.gateway.health.config.HealthConfig;
 import io.visca.gateway.health.events.HealthTopic;
 import io.visca.gateway.health.probe.ProbeScheduler;
-import io.visca.gateway.health.registry.SnapshotHolder;
+import io.visca.gateway.snapshot.RegistrySnapshots;
 
 /**
  * Once per start, after the first registry snapshot is applied: reads {@code provider-health-changed} from the
@@ -39,14 +39,14 @@ public class StaleHealthSweep {
     private static final Duration READ_WITHIN = Duration.ofSeconds(30);
 
     private final Vertx vertx;
-    private final SnapshotHolder snapshot;
+    private final RegistrySnapshots snapshot;
     private final ProbeScheduler scheduler;
     private final HealthTopic topic;
     private final HealthConfig.Events config;
     private volatile boolean stopped;
     private long backoffMs;
 
-    StaleHealthSweep(Vertx vertx, SnapshotHolder snapshot, ProbeScheduler scheduler, HealthTopic topic,
+    StaleHealthSweep(Vertx vertx, RegistrySnapshots snapshot, ProbeScheduler scheduler, HealthTopic topic,
             HealthConfig config) {
         this.vertx = vertx;
         this.snapshot = snapshot;

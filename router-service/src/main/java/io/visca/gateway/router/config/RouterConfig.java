@@ -9,6 +9,7 @@ import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import io.visca.gateway.kit.secrets.SecretsConfig;
 import io.visca.gateway.outbound.OutboundPolicy;
+import io.visca.gateway.snapshot.SnapshotClientConfig;
 
 /** The router's settings ({@code router.*} in application.properties). */
 @ConfigMapping(prefix = "router")
@@ -91,20 +92,10 @@ public interface RouterConfig {
         Duration catchUpTimeout();
     }
 
-    interface Registry {
+    /** The registry snapshot client's settings (gateway-snapshot-client: refresh interval, backoff). */
+    interface Registry extends SnapshotClientConfig {
         /** Bearer token of the registry's {@code /internal} API. */
         String serviceToken();
-
-        /** How often the snapshot is refetched even without a provider-changed event (a safety net). */
-        @WithDefault("PT30S")
-        Duration refreshInterval();
-
-        /** First delay between attempts while the registry does not answer; doubles up to {@link #maxBackoff()}. */
-        @WithDefault("PT0.5S")
-        Duration initialBackoff();
-
-        @WithDefault("PT10S")
-        Duration maxBackoff();
     }
 
     interface Upstream {

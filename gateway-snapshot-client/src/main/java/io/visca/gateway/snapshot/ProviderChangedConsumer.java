@@ -1,4 +1,4 @@
-package io.visca.gateway.health.registry;
+package io.visca.gateway.snapshot;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -10,9 +10,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.visca.gateway.contracts.event.Topics;
 
 /**
- * {@code provider-changed}: the registry committed a change, so the snapshot is refetched (unless the monitor already
- * probes that revision). Each monitor instance reads the topic in a consumer group of its own, so every instance
- * hears every change.
+ * {@code provider-changed}: the registry committed a change, so the snapshot is refetched (unless this service already
+ * has that revision). Each instance of a service reads the topic in a consumer group of its own
+ * ({@code mp.messaging.incoming.provider-changed.*} in its application.properties), so every instance hears every
+ * change.
  */
 @ApplicationScoped
 public class ProviderChangedConsumer {
@@ -20,10 +21,10 @@ public class ProviderChangedConsumer {
     private static final Logger LOG = Logger.getLogger(ProviderChangedConsumer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final SnapshotHolder snapshot;
+    private final RegistrySnapshots snapshots;
 
-    public ProviderChangedConsumer(SnapshotHolder snapshot) {
-        this.snapshot = snapshot;
+    public ProviderChangedConsumer(RegistrySnapshots snapshots) {
+        this.snapshots = snapshots;
     }
 
     @Incoming(Topics.PROVIDER_CHANGED)
@@ -35,8 +36,6 @@ public class ProviderChangedConsumer {
             LOG.warnf("unreadable provider-changed event ignored; refetching the snapshot anyway");
             revision = Long.MAX_VALUE;
         }
-        if (revision > snapshot.revision()) {
-            snapshot.refresh();
-        }
+        snapshots.changedTo(revision);
     }
 }

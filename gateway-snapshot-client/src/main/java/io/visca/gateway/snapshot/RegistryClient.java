@@ -1,4 +1,4 @@
-package io.visca.gateway.router.registry;
+package io.visca.gateway.snapshot;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -9,12 +9,15 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 import io.smallrye.mutiny.Uni;
 import io.visca.gateway.contracts.provider.RegistrySnapshot;
 
-/** The registry's internal API (Quarkus REST Client, {@code quarkus.rest-client.registry.url}). */
+/**
+ * The registry's internal API (Quarkus REST Client, {@code quarkus.rest-client.registry.url} in each service that
+ * follows the registry).
+ */
 @RegisterRestClient(configKey = "registry")
 @Path("/internal")
 public interface RegistryClient {
 
-    /** Every provider and client key, literal secrets included: guarded by the service token. */
+    /** Every provider (enabled or not) and client key, literal secrets included: guarded by the service token. */
     @GET
     @Path("/snapshot")
     Uni<RegistrySnapshot> snapshot(@HeaderParam("Authorization") String bearerServiceToken);
