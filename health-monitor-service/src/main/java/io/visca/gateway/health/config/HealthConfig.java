@@ -1,15 +1,13 @@
 package io.visca.gateway.health.config;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.smallrye.config.WithName;
 import io.visca.gateway.kit.admin.security.TokenThrottleConfig;
+import io.visca.gateway.kit.outbound.OutboundConfig;
 import io.visca.gateway.kit.secrets.SecretsConfig;
-import io.visca.gateway.outbound.OutboundPolicy;
 import io.visca.gateway.snapshot.SnapshotClientConfig;
 
 /** The health monitor's settings ({@code health.*} in application.properties). */
@@ -46,34 +44,8 @@ public interface HealthConfig {
     /** Provider secrets: references, where they resolve from, the key of literal secrets at rest. */
     SecretsConfig secrets();
 
-    Outbound outbound();
-
-    /**
-     * The outbound URL policy every probe and its OAuth2 token request obey (gateway-upstream-auth's
-     * {@code OutboundPolicy}), set by the same {@code GATEWAY_OUTBOUND_*} variables in every service: {@code allow}
-     * or {@code deny}. Alert webhooks are the operator's own setting and are not subject to it.
-     */
-    interface Outbound {
-        /** {@code GATEWAY_OUTBOUND_LOOPBACK}: 127.0.0.0/8, ::1. */
-        @WithDefault("allow")
-        OutboundPolicy.Access loopback();
-
-        /** {@code GATEWAY_OUTBOUND_PRIVATE}: 10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7. */
-        @WithName("private")
-        @WithDefault("allow")
-        OutboundPolicy.Access privateNetworks();
-
-        /** {@code GATEWAY_OUTBOUND_LINK_LOCAL}: 169.254/16, fe80::/10 (cloud metadata addresses excepted). */
-        @WithDefault("deny")
-        OutboundPolicy.Access linkLocal();
-
-        /** {@code GATEWAY_OUTBOUND_METADATA}: the cloud metadata addresses, e.g. 169.254.169.254. */
-        @WithDefault("deny")
-        OutboundPolicy.Access metadata();
-
-        /** {@code GATEWAY_OUTBOUND_DENY_CIDRS}: address blocks refused whatever their category, comma-separated. */
-        Optional<List<String>> denyCidrs();
-    }
+    /** The outbound URL policy every call to a provider obeys ({@code GATEWAY_OUTBOUND_*}). */
+    OutboundConfig outbound();
 
     /** Wrong bearer tokens per client address. */
     TokenThrottleConfig tokenThrottle();

@@ -1,7 +1,6 @@
 package io.visca.gateway.health.upstream;
 
 import java.time.Duration;
-import java.util.List;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
@@ -18,7 +17,6 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.visca.gateway.health.config.HealthConfig;
 import io.visca.gateway.outbound.OutboundGuard;
-import io.visca.gateway.outbound.OutboundPolicy;
 
 /**
  * The monitor's one Vert.x HTTP client (HTTP/1.1, a small keep-alive pool per endpoint, TLS verified): probes, OAuth2
@@ -49,9 +47,7 @@ public class ProbeHttp {
         PoolOptions pool = new PoolOptions().setHttp1MaxSize(Math.max(1, probe.maxConnectionsPerEndpoint()))
                 .setMaxWaitQueueSize(-1);
         this.client = vertx.createHttpClient(options, pool);
-        HealthConfig.Outbound settings = config.outbound();
-        this.outbound = new OutboundGuard(vertx, new OutboundPolicy(settings.loopback(), settings.privateNetworks(),
-                settings.linkLocal(), settings.metadata(), settings.denyCidrs().orElse(List.of())), VERDICT_REUSE);
+        this.outbound = new OutboundGuard(vertx, config.outbound().policy(), VERDICT_REUSE);
     }
 
     /**

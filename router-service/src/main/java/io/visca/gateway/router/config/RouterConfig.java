@@ -2,13 +2,11 @@ package io.visca.gateway.router.config;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.smallrye.config.WithName;
+import io.visca.gateway.kit.outbound.OutboundConfig;
 import io.visca.gateway.kit.secrets.SecretsConfig;
-import io.visca.gateway.outbound.OutboundPolicy;
 import io.visca.gateway.snapshot.SnapshotClientConfig;
 
 /** The router's settings ({@code router.*} in application.properties). */
@@ -37,7 +35,8 @@ public interface RouterConfig {
 
     Upstream upstream();
 
-    Outbound outbound();
+    /** The outbound URL policy every call to a provider obeys ({@code GATEWAY_OUTBOUND_*}). */
+    OutboundConfig outbound();
 
     Anthropic anthropic();
 
@@ -117,32 +116,6 @@ public interface RouterConfig {
         /** Upstream error bodies are quoted in errors (debugging only: they may echo the prompt). */
         @WithDefault("false")
         boolean includeUpstreamBodies();
-    }
-
-    /**
-     * The outbound URL policy every upstream call obeys (gateway-upstream-auth's {@code OutboundPolicy}), set by the
-     * same {@code GATEWAY_OUTBOUND_*} variables in every service: {@code allow} or {@code deny}.
-     */
-    interface Outbound {
-        /** {@code GATEWAY_OUTBOUND_LOOPBACK}: 127.0.0.0/8, ::1. */
-        @WithDefault("allow")
-        OutboundPolicy.Access loopback();
-
-        /** {@code GATEWAY_OUTBOUND_PRIVATE}: 10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7. */
-        @WithName("private")
-        @WithDefault("allow")
-        OutboundPolicy.Access privateNetworks();
-
-        /** {@code GATEWAY_OUTBOUND_LINK_LOCAL}: 169.254/16, fe80::/10 (cloud metadata addresses excepted). */
-        @WithDefault("deny")
-        OutboundPolicy.Access linkLocal();
-
-        /** {@code GATEWAY_OUTBOUND_METADATA}: the cloud metadata addresses, e.g. 169.254.169.254. */
-        @WithDefault("deny")
-        OutboundPolicy.Access metadata();
-
-        /** {@code GATEWAY_OUTBOUND_DENY_CIDRS}: address blocks refused whatever their category, comma-separated. */
-        Optional<List<String>> denyCidrs();
     }
 
     /** Passive health: a circuit breaker per endpoint. */

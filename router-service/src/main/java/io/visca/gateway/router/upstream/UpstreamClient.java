@@ -1,7 +1,6 @@
 package io.visca.gateway.router.upstream;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.function.Consumer;
 
 import jakarta.annotation.PreDestroy;
@@ -21,7 +20,6 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import io.visca.gateway.outbound.OutboundGuard;
-import io.visca.gateway.outbound.OutboundPolicy;
 import io.visca.gateway.router.config.RouterConfig;
 
 /**
@@ -75,13 +73,7 @@ public class UpstreamClient {
                 .setHttp2KeepAliveTimeout(keepAliveSeconds);
         this.shared = clients();
         this.perLoop = ThreadLocal.withInitial(() -> Context.isOnEventLoopThread() ? clients() : shared);
-        this.outbound = new OutboundGuard(vertx, policy(config.outbound()), VERDICT_REUSE);
-    }
-
-    /** @throws IllegalArgumentException naming the setting when {@code GATEWAY_OUTBOUND_DENY_CIDRS} is malformed */
-    static OutboundPolicy policy(RouterConfig.Outbound settings) {
-        return new OutboundPolicy(settings.loopback(), settings.privateNetworks(), settings.linkLocal(),
-                settings.metadata(), settings.denyCidrs().orElse(List.of()));
+        this.outbound = new OutboundGuard(vertx, config.outbound().policy(), VERDICT_REUSE);
     }
 
     /** The longest line or SSE event a stream mapper buffers ({@code router.upstream.max-event-bytes}). */

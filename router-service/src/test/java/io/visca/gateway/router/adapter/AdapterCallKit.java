@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,6 +28,7 @@ import io.visca.gateway.contracts.provider.ModelConfig;
 import io.visca.gateway.contracts.provider.ProviderConfig;
 import io.visca.gateway.contracts.provider.TimeoutsConfig;
 import io.visca.gateway.contracts.provider.TransformConfig;
+import io.visca.gateway.kit.outbound.OutboundConfig;
 import io.visca.gateway.outbound.OutboundPolicy;
 import io.visca.gateway.router.config.RouterConfig;
 import io.visca.gateway.router.routing.BreakerSettings;
@@ -255,9 +255,7 @@ public final class AdapterCallKit {
             RouterConfig.Upstream upstream = stub(RouterConfig.Upstream.class,
                     Map.of("maxConnectionsPerEndpoint", 10, "keepAliveTimeout", Duration.ofSeconds(60), "maxEventBytes",
                             1 << 20));
-            RouterConfig.Outbound outbound = stub(RouterConfig.Outbound.class, Map.of("loopback",
-                    OutboundPolicy.Access.ALLOW, "privateNetworks", OutboundPolicy.Access.ALLOW, "linkLocal",
-                    OutboundPolicy.Access.DENY, "metadata", OutboundPolicy.Access.DENY, "denyCidrs", Optional.empty()));
+            OutboundConfig outbound = stub(OutboundConfig.class, Map.of("policy", OutboundPolicy.defaults()));
             return stub(RouterConfig.class, Map.of("upstream", upstream, "outbound", outbound));
         }
 

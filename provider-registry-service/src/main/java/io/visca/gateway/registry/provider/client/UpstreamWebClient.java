@@ -2,7 +2,6 @@ package io.visca.gateway.registry.provider.client;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 
 import jakarta.annotation.PreDestroy;
@@ -18,7 +17,6 @@ import io.vertx.mutiny.core.net.SocketAddress;
 import io.vertx.mutiny.ext.web.client.HttpRequest;
 import io.vertx.mutiny.ext.web.client.WebClient;
 import io.visca.gateway.outbound.OutboundGuard;
-import io.visca.gateway.outbound.OutboundPolicy;
 import io.visca.gateway.registry.config.RegistryConfig;
 
 /**
@@ -41,10 +39,7 @@ public class UpstreamWebClient {
                 .setFollowRedirects(false)
                 .setMaxPoolSize(16)
                 .setUserAgent("visca-gateway-registry/test-connection"));
-        RegistryConfig.Outbound settings = config.outbound();
-        this.outbound = new OutboundGuard(vertx.getDelegate(), new OutboundPolicy(settings.loopback(),
-                settings.privateNetworks(), settings.linkLocal(), settings.metadata(),
-                settings.denyCidrs().orElse(List.of())), Duration.ZERO);
+        this.outbound = new OutboundGuard(vertx.getDelegate(), config.outbound().policy(), Duration.ZERO);
     }
 
     /** The policy with its address lookups, for the save-time check of provider URLs. */
