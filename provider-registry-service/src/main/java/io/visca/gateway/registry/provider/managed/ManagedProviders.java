@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -80,11 +79,6 @@ public class ManagedProviders {
             return;
         }
         seed(config.managedProviders().file().filter(f -> !f.isBlank()).map(Path::of).orElse(null));
-    }
-
-    /** The names of the providers that are managed now (seeded from a catalogue, not re-created by hand). */
-    public Uni<Set<String>> managedNames() {
-        return Panache.withSession(seeds::managedNames);
     }
 
     /**

@@ -8,12 +8,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.visca.gateway.auth.SecretResolver;
 import io.visca.gateway.auth.UpstreamAuthException;
 import io.visca.gateway.contracts.provider.ProviderConfig;
 import io.visca.gateway.registry.discovery.mapping.DiscoveryViews;
-import io.visca.gateway.registry.provider.managed.ManagedProviders;
+import io.visca.gateway.registry.provider.managed.ManagedSeedRepository;
 import io.visca.gateway.registry.provider.mapping.ProviderView;
 import io.visca.gateway.registry.provider.mapping.SecretReferences;
 import io.visca.gateway.registry.provider.mapping.SecretValues;
@@ -28,12 +29,12 @@ import io.visca.gateway.registry.provider.mapping.SecretValues;
 public class ProviderViews {
 
     private final SecretResolver resolver;
-    private final ManagedProviders managed;
+    private final ManagedSeedRepository seeds;
     private final DiscoveryViews discovery;
 
-    ProviderViews(SecretResolver resolver, ManagedProviders managed, DiscoveryViews discovery) {
+    ProviderViews(SecretResolver resolver, ManagedSeedRepository seeds, DiscoveryViews discovery) {
         this.resolver = resolver;
-        this.managed = managed;
+        this.seeds = seeds;
         this.discovery = discovery;
     }
 
@@ -64,12 +65,12 @@ public class ProviderViews {
     }
 
     public Uni<List<ProviderView>> of(List<ProviderConfig> configs) {
-        return managed.managedNames()
+        return managedNames()
                 .map(names -> configs.stream().map(config -> view(config, names)).toList());
     }
 
     public Uni<ProviderView> of(ProviderConfig config) {
-        return managed.managedNames().map(names -> view(config, names));
+        return managedNames().map(names -> view(config, names));
     }
 
     private ProviderView view(ProviderConfig config, Set<String> managedNames) {
@@ -91,5 +92,10 @@ public class ProviderViews {
         });
         return new ProviderView(config, missing.isEmpty() ? ProviderView.OK : ProviderView.MISSING,
                 List.copyOf(missing), managedNames.contains(config.name()));
+    }
+
+    /** The names of the providers that are managed now (seeded from a catalogue, not re-created by hand). */
+    private Uni<Set<String>> managedNames() {
+        return Panache.withSession(seeds::managedNames);
     }
 }
