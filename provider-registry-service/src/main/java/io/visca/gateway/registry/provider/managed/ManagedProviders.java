@@ -31,6 +31,8 @@ import io.visca.gateway.kit.admin.error.ApiException;
 import io.visca.gateway.registry.config.RegistryConfig;
 import io.visca.gateway.registry.provider.mapping.ProviderDocument;
 import io.visca.gateway.registry.provider.mapping.ProviderDocumentParser;
+import io.visca.gateway.registry.provider.repository.ManagedSeedEntity;
+import io.visca.gateway.registry.provider.repository.ManagedSeedRepository;
 import io.visca.gateway.registry.provider.repository.ProviderEntity;
 import io.visca.gateway.registry.provider.repository.ProviderRepository;
 import io.visca.gateway.registry.provider.service.ProviderService;

@@ -14,10 +14,10 @@ import io.visca.gateway.auth.SecretResolver;
 import io.visca.gateway.auth.UpstreamAuthException;
 import io.visca.gateway.contracts.provider.ProviderConfig;
 import io.visca.gateway.registry.discovery.mapping.DiscoveryViews;
-import io.visca.gateway.registry.provider.managed.ManagedSeedRepository;
 import io.visca.gateway.registry.provider.mapping.ProviderView;
 import io.visca.gateway.registry.provider.mapping.SecretReferences;
 import io.visca.gateway.registry.provider.mapping.SecretValues;
+import io.visca.gateway.registry.provider.repository.ManagedSeedRepository;
 
 /**
  * Adds to each provider whether its credentials resolve here and whether it is managed. The check asks this

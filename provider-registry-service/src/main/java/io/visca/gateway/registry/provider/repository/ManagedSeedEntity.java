@@ -1,4 +1,4 @@
-package io.visca.gateway.registry.provider.managed;
+package io.visca.gateway.registry.provider.repository;
 
 import java.time.Instant;
 import java.time.LocalDate;
