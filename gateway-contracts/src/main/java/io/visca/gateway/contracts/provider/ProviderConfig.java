@@ -8,7 +8,7 @@ import java.util.List;
  * {@link #auth()}. Secret values are {@code ${NAME}} references or literals; neither is ever resolved here.
  *
  * @param name unique provider name, used in routing and as the Kafka key of its events
- * @param type the adapter that speaks this provider's wire format (see {@link ProviderTypes})
+ * @param type the adapter that speaks this provider's wire format (one of gateway-providers' {@code KnownProviderTypes})
  * @param enabled a disabled provider gets no traffic
  * @param request only for {@code custom}: the HTTP method and path of the model API
  * @param transform only for {@code custom}: jq programs mapping the OpenAI request and the upstream response

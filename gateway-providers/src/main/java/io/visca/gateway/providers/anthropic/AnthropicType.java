@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.visca.gateway.contracts.provider.ModelConfig;
 import io.visca.gateway.contracts.provider.ProviderConfig;
-import io.visca.gateway.contracts.provider.ProviderTypes;
 import io.visca.gateway.providers.ConnectionCheck;
 import io.visca.gateway.providers.ListingCheck;
 import io.visca.gateway.providers.Listings;
@@ -22,6 +21,9 @@ import io.visca.gateway.providers.UpstreamCall;
  */
 public final class AnthropicType implements ProviderType {
 
+    /** The {@code type} of a provider document of this type. */
+    public static final String NAME = "anthropic";
+
     /** Anthropic's API answers 400 without it; the version its Models API has had since it exists. */
     public static final String VERSION = "2023-06-01";
     public static final Map<String, String> HEADERS = Map.of("anthropic-version", VERSION);
@@ -31,7 +33,7 @@ public final class AnthropicType implements ProviderType {
 
     @Override
     public String name() {
-        return ProviderTypes.ANTHROPIC;
+        return NAME;
     }
 
     @Override

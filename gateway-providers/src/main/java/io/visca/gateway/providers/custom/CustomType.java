@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.visca.gateway.contracts.provider.ModelConfig;
 import io.visca.gateway.contracts.provider.ProviderConfig;
-import io.visca.gateway.contracts.provider.ProviderTypes;
 import io.visca.gateway.providers.CheckFailure;
 import io.visca.gateway.providers.ConnectionCheck;
 import io.visca.gateway.providers.Listings;
@@ -21,9 +20,12 @@ import io.visca.gateway.providers.UpstreamCall;
  */
 public final class CustomType implements ProviderType {
 
+    /** The {@code type} of a provider document of this type. */
+    public static final String NAME = "custom";
+
     @Override
     public String name() {
-        return ProviderTypes.CUSTOM;
+        return NAME;
     }
 
     @Override

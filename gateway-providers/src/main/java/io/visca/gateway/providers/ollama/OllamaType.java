@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.visca.gateway.contracts.provider.ModelConfig;
 import io.visca.gateway.contracts.provider.ProviderConfig;
-import io.visca.gateway.contracts.provider.ProviderTypes;
 import io.visca.gateway.providers.ConnectionCheck;
 import io.visca.gateway.providers.ListingCheck;
 import io.visca.gateway.providers.Listings;
@@ -23,12 +22,15 @@ import io.visca.gateway.providers.UpstreamCall;
  */
 public final class OllamaType implements ProviderType {
 
+    /** The {@code type} of a provider document of this type. */
+    public static final String NAME = "ollama";
+
     private static final ModelListing LISTING = new ModelListing(UpstreamCall.get("/api/tags", Map.of()),
             body -> Listings.field(body, "models", "name"));
 
     @Override
     public String name() {
-        return ProviderTypes.OLLAMA;
+        return NAME;
     }
 
     @Override

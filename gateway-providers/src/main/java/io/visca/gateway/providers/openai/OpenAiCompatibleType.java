@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.visca.gateway.contracts.provider.ModelConfig;
 import io.visca.gateway.contracts.provider.ProviderConfig;
-import io.visca.gateway.contracts.provider.ProviderTypes;
 import io.visca.gateway.providers.ConnectionCheck;
 import io.visca.gateway.providers.ListingCheck;
 import io.visca.gateway.providers.Listings;
@@ -22,12 +21,15 @@ import io.visca.gateway.providers.UpstreamCall;
  */
 public final class OpenAiCompatibleType implements ProviderType {
 
+    /** The {@code type} of a provider document of this type. */
+    public static final String NAME = "openai-compatible";
+
     private static final ModelListing LISTING = new ModelListing(UpstreamCall.get("/models", Map.of()),
             body -> Listings.field(body, "data", "id"));
 
     @Override
     public String name() {
-        return ProviderTypes.OPENAI_COMPATIBLE;
+        return NAME;
     }
 
     @Override

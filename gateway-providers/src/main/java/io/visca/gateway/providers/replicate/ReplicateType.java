@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.visca.gateway.contracts.provider.ModelConfig;
 import io.visca.gateway.contracts.provider.ProviderConfig;
-import io.visca.gateway.contracts.provider.ProviderTypes;
 import io.visca.gateway.providers.ConnectionCheck;
 import io.visca.gateway.providers.ProviderType;
 import io.visca.gateway.providers.Transforms;
@@ -21,11 +20,14 @@ import io.visca.gateway.providers.UpstreamCall;
  */
 public final class ReplicateType implements ProviderType {
 
+    /** The {@code type} of a provider document of this type. */
+    public static final String NAME = "replicate";
+
     private static final Pattern MODEL = Pattern.compile("([\\w.-]+/[\\w.-]+)(:\\w+)?");
 
     @Override
     public String name() {
-        return ProviderTypes.REPLICATE;
+        return NAME;
     }
 
     @Override

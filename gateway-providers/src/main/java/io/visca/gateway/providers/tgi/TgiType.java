@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.visca.gateway.contracts.provider.ModelConfig;
 import io.visca.gateway.contracts.provider.ProviderConfig;
-import io.visca.gateway.contracts.provider.ProviderTypes;
 import io.visca.gateway.providers.ConnectionCheck;
 import io.visca.gateway.providers.ListingCheck;
 import io.visca.gateway.providers.ModelListing;
@@ -24,11 +23,14 @@ import io.visca.gateway.providers.UpstreamCall;
  */
 public final class TgiType implements ProviderType {
 
+    /** The {@code type} of a provider document of this type. */
+    public static final String NAME = "tgi";
+
     private static final ModelListing LISTING = new ModelListing(UpstreamCall.get("/info", Map.of()), TgiType::modelId);
 
     @Override
     public String name() {
-        return ProviderTypes.TGI;
+        return NAME;
     }
 
     @Override

@@ -13,7 +13,7 @@ import io.visca.gateway.router.error.GatewayError;
  */
 public interface ProviderAdapter {
 
-    /** The provider config {@code type} this adapter speaks (see {@code ProviderTypes}). */
+    /** The provider config {@code type} this adapter speaks (the {@code NAME} of its type in gateway-providers). */
     String type();
 
     boolean supports(Operation operation);

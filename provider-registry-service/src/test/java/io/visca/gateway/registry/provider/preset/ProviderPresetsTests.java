@@ -25,8 +25,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.visca.gateway.auth.SecretPolicy;
 import io.visca.gateway.auth.SecretResolver;
 import io.visca.gateway.contracts.provider.ProviderConfig;
-import io.visca.gateway.contracts.provider.ProviderTypes;
 import io.visca.gateway.providers.KnownProviderTypes;
+import io.visca.gateway.providers.custom.CustomType;
 import io.visca.gateway.registry.provider.mapping.ProviderDocumentParser;
 
 /**
@@ -78,7 +78,7 @@ class ProviderPresetsTests {
         assertTrue(KnownProviderTypes.names().contains(preset.type()), preset.type());
         assertFalse(preset.hint() == null || preset.hint().isBlank(), "a hint");
         assertFalse(preset.hint().contains("\n"), "one line");
-        if (ProviderTypes.CUSTOM.equals(preset.type())) {
+        if (CustomType.NAME.equals(preset.type())) {
             assertNull(preset.baseUrl(), "custom starts blank");
             return;
         }

@@ -10,7 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.visca.gateway.contracts.provider.ProviderTypes;
+import io.visca.gateway.providers.anthropic.AnthropicType;
 import io.visca.gateway.router.adapter.ErrorBodies;
 import io.visca.gateway.router.adapter.Json;
 import io.visca.gateway.router.adapter.OpenAiResponses;
@@ -53,7 +53,7 @@ public class AnthropicAdapter implements ProviderAdapter {
 
     @Override
     public String type() {
-        return ProviderTypes.ANTHROPIC;
+        return AnthropicType.NAME;
     }
 
     @Override

@@ -17,10 +17,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.visca.gateway.contracts.provider.CustomRequestConfig;
 import io.visca.gateway.contracts.provider.ProviderConfig;
-import io.visca.gateway.contracts.provider.ProviderTypes;
 import io.visca.gateway.contracts.provider.TransformConfig;
 import io.visca.gateway.jq.BoundedJq;
 import io.visca.gateway.jq.JqBoundExceeded;
+import io.visca.gateway.providers.custom.CustomType;
 import io.visca.gateway.router.adapter.ErrorBodies;
 import io.visca.gateway.router.adapter.Json;
 import io.visca.gateway.router.adapter.OpenAiResponses;
@@ -96,7 +96,7 @@ public class CustomAdapter implements ProviderAdapter {
 
     @Override
     public String type() {
-        return ProviderTypes.CUSTOM;
+        return CustomType.NAME;
     }
 
     @Override

@@ -14,7 +14,7 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.visca.gateway.contracts.provider.ProviderTypes;
+import io.visca.gateway.providers.ollama.OllamaType;
 import io.visca.gateway.router.adapter.ErrorBodies;
 import io.visca.gateway.router.adapter.Json;
 import io.visca.gateway.router.adapter.OpenAiResponses;
@@ -47,7 +47,7 @@ public class OllamaAdapter implements ProviderAdapter {
 
     @Override
     public String type() {
-        return ProviderTypes.OLLAMA;
+        return OllamaType.NAME;
     }
 
     @Override

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.visca.gateway.contracts.provider.ProviderTypes;
+import io.visca.gateway.providers.openai.OpenAiCompatibleType;
 import io.visca.gateway.router.adapter.ErrorBodies;
 import io.visca.gateway.router.adapter.Json;
 import io.visca.gateway.router.adapter.OpenAiResponses;
@@ -33,7 +33,7 @@ public class OpenAiCompatibleAdapter implements ProviderAdapter {
 
     @Override
     public String type() {
-        return ProviderTypes.OPENAI_COMPATIBLE;
+        return OpenAiCompatibleType.NAME;
     }
 
     @Override

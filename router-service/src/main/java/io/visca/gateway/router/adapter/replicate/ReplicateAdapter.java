@@ -13,7 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.visca.gateway.contracts.provider.ProviderTypes;
+import io.visca.gateway.providers.replicate.ReplicateType;
 import io.visca.gateway.router.adapter.ErrorBodies;
 import io.visca.gateway.router.adapter.Json;
 import io.visca.gateway.router.adapter.OpenAiResponses;
@@ -84,7 +84,7 @@ public class ReplicateAdapter implements ProviderAdapter {
 
     @Override
     public String type() {
-        return ProviderTypes.REPLICATE;
+        return ReplicateType.NAME;
     }
 
     @Override

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.visca.gateway.contracts.provider.ProviderTypes;
+import io.visca.gateway.providers.tgi.TgiType;
 import io.visca.gateway.router.adapter.ErrorBodies;
 import io.visca.gateway.router.adapter.Json;
 import io.visca.gateway.router.adapter.OpenAiChunkStream;
@@ -61,7 +61,7 @@ public class TgiAdapter implements ProviderAdapter {
 
     @Override
     public String type() {
-        return ProviderTypes.TGI;
+        return TgiType.NAME;
     }
 
     @Override
