@@ -1,7 +1,6 @@
 package io.visca.gateway.router.adapter;
 
 import io.visca.gateway.contracts.provider.EndpointConfig;
-import io.visca.gateway.contracts.provider.ProviderConfig;
 import io.visca.gateway.contracts.provider.TimeoutsConfig;
 
 /**
@@ -11,8 +10,6 @@ import io.visca.gateway.contracts.provider.TimeoutsConfig;
 public interface UpstreamProvider {
 
     String name();
-
-    ProviderConfig config();
 
     /** The adapter of the provider's type. */
     ProviderAdapter adapter();

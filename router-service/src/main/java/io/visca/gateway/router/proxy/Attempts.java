@@ -140,7 +140,8 @@ final class Attempts {
                 if (error.failure() == Failure.PROVIDER_RATE_LIMITED) {
                     log.add(new UsageRecorded.Attempt(provider.name(), null, route.model().id(), 0, error.code(), 0));
                 }
-                if (movesOn(error)) {
+                // the next candidate may do better unless the failure is final (Failure.Next)
+                if (error.failure().movesOn()) {
                     candidate(index + 1, error);
                 } else {
                     outcome.tryFail(error);
@@ -237,7 +238,7 @@ final class Attempts {
         if (status == 401 || status == 403) {
             services.credentials().rejected(provider.config());
         }
-        if (error.status() == 429) {
+        if (error.failure().next() == Failure.Next.RATE_LIMITED) {
             provider.state().pause(error.retryAfterSeconds());
         }
         log.add(new UsageRecorded.Attempt(call.provider().name(), call.endpoint().id(), call.model().id(), status,
@@ -252,16 +253,6 @@ final class Attempts {
             currentProvider.state().inFlight().decrementAndGet();
             currentEndpoint.inFlight().decrementAndGet();
         }
-    }
-
-    /**
-     * Whether the next candidate may do better: after a failure of the upstream (connection, timeout, 5xx, 429,
-     * overloaded), a provider that could not be called (credentials, limits, no endpoint, an address the outbound URL
-     * policy refuses, a follow-up URL off its origin); never after a client
-     * error, which goes straight back to the client.
-     */
-    private static boolean movesOn(GatewayError error) {
-        return error.failure().movesOn();
     }
 
     private GatewayError asError(ProviderRuntime provider, Throwable failure) {
