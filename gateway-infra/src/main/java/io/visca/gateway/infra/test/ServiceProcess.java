@@ -212,7 +212,7 @@ public final class ServiceProcess {
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the " + name + " process exited with " + process.exitValue() + "; see "
-                        + log);
+                        + log + ", which ends:\n" + logTail());
             }
             try {
                 if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -232,6 +232,16 @@ public final class ServiceProcess {
             }
         }
         throw new IllegalStateException("the " + name + " process was not ready within " + READY_WITHIN.toSeconds()
-                + " s; see " + log);
+                + " s; see " + log + ", which ends:\n" + logTail());
+    }
+
+    /** The last lines of the log, so that a failed start says why where the build output is all there is (CI). */
+    private String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException | RuntimeException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
     }
 }
