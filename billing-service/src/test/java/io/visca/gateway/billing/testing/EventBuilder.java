@@ -137,6 +137,7 @@ public final class EventBuilder {
         return new UsageRecorded(UsageRecorded.SCHEMA_VERSION, eventId, at, requestId, apiKey,
                 requestedModel == null ? model : requestedModel, model, provider, endpoint, "cost", attempts.size(),
                 status, httpStatus, errorType, stream, prompt, completion, cached, false, inputCost, outputCost, total,
-                reportedCost, latencyMs, ttftMs != null ? ttftMs : stream ? 35L : null, "chat", model, errorCode, attempts);
+                reportedCost, latencyMs, ttftMs != null ? ttftMs : stream ? 35L : null, "chat", model, errorCode, attempts,
+                null, List.of());
     }
 }

@@ -20,6 +20,9 @@ import java.util.List;
  * @param operation {@code chat}, {@code completions} or {@code embeddings}
  * @param upstreamModel the model id sent upstream
  * @param attemptLog every upstream attempt, in order; the last one served the request when it succeeded
+ * @param team the key's team when the request was admitted, or null
+ * @param budgetLeases the quota store's budget leases the request was admitted under (its key's and its team's),
+ *        which the ledger settles with its cost; empty when neither has a budget
  */
 public record UsageRecorded(
         int schemaVersion,
@@ -50,12 +53,15 @@ public record UsageRecorded(
         String operation,
         String upstreamModel,
         String errorCode,
-        List<Attempt> attemptLog) {
+        List<Attempt> attemptLog,
+        String team,
+        List<String> budgetLeases) {
 
     public static final int SCHEMA_VERSION = 1;
 
     public UsageRecorded {
         attemptLog = attemptLog == null ? List.of() : List.copyOf(attemptLog);
+        budgetLeases = budgetLeases == null ? List.of() : List.copyOf(budgetLeases);
     }
 
     /**
