@@ -46,6 +46,8 @@ public interface RouterConfig {
 
     Routing routing();
 
+    Quota quota();
+
     HealthEvents healthEvents();
 
     /** Provider secrets: references, where they resolve from, the key of literal secrets at rest. */
@@ -171,5 +173,42 @@ public interface RouterConfig {
 
         @WithDefault("2023-06-01")
         String version();
+    }
+
+    /**
+     * Key governance: budgets and rate limits of keys and teams are lent to this router by the quota store (billing's
+     * {@code /internal/quota}) in slices, so admission needs no round trip per request and holds across routers.
+     */
+    interface Quota {
+        /** The quota store's base URL ({@code BILLING_URL}). */
+        @WithDefault("http://127.0.0.1:8083")
+        String storeUrl();
+
+        /** A budget lease asks for this fraction of the budget (the store gives less when little is left). */
+        @WithDefault("0.05")
+        double budgetSlice();
+
+        /** A rate grant asks for this fraction of the limit per minute. */
+        @WithDefault("0.02")
+        double rateChunk();
+
+        /**
+         * Completion tokens reserved for a budgeted key's request that sets no {@code max_tokens} (nor
+         * {@code max_completion_tokens}); the request is sent upstream with this cap, so it cannot cost more.
+         */
+        @WithDefault("4096")
+        int defaultMaxTokens();
+
+        /** How often leases are held on, idle ones given back and finished windows dropped. */
+        @WithDefault("PT1S")
+        Duration tick();
+
+        /** A key's leases unused this long are given back, for other routers to use. */
+        @WithDefault("PT3S")
+        Duration idleRelease();
+
+        /** How long a call to the quota store may take before the requests waiting on it fail with 503. */
+        @WithDefault("PT5S")
+        Duration storeTimeout();
     }
 }

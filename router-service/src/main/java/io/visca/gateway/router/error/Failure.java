@@ -19,6 +19,16 @@ public enum Failure {
     MODEL_NOT_FOUND(404, GatewayError.INVALID_REQUEST, "model_not_found", FINAL),
     UNKNOWN_URL(404, GatewayError.INVALID_REQUEST, "unknown_url", FINAL),
     INVALID_API_KEY(401, GatewayError.AUTHENTICATION, "invalid_api_key", FINAL),
+    /** The key is known but its {@code expires_at} has passed. */
+    KEY_EXPIRED(401, GatewayError.AUTHENTICATION, "key_expired", FINAL),
+    /** The key's {@code models} list does not name the requested model. */
+    MODEL_NOT_ALLOWED(403, GatewayError.PERMISSION, "model_not_allowed", FINAL),
+    /** The key's or its team's budget has no room for the request's maximum cost in this period. */
+    BUDGET_EXCEEDED(429, GatewayError.INSUFFICIENT_QUOTA, "budget_exceeded", FINAL),
+    /** The key's or its team's requests or tokens per minute are used up until the minute ends. */
+    KEY_RATE_LIMITED(429, GatewayError.RATE_LIMIT, "rate_limit_exceeded", FINAL),
+    /** The quota store could not be asked and the key's leased quota is used up: fail closed. */
+    QUOTA_UNAVAILABLE(503, GatewayError.SERVER, "quota_store_unavailable", FINAL),
     REQUEST_TOO_LARGE(413, GatewayError.INVALID_REQUEST, "request_too_large", FINAL),
     CLIENT_CLOSED(499, GatewayError.INVALID_REQUEST, "client_closed", FINAL),
     INTERNAL_ERROR(500, GatewayError.SERVER, "internal_error", FINAL),

@@ -12,6 +12,9 @@ public final class GatewayError extends RuntimeException {
     public static final String INVALID_REQUEST = "invalid_request_error";
     public static final String AUTHENTICATION = "authentication_error";
     public static final String RATE_LIMIT = "rate_limit_error";
+    public static final String PERMISSION = "permission_error";
+    /** OpenAI's type for a spending limit reached. */
+    public static final String INSUFFICIENT_QUOTA = "insufficient_quota";
     public static final String UPSTREAM = "upstream_error";
     public static final String TIMEOUT = "timeout_error";
     public static final String SERVER = "server_error";

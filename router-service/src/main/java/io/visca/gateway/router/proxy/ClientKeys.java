@@ -3,15 +3,18 @@ package io.visca.gateway.router.proxy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 
 import io.vertx.core.http.HttpServerRequest;
 import io.visca.gateway.contracts.provider.GatewayKey;
+import io.visca.gateway.router.error.Failure;
 import io.visca.gateway.router.error.GatewayError;
 import io.visca.gateway.router.routing.RoutingTable;
 
 /**
  * Client authentication: {@code Authorization: Bearer <gateway key>}, checked against the SHA-256 hashes of the
- * active keys in the registry snapshot. The key itself is never stored or logged.
+ * active keys in the registry snapshot (and, during a rotation's grace, of the secret a key replaced), then the key's
+ * expiry. The key itself is never stored or logged.
  */
 public final class ClientKeys {
 
@@ -29,7 +32,8 @@ public final class ClientKeys {
 
     /**
      * @param table the snapshot's table the request is served from
-     * @throws GatewayError 503 before the first snapshot was loaded; 401 when the key is missing or unknown
+     * @throws GatewayError 503 before the first snapshot was loaded; 401 when the key is missing or unknown (or a
+     *         rotated-away secret whose grace has ended), 401 {@code key_expired} when the key's expiry has passed
      */
     public static GatewayKey authenticate(HttpServerRequest request, RoutingTable table) {
         if (!table.loaded()) {
@@ -42,14 +46,24 @@ public final class ClientKeys {
         }
         String bearer = header.substring(7).trim();
         GatewayKey key = table.verifiedKey(bearer);
-        if (key != null) {
-            return key;
-        }
-        key = table.key(sha256Hex(bearer));
         if (key == null) {
-            throw GatewayError.unauthorized("Incorrect API key provided. Ask your gateway administrator for a key.");
+            String hash = sha256Hex(bearer);
+            key = table.key(hash);
+            if (key != null) {
+                table.rememberVerified(bearer, key);
+            } else {
+                // a secret replaced by a rotation is good until its grace ends (never cached: the grace ends mid-table)
+                key = table.keyByPreviousSecret(hash);
+                if (key == null || !Instant.now().isBefore(key.previousValidUntil())) {
+                    throw GatewayError.unauthorized(
+                            "Incorrect API key provided. Ask your gateway administrator for a key.");
+                }
+            }
         }
-        table.rememberVerified(bearer, key);
+        if (key.expiresAt() != null && !Instant.now().isBefore(key.expiresAt())) {
+            throw new GatewayError(Failure.KEY_EXPIRED, "This API key expired at " + key.expiresAt()
+                    + ". Ask your gateway administrator for a new key or a later expiry.");
+        }
         return key;
     }
 

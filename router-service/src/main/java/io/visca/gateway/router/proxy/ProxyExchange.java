@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.visca.gateway.contracts.provider.GatewayKey;
+import io.visca.gateway.contracts.provider.GatewayTeam;
 import io.visca.gateway.contracts.routing.RoutingPolicy;
 import io.visca.gateway.router.adapter.Json;
 import io.visca.gateway.router.adapter.Operation;
@@ -24,6 +25,7 @@ import io.visca.gateway.router.adapter.UpstreamResponse;
 import io.visca.gateway.router.error.Failure;
 import io.visca.gateway.router.error.GatewayError;
 import io.visca.gateway.router.error.OpenAiErrors;
+import io.visca.gateway.router.quota.Admission;
 import io.visca.gateway.router.routing.RequestRouting;
 import io.visca.gateway.router.routing.RoutingPlan;
 import io.visca.gateway.router.routing.RoutingTable;
@@ -48,6 +50,9 @@ final class ProxyExchange {
     private final long startNanos = System.nanoTime();
     private RoutingTable table;
     private GatewayKey key;
+    private GatewayTeam team;
+    /** What the request holds of its key's and team's limits; settled once when it ends. */
+    private Admission admission = Admission.NONE;
     private String requestedModel;
     private boolean streamRequested;
     private UpstreamCall call;
@@ -97,14 +102,44 @@ final class ProxyExchange {
         ObjectNode body = RequestBodies.parseObject(raw);
         requestedModel = RequestValidator.validate(operation, body);
         streamRequested = body.path("stream").asBoolean(false);
+        Governance.checkModel(key, requestedModel);
         RoutingPolicy asked = RequestRouting.parse(body.get("routing"), table);
-        if (body.has("routing")) {
-            body.remove("routing"); // the gateway's own field: no upstream would accept it
-            raw = Json.write(body);
-        }
+        boolean rewritten = body.remove("routing") != null; // the gateway's own field: no upstream would accept it
         RoutingPolicy policy = RequestRouting.effective(asked, requestedModel, table.policies());
         strategy = policy.strategy();
-        RoutingPlan plan = services.planner().plan(table, operation, body, requestedModel, policy);
+        RoutingPlan plan = services.planner().plan(table, operation, body, requestedModel, policy, key.models());
+        team = table.team(key.team());
+        int bodyBytes = raw.length();
+        int fields = body.size();
+        Future<Admission> admitted = Governance.admit(services, key, team, operation, body, bodyBytes, plan);
+        Buffer upstreamBody = rewritten || body.size() != fields ? Json.write(body) : raw;
+        if (admitted.succeeded()) {
+            send(body, upstreamBody, plan, admitted.result());
+            return;
+        }
+        admitted.onComplete(admission -> {
+            try {
+                if (admission.failed()) {
+                    fail(admission.cause() instanceof GatewayError e ? e
+                            : GatewayError.routingFailed(500,
+                                    "The gateway failed to process this request (request id " + requestId + ")."));
+                } else if (response.closed()) {
+                    this.admission = admission.result();
+                    fail(new GatewayError(Failure.CLIENT_CLOSED, "The client closed the connection."));
+                } else {
+                    send(body, upstreamBody, plan, admission.result());
+                }
+            } catch (GatewayError e) {
+                fail(e);
+            } catch (RuntimeException e) {
+                internalError(e);
+            }
+        });
+    }
+
+    /** Calls the plan's candidates in turn with the admitted request and answers with what comes back. */
+    private void send(ObjectNode body, Buffer raw, RoutingPlan plan, Admission admission) {
+        this.admission = admission;
         attempts = new Attempts(services, requestId, operation, body, raw, plan);
         response.closeHandler(v -> {
             if (!finished) {
@@ -229,7 +264,15 @@ final class ProxyExchange {
         return UpstreamErrors.fromException(call, failure);
     }
 
+    /** OpenAI's {@code x-ratelimit-*} headers on every answer of a key (or team) with rate limits. */
+    private void limitHeaders() {
+        if (key != null && !response.headWritten()) {
+            services.quotas().rateHeaders(key, team, response);
+        }
+    }
+
     private void servedHeaders() {
+        limitHeaders();
         response.putHeader(Headers.PROVIDER, call.provider().name()).putHeader(Headers.ENDPOINT,
                 call.provider().endpointLabel(call.endpoint()))
                 .putHeader(Headers.MODEL, call.model().id())
@@ -265,6 +308,8 @@ final class ProxyExchange {
                     } else if (!response.closed()) {
                         if (call != null) {
                             servedHeaders();
+                        } else {
+                            limitHeaders();
                         }
                         OpenAiErrors.send(response, error);
                     }
@@ -291,6 +336,13 @@ final class ProxyExchange {
         }
         long end = System.nanoTime();
         boolean called = call != null;
+        List<String> leases = admission.leaseIds();
+        if (called) {
+            admission.settle(cost == null ? null : cost.total(),
+                    Math.max(0, call.usage().promptTokens) + Math.max(0, call.usage().completionTokens));
+        } else {
+            admission.settle(null, 0);
+        }
         return services.usage()
                 .record(new FinishedRequest(EventIds.next(), requestId, Instant.now(), key == null ? null : key.id(),
                         operation.name().toLowerCase(java.util.Locale.ROOT), requestedModel,
@@ -305,6 +357,6 @@ final class ProxyExchange {
                         (end - startNanos) / 1e6,
                         called && call.firstTokenNanos() > 0 ? (call.firstTokenNanos() - startNanos) / 1e6 : null,
                         overheadNanos >= 0 && call.upstreamNanos() > 0 ? (upstreamEndNanos - call.upstreamNanos()) / 1e6 : null,
-                        overheadNanos >= 0 ? overheadNanos / 1e6 : null));
+                        overheadNanos >= 0 ? overheadNanos / 1e6 : null, key == null ? null : key.team(), leases));
     }
 }

@@ -5,6 +5,7 @@ import jakarta.inject.Singleton;
 import io.vertx.core.Vertx;
 import io.visca.gateway.router.auth.UpstreamCredentials;
 import io.visca.gateway.router.config.RouterConfig;
+import io.visca.gateway.router.quota.Quotas;
 import io.visca.gateway.router.registry.SnapshotHolder;
 import io.visca.gateway.router.routing.RoutingPlanner;
 import io.visca.gateway.router.upstream.UpstreamClient;
@@ -21,10 +22,12 @@ public class ProxyServices {
     private final RouterConfig config;
     private final Vertx vertx;
     private final RoutingPlanner planner;
+    private final Quotas quotas;
 
     public ProxyServices(SnapshotHolder snapshots, UpstreamClient http, UpstreamCredentials credentials,
-            UsageRecorder usage, RouterConfig config, Vertx vertx, RoutingPlanner planner) {
+            UsageRecorder usage, RouterConfig config, Vertx vertx, RoutingPlanner planner, Quotas quotas) {
         this.planner = planner;
+        this.quotas = quotas;
         this.snapshots = snapshots;
         this.http = http;
         this.credentials = credentials;
@@ -55,6 +58,10 @@ public class ProxyServices {
 
     RoutingPlanner planner() {
         return planner;
+    }
+
+    Quotas quotas() {
+        return quotas;
     }
 
     Vertx vertx() {

@@ -11,6 +11,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.visca.gateway.contracts.provider.GatewayKey;
 import io.visca.gateway.router.adapter.Operation;
 import io.visca.gateway.router.error.Failure;
 import io.visca.gateway.router.error.GatewayError;
@@ -54,7 +55,8 @@ public class V1Routes {
     private void models(RoutingContext ctx) {
         RoutingTable table = readOnly(ctx);
         if (table != null) {
-            json(ctx, table.modelList());
+            GatewayKey key = ctx.get(KEY);
+            json(ctx, key.models() == null ? table.modelList() : table.modelList(key.models()));
         }
     }
 
@@ -64,7 +66,8 @@ public class V1Routes {
             return;
         }
         String id = ctx.pathParam("id");
-        Buffer body = table.model(id);
+        GatewayKey key = ctx.get(KEY);
+        Buffer body = key.models() == null || key.models().contains(id) ? table.model(id) : null;
         if (body == null) {
             OpenAiErrors.send(ctx.response(), GatewayError.modelNotFound(id));
         } else {
@@ -78,7 +81,7 @@ public class V1Routes {
         ctx.request().resume();
         RoutingTable table = services.snapshots().table();
         try {
-            ClientKeys.authenticate(ctx.request(), table);
+            ctx.put(KEY, ClientKeys.authenticate(ctx.request(), table));
             return table;
         } catch (GatewayError e) {
             OpenAiErrors.send(ctx.response(), e);
@@ -89,6 +92,9 @@ public class V1Routes {
     private static void json(RoutingContext ctx, Buffer body) {
         ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.JSON).end(body);
     }
+
+    /** The routing context's entry holding the authenticated key of a GET. */
+    private static final String KEY = "visca.key";
 
     private void unknown(RoutingContext ctx) {
         ctx.request().resume();

@@ -106,8 +106,23 @@ public class RoutingPlanner {
      */
     public RoutingPlan plan(RoutingTable table, Operation operation, ObjectNode body, String model,
             RoutingPolicy policy) {
+        return plan(table, operation, body, model, policy, null);
+    }
+
+    /**
+     * As {@link #plan(RoutingTable, Operation, ObjectNode, String, RoutingPolicy)} for a key that may use only
+     * {@code allowedModels} (null: every model): {@code auto} routes only among them.
+     */
+    public RoutingPlan plan(RoutingTable table, Operation operation, ObjectNode body, String model,
+            RoutingPolicy policy, List<String> allowedModels) {
         boolean auto = RoutingPolicy.AUTO.equals(model);
-        List<ModelRoute> routes = auto ? autoRoutes(table, operation) : table.routes(model);
+        List<ModelRoute> routes = auto ? autoRoutes(table, operation, allowedModels) : table.routes(model);
+        if (routes.isEmpty() && auto && allowedModels != null) {
+            throw new GatewayError(Failure.MODEL_NOT_ALLOWED, Failure.MODEL_NOT_ALLOWED.code(), "model",
+                    "Model 'auto' routes only among the models this key may use (" + String.join(", ", allowedModels)
+                            + "), and no enabled provider serves one of them as a " + mode(operation) + " model.",
+                    0);
+        }
         if (routes.isEmpty()) {
             // as for a model no enabled provider serves: nothing to wait for, the client named the wrong thing
             throw auto ? new GatewayError(Failure.MODEL_NOT_FOUND, Failure.MODEL_NOT_FOUND.code(), "model",
@@ -363,11 +378,11 @@ public class RoutingPlanner {
         return max != null && max.canConvertToLong() && max.asLong() > 0 ? max.asLong() : assumedCompletionTokens;
     }
 
-    private static List<ModelRoute> autoRoutes(RoutingTable table, Operation operation) {
+    private static List<ModelRoute> autoRoutes(RoutingTable table, Operation operation, List<String> allowed) {
         List<ModelRoute> routes = new ArrayList<>();
         for (ModelRoute route : table.allRoutes()) {
             String mode = route.model().mode() == null ? ModelConfig.CHAT : route.model().mode();
-            if (mode.equals(mode(operation))) {
+            if (mode.equals(mode(operation)) && (allowed == null || allowed.contains(route.model().id()))) {
                 routes.add(route);
             }
         }

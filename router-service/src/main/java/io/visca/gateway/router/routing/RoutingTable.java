@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.vertx.core.buffer.Buffer;
 import io.visca.gateway.contracts.provider.GatewayKey;
+import io.visca.gateway.contracts.provider.GatewayTeam;
 import io.visca.gateway.contracts.provider.ModelConfig;
 import io.visca.gateway.contracts.provider.ProviderConfig;
 import io.visca.gateway.contracts.provider.RegistrySnapshot;
@@ -23,15 +24,40 @@ import io.visca.gateway.router.adapter.ProviderAdapter;
 
 /**
  * What one registry snapshot means for serving, built once per snapshot and then only read: the routes of each model
- * id (enabled providers only), client keys by hash, and the {@code /v1/models} bodies.
+ * id (enabled providers only), client keys by hash (and by their previous secret's during a rotation's grace), teams,
+ * and the {@code /v1/models} bodies.
  */
 public final class RoutingTable {
 
     private static final Logger LOG = Logger.getLogger(RoutingTable.class);
 
     /** What the router serves from before its first snapshot. */
-    public static final RoutingTable EMPTY = new RoutingTable(-1, Map.of(), Map.of(), Map.of(), List.of(), Map.of(),
-            RoutingPolicies.NONE, List.of());
+    public static final RoutingTable EMPTY = new RoutingTable(-1, Map.of(), new Keys(Map.of(), Map.of(), Map.of()),
+            Map.of(), List.of(), Map.of(), RoutingPolicies.NONE, List.of());
+
+    /**
+     * The snapshot's client keys and teams.
+     *
+     * @param byHash every key by the hash of its current secret
+     * @param byPreviousHash keys rotated with a grace, by the hash of the secret they replaced
+     */
+    private record Keys(Map<String, GatewayKey> byHash, Map<String, GatewayKey> byPreviousHash,
+            Map<String, GatewayTeam> teams) {
+
+        static Keys of(RegistrySnapshot snapshot) {
+            Map<String, GatewayKey> current = new HashMap<>();
+            Map<String, GatewayKey> previous = new HashMap<>();
+            snapshot.apiKeys().forEach(key -> {
+                current.put(key.keyHash(), key);
+                if (key.previousKeyHash() != null && key.previousValidUntil() != null) {
+                    previous.put(key.previousKeyHash(), key);
+                }
+            });
+            Map<String, GatewayTeam> teams = new HashMap<>();
+            snapshot.teams().forEach(team -> teams.put(team.name(), team));
+            return new Keys(Map.copyOf(current), Map.copyOf(previous), Map.copyOf(teams));
+        }
+    }
 
     private final long revision;
     private final Map<String, List<ModelRoute>> routes;
@@ -40,13 +66,13 @@ public final class RoutingTable {
     /** Every provider in the snapshot by name, served or not (disabled, no adapter, broken config). */
     private final Map<String, ProviderConfig> providers;
     private final RoutingPolicies policies;
-    private final Map<String, GatewayKey> keysByHash;
+    private final Keys keys;
     /** Keys already checked against this table, by the bearer value: saves a SHA-256 per request. */
     private final Map<String, GatewayKey> verified = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Buffer> modelBodies;
     private final Buffer modelList;
 
-    private RoutingTable(long revision, Map<String, List<ModelRoute>> routes, Map<String, GatewayKey> keysByHash,
+    private RoutingTable(long revision, Map<String, List<ModelRoute>> routes, Keys keys,
             Map<String, Buffer> modelBodies, List<ObjectNode> models, Map<String, ProviderConfig> providers,
             RoutingPolicies policies, List<ModelRoute> allRoutes) {
         this.revision = revision;
@@ -54,7 +80,7 @@ public final class RoutingTable {
         this.providers = providers;
         this.policies = policies;
         this.allRoutes = allRoutes;
-        this.keysByHash = keysByHash;
+        this.keys = keys;
         this.modelBodies = modelBodies;
         ObjectNode list = Json.object().put("object", "list");
         ArrayNode data = list.putArray("data");
@@ -102,12 +128,10 @@ public final class RoutingTable {
                 }
             }
         }
-        Map<String, GatewayKey> keys = new HashMap<>();
-        snapshot.apiKeys().forEach(key -> keys.put(key.keyHash(), key));
         Map<String, Buffer> bodies = new HashMap<>();
         models.forEach((id, node) -> bodies.put(id, Json.write(node)));
         routes.replaceAll((id, list) -> List.copyOf(list));
-        return new RoutingTable(snapshot.revision(), Map.copyOf(routes), Map.copyOf(keys), Map.copyOf(bodies),
+        return new RoutingTable(snapshot.revision(), Map.copyOf(routes), Keys.of(snapshot), Map.copyOf(bodies),
                 List.copyOf(models.values()), Map.copyOf(providers), snapshot.routing(), List.copyOf(all));
     }
 
@@ -170,7 +194,20 @@ public final class RoutingTable {
 
     /** @return the client key with this SHA-256 hex hash, or null */
     public GatewayKey key(String sha256Hex) {
-        return keysByHash.get(sha256Hex);
+        return keys.byHash().get(sha256Hex);
+    }
+
+    /**
+     * @return the key whose previous secret (before a rotation with a grace) has this hash, or null; whether the
+     *         grace has ended is for the caller to check ({@link GatewayKey#previousValidUntil()})
+     */
+    public GatewayKey keyByPreviousSecret(String sha256Hex) {
+        return keys.byPreviousHash().get(sha256Hex);
+    }
+
+    /** @return the team of that name, or null when the snapshot has none (a team without limits) */
+    public GatewayTeam team(String name) {
+        return name == null ? null : keys.teams().get(name);
     }
 
     /** A key this table already matched, by its bearer value (the table dies with the snapshot, and so do these). */
@@ -187,6 +224,23 @@ public final class RoutingTable {
     /** The {@code GET /v1/models} body. */
     public Buffer modelList() {
         return modelList;
+    }
+
+    /** The {@code GET /v1/models} body for a key that may use only {@code allowed} (built per call: such keys are few). */
+    public Buffer modelList(List<String> allowed) {
+        ObjectNode list = Json.object().put("object", "list");
+        ArrayNode data = list.putArray("data");
+        for (String id : allowed) {
+            Buffer body = modelBodies.get(id);
+            if (body != null) {
+                try {
+                    data.add(Json.readWhole(body));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException("the table's own model JSON", e);
+                }
+            }
+        }
+        return Json.write(list);
     }
 
     /** The {@code GET /v1/models/{id}} body, or null for an unknown id. */

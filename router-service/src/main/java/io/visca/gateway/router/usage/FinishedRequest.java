@@ -53,7 +53,26 @@ public record FinishedRequest(
         double latencyMs,
         Double timeToFirstTokenMs,
         Double upstreamLatencyMs,
-        Double gatewayOverheadMs) {
+        Double gatewayOverheadMs,
+        String team,
+        List<String> budgetLeases) {
+
+    public FinishedRequest {
+        budgetLeases = budgetLeases == null ? List.of() : budgetLeases;
+    }
+
+    /** A request of a key without a team or budget. */
+    public FinishedRequest(String eventId, String requestId, Instant occurredAt, String apiKeyId, String operation,
+            String requestedModel, String provider, String endpoint, String servedModel, String upstreamModel,
+            boolean stream, String status, int httpStatus, String errorType, String errorCode, long promptTokens,
+            long completionTokens, long cachedTokens, boolean tokensEstimated, Pricing.Cost cost,
+            BigDecimal reportedCost, String strategy, List<UsageRecorded.Attempt> attemptLog, double latencyMs,
+            Double timeToFirstTokenMs, Double upstreamLatencyMs, Double gatewayOverheadMs) {
+        this(eventId, requestId, occurredAt, apiKeyId, operation, requestedModel, provider, endpoint, servedModel,
+                upstreamModel, stream, status, httpStatus, errorType, errorCode, promptTokens, completionTokens,
+                cachedTokens, tokensEstimated, cost, reportedCost, strategy, attemptLog, latencyMs, timeToFirstTokenMs,
+                upstreamLatencyMs, gatewayOverheadMs, null, List.of());
+    }
 
     public static final String SUCCESS = "success";
     public static final String ERROR = "error";

@@ -17,6 +17,6 @@ final class UsageEvents {
                 cost == null ? null : cost.output(), cost == null ? null : cost.total(), r.reportedCost(),
                 Math.round(r.latencyMs()),
                 r.timeToFirstTokenMs() == null ? null : Math.round(r.timeToFirstTokenMs()), r.operation(),
-                r.upstreamModel(), r.errorCode(), r.attemptLog(), null, java.util.List.of());
+                r.upstreamModel(), r.errorCode(), r.attemptLog(), r.team(), r.budgetLeases());
     }
 }
