@@ -10,11 +10,6 @@ import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,6 +26,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.visca.gateway.fakes.FakeOpenAiServer;
 import io.visca.gateway.infra.test.ServiceProcess;
+import io.visca.gateway.system.BillingLedger.Row;
 
 /**
  * Several routers in front of one registry, one Kafka and one billing, as {@code ROUTER_REPLICAS=3 ./gateway.sh up}
@@ -133,12 +129,13 @@ class SeveralRoutersTests {
             }
         }
 
-        Map<String, Row> ledger = awaitLedger(run, answered.size());
+        Map<String, Row> ledger = new BillingLedger(stack.billingDb).awaitAll(run, answered.keySet(),
+                Duration.ofSeconds(30));
         List<String> wrong = new ArrayList<>();
         for (var request : answered.entrySet()) {
             Row row = ledger.get(request.getKey());
-            if (row == null || row.count != 1 || !row.status.equals("success")
-                    || request.getValue().compareTo(row.cost) != 0) {
+            if (row == null || row.count() != 1 || !row.status().equals("success")
+                    || request.getValue().compareTo(row.cost()) != 0) {
                 wrong.add(request.getKey() + "=" + row + " (client's cost " + request.getValue() + ")");
             }
         }
@@ -191,43 +188,5 @@ class SeveralRoutersTests {
         Map<String, Integer> statuses = new HashMap<>();
         answers.forEach((url, answer) -> statuses.put(url, answer.statusCode()));
         return statuses;
-    }
-
-    /** One request id's rows in the ledger: how many, the last status and the cost. */
-    private record Row(int count, String status, BigDecimal cost) {
-    }
-
-    /** The run's rows once {@code expected} request ids are there, and a moment more (a duplicate would arrive). */
-    private static Map<String, Row> awaitLedger(String run, int expected) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        Map<String, Row> rows;
-        do {
-            rows = ledger(run);
-            if (rows.size() >= expected) {
-                Thread.sleep(1_000);
-                return ledger(run);
-            }
-        } while (System.nanoTime() < deadline && pause(250));
-        return rows;
-    }
-
-    private static Map<String, Row> ledger(String run) throws SQLException {
-        Map<String, String> db = stack.billingDb;
-        Map<String, Row> rows = new HashMap<>();
-        try (Connection connection = DriverManager.getConnection("jdbc:" + db.get("url"), db.get("user"),
-                db.get("password"));
-                PreparedStatement query = connection.prepareStatement(
-                        "select request_id, status, total_cost from usage_record where request_id like ?")) {
-            query.setString(1, run + "-%");
-            try (ResultSet result = query.executeQuery()) {
-                while (result.next()) {
-                    Row before = rows.get(result.getString(1));
-                    BigDecimal cost = result.getBigDecimal(3);
-                    rows.put(result.getString(1), new Row(before == null ? 1 : before.count + 1, result.getString(2),
-                            cost == null ? BigDecimal.ZERO : cost));
-                }
-            }
-        }
-        return rows;
     }
 }
