@@ -4,8 +4,9 @@
 #
 #   ./gateway.sh up       build if needed, start everything, wait until every service is ready, print the URLs
 #   ./gateway.sh down     stop everything this script started
-#   ./gateway.sh status   what runs, and whether it is ready
-#   ./gateway.sh logs S   follow the log of S (router, registry, health-monitor, billing, infra)
+#   ./gateway.sh status   what runs, and whether it is ready (every router of ROUTER_REPLICAS on a line of its own)
+#   ./gateway.sh logs S   follow the log of S (router, registry, health-monitor, billing, infra; router: every router,
+#                         router-2, router-3, ...: one of several)
 #   ./gateway.sh fake-model-server [--port 8000] [--models a,b] [--type openai|anthropic|ollama|tgi|replicate|custom]
 #                         a fake model server in the foreground (the tests' fakes), to try the product page's examples
 #                         without a GPU: e.g. --port 8000 --models meta-llama/Llama-2-70b-hf is its vLLM example
@@ -30,6 +31,12 @@
 #   ROUTER_PORT, REGISTRY_PORT, HEALTH_MONITOR_PORT, BILLING_PORT   (8080, 8081, 8082, 8083)
 #   ROUTER_MANAGEMENT_PORT, REGISTRY_MANAGEMENT_PORT, HEALTH_MONITOR_MANAGEMENT_PORT, BILLING_MANAGEMENT_PORT
 #                                    management ports: health, metrics, OpenAPI, Swagger UI (9080, 9081, 9082, 9083)
+#   ROUTER_REPLICAS                  how many routers (default 1, at most 20): the first is "router" on ROUTER_PORT and
+#                                    ROUTER_MANAGEMENT_PORT, the others "router-2", "router-3", ... on both ports
+#                                    +100, +200, ... (8180/9180, 8280/9280, ...), each with its own log, pid file and
+#                                    usage spool (data/usage-spool-2, ...; ROUTER_USAGE_SPOOL_DIR-2, ... when that is
+#                                    set); they share the registry, Kafka and billing. With the default ports at
+#                                    most 10 (router-11 would be on 9080): up refuses ports in use or planned twice
 #   MANAGEMENT_HOST                  the interface the management ports listen on (default 127.0.0.1: this machine)
 #   GATEWAY_STATE_DIR                pids, logs, data, tokens (default ./.gateway); the services run from there,
 #                                    so the router's usage spool is data/usage-spool in it
@@ -53,14 +60,19 @@ SERVICES=(registry router health-monitor billing)
 module_of() {
   case $1 in
     registry) echo provider-registry-service ;;
-    router) echo router-service ;;
+    router | router-*) echo router-service ;;
     health-monitor) echo health-monitor-service ;;
     billing) echo billing-service ;;
   esac
 }
+MAX_ROUTERS=20
+ROUTER_STEP=100 # router-2 listens on ROUTER_PORT+100 and ROUTER_MANAGEMENT_PORT+100, router-3 on +200, ...
+replica_of() { case $1 in router-*) echo "${1#router-}" ;; *) echo 1 ;; esac; }
+offset() { echo $((10#$1 + ROUTER_STEP * ($(replica_of "$2") - 1))); } # offset PORT INSTANCE
 port_of() {
   case $1 in
     router) echo "${ROUTER_PORT:-8080}" ;;
+    router-*) offset "${ROUTER_PORT:-8080}" "$1" ;;
     registry) echo "${REGISTRY_PORT:-8081}" ;;
     health-monitor) echo "${HEALTH_MONITOR_PORT:-8082}" ;;
     billing) echo "${BILLING_PORT:-8083}" ;;
@@ -69,6 +81,7 @@ port_of() {
 management_port_of() { # health, metrics, OpenAPI and Swagger UI: never on the API's port
   case $1 in
     router) echo "${ROUTER_MANAGEMENT_PORT:-9080}" ;;
+    router-*) offset "${ROUTER_MANAGEMENT_PORT:-9080}" "$1" ;;
     registry) echo "${REGISTRY_MANAGEMENT_PORT:-9081}" ;;
     health-monitor) echo "${HEALTH_MONITOR_MANAGEMENT_PORT:-9082}" ;;
     billing) echo "${BILLING_MANAGEMENT_PORT:-9083}" ;;
@@ -81,6 +94,59 @@ die() { printf 'gateway.sh: %s\n' "$*" >&2; exit 1; }
 pid_alive() { [ -f "$PIDS/$1.pid" ] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; }
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 ready() { curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$(management_port_of "$1")/q/health/ready"; }
+
+router_names() { # router_names N: router router-2 ... router-N
+  local i
+  echo router
+  for ((i = 2; i <= $1; i++)); do echo "router-$i"; done
+}
+requested_routers() { # ROUTER_REPLICAS, checked (up refuses anything but 1..MAX_ROUTERS, saying why)
+  local n=${ROUTER_REPLICAS:-1}
+  if ! [[ $n =~ ^[0-9]{1,3}$ ]] || [ $((10#$n)) -lt 1 ] || [ $((10#$n)) -gt $MAX_ROUTERS ]; then
+    die "ROUTER_REPLICAS must be a whole number from 1 to $MAX_ROUTERS (routers on ROUTER_PORT, +$ROUTER_STEP," \
+      "+$((2 * ROUTER_STEP)), ...), not '$n'"
+  fi
+  echo $((10#$n))
+}
+known_routers() { # the routers ROUTER_REPLICAS asks for and every router with a pid file (down needs no variable)
+  local n=1 f i
+  [[ ${ROUTER_REPLICAS:-1} =~ ^[0-9]{1,3}$ ]] && [ $((10#${ROUTER_REPLICAS:-1})) -le $MAX_ROUTERS ] \
+    && n=$((10#${ROUTER_REPLICAS:-1}))
+  for f in "$PIDS"/router-*.pid; do
+    [ -f "$f" ] || continue
+    i=${f##*/router-}; i=${i%.pid}
+    [[ $i =~ ^[0-9]{1,3}$ ]] && [ $((10#$i)) -gt "$n" ] && n=$((10#$i))
+  done
+  router_names "$n"
+}
+port_variable() { # the variable that sets a port of S: router-3 is ROUTER_PORT+200
+  local base=${1%%-[0-9]*} suffix=
+  [ "$base" = "$1" ] || suffix="+$(($(replica_of "$1") * ROUTER_STEP - ROUTER_STEP))"
+  printf '%s_%s%s' "$(echo "$base" | tr 'a-z-' 'A-Z_')" "$2" "$suffix"
+}
+taken() { # taken S KIND PORT: the message when a port of S is in use
+  local variable
+  variable=$(port_variable "$1" "$2")
+  printf 'port %s for %s is taken (set %s)' "$3" "$1" "${variable%+*}$([ "${variable%+*}" = "$variable" ] \
+    || printf ': %s is on %s' "$1" "$variable")"
+}
+check_ports() { # check_ports INSTANCE...: every port free and none planned twice, before anything starts
+  local s port seen=" " kind
+  for s in "$@"; do
+    for kind in PORT MANAGEMENT_PORT; do
+      if [ $kind = PORT ]; then port=$(port_of "$s"); else port=$(management_port_of "$s"); fi
+      [[ $port =~ ^[0-9]+$ ]] && [ $((10#$port)) -ge 1 ] && [ $((10#$port)) -le 65535 ] \
+        || die "$(port_variable "$s" $kind) is not a port: '$port'"
+      case $seen in
+        *" $((10#$port))="*) die "port $port is planned twice: $(port_variable "$s" $kind) and" \
+          "$(echo "$seen" | tr ' ' '\n' | sed -n "s/^$((10#$port))=//p") (set the ports further apart)" ;;
+      esac
+      seen="$seen$((10#$port))=$(port_variable "$s" $kind) "
+      port_busy "$port" && die "$(taken "$s" $kind "$port")"
+    done
+  done
+  return 0
+}
 
 abs() { case $1 in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$PWD" "$1" ;; esac; }
 
@@ -148,8 +214,8 @@ start_infra() {
 start_service() {
   local s=$1 port management module
   port=$(port_of "$s"); management=$(management_port_of "$s"); module=$(module_of "$s")
-  port_busy "$port" && die "port $port for $s is taken (set $(echo "$s" | tr 'a-z-' 'A-Z_')_PORT)"
-  port_busy "$management" && die "port $management for $s is taken (set $(echo "$s" | tr 'a-z-' 'A-Z_')_MANAGEMENT_PORT)"
+  port_busy "$port" && die "$(taken "$s" PORT "$port")"
+  port_busy "$management" && die "$(taken "$s" MANAGEMENT_PORT "$management")"
   local kafka=${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:$KAFKA_PORT}
   local db=
   case $s in
@@ -158,7 +224,7 @@ start_service() {
   esac
   (
     case $s in # the key of provider secrets: only for the services that call upstreams
-      registry|router|health-monitor) [ -z "$SECRETS_KEY_FILE" ] || export GATEWAY_SECRETS_KEY_FILE=$SECRETS_KEY_FILE ;;
+      registry | router*| health-monitor) [ -z "$SECRETS_KEY_FILE" ] || export GATEWAY_SECRETS_KEY_FILE=$SECRETS_KEY_FILE ;;
       *) unset GATEWAY_SECRETS_KEY GATEWAY_SECRETS_KEY_FILE GATEWAY_SECRETS_PREVIOUS_KEYS GATEWAY_SECRETS_PREVIOUS_KEYS_FILE ;;
     esac
     export KAFKA_BOOTSTRAP_SERVERS=$kafka DB_URL=$db DB_USER=${DB_USER:-postgres} DB_PASSWORD=${DB_PASSWORD:-postgres}
@@ -166,11 +232,13 @@ start_service() {
     export REGISTRY_URL=http://127.0.0.1:$(port_of registry) HEALTH_MONITOR_URL=http://127.0.0.1:$(port_of health-monitor)
     export BILLING_URL=http://127.0.0.1:$(port_of billing) ROUTER_URL=http://127.0.0.1:$(port_of router)
     export MANAGEMENT_HOST=${MANAGEMENT_HOST:-127.0.0.1}
+    # one spool per router (the spool locks its folder); the first keeps the single router's, with what it left
+    case $s in router-*) export ROUTER_USAGE_SPOOL_DIR=${ROUTER_USAGE_SPOOL_DIR:-data/usage-spool}-$(replica_of "$s") ;; esac
     cd "$STATE"
     # the router's live data is small (the snapshot, requests in flight: ~20 MB after a full GC under load); with a
     # 256 MB heap ParallelGC lets promoted garbage fill it and the router reached 299 MB RSS in bench/run.sh
-    exec nohup java -XX:+UseParallelGC "-Xmx$([ "$s" = router ] && echo 160m || echo 256m)" -Dquarkus.http.port="$port" \
-      -Dquarkus.management.port="$management" -jar "$ROOT/$module/target/quarkus-app/quarkus-run.jar"
+    exec nohup java -XX:+UseParallelGC "-Xmx$([ "$(module_of "$s")" = router-service ] && echo 160m || echo 256m)" \
+      -Dquarkus.http.port="$port" -Dquarkus.management.port="$management" -jar "$ROOT/$module/target/quarkus-app/quarkus-run.jar"
   ) > "$LOGS/$s.log" 2>&1 &
   echo $! > "$PIDS/$s.pid"
 }
@@ -179,9 +247,19 @@ cmd_up() {
   command -v java >/dev/null || die "java (JDK 17 or newer) is not on the PATH"
   command -v curl >/dev/null || die "curl is needed to check readiness"
   mkdir -p "$PIDS" "$LOGS"
-  for s in infra "${SERVICES[@]}"; do
+  local routers s
+  routers=$(requested_routers) || exit 1
+  for s in infra registry $(known_routers) health-monitor billing; do
     pid_alive "$s" && die "already running ($s, pid $(cat "$PIDS/$s.pid")): ./gateway.sh status, or ./gateway.sh down first"
   done
+  local later=()
+  for s in router health-monitor billing; do
+    case " ${GATEWAY_WITHOUT:-} " in
+      *" $s "*) [ "$s" != router ] || die "GATEWAY_WITHOUT: the router is needed"; say "  not starting $s (GATEWAY_WITHOUT)" ;;
+      *) if [ "$s" = router ]; then later+=($(router_names "$routers")); else later+=("$s"); fi ;;
+    esac
+  done
+  check_ports registry "${later[@]}"
   ADMIN_TOKEN=$(token GATEWAY_ADMIN_TOKEN "$STATE/admin-token")
   SERVICE_TOKEN=$(token GATEWAY_SERVICE_TOKEN "$STATE/service-token")
   SECRETS_KEY_FILE=
@@ -216,25 +294,24 @@ cmd_up() {
   say "Starting the services..."
   start_service registry
   wait_for registry 120 ready registry
-  local later=()
-  for s in router health-monitor billing; do
-    case " ${GATEWAY_WITHOUT:-} " in
-      *" $s "*) [ "$s" != router ] || die "GATEWAY_WITHOUT: the router is needed"; say "  not starting $s (GATEWAY_WITHOUT)" ;;
-      *) later+=("$s") ;;
-    esac
-  done
   for s in "${later[@]}"; do start_service "$s"; done
   for s in "${later[@]}"; do wait_for "$s" 120 ready "$s"; done
   say ""
   say "Visca AI Gateway is up."
-  say "  router (OpenAI-compatible /v1)  http://127.0.0.1:$(port_of router)/v1"
+  if [ "$routers" = 1 ]; then
+    say "  router (OpenAI-compatible /v1)  http://127.0.0.1:$(port_of router)/v1"
+  else
+    say "  $routers routers (OpenAI-compatible /v1, the same keys and providers; balance them as you like)"
+    for s in $(router_names "$routers"); do printf '    %-29s http://127.0.0.1:%s/v1\n' "$s" "$(port_of "$s")"; done
+  fi
   say "  dashboard (log in: admin token) http://127.0.0.1:$(port_of registry)/"
   say "  provider registry (admin API)   http://127.0.0.1:$(port_of registry)/api"
   say "  health monitor                  http://127.0.0.1:$(port_of health-monitor)"
   say "  billing (finance API)           http://127.0.0.1:$(port_of billing)"
   say "  Swagger UI (registry, billing)  http://127.0.0.1:$(management_port_of registry)/q/swagger-ui" \
     "http://127.0.0.1:$(management_port_of billing)/q/swagger-ui"
-  say "  management (/q/health, /q/metrics, never on the API ports)  router :$(management_port_of router)," \
+  say "  management (/q/health, /q/metrics, never on the API ports)" \
+    "$(for s in $(router_names "$routers"); do printf ' %s :%s,' "$s" "$(management_port_of "$s")"; done)" \
     "registry :$(management_port_of registry), health monitor :$(management_port_of health-monitor)," \
     "billing :$(management_port_of billing)"
   say "  provider configs loaded from    $PROVIDERS"
@@ -244,33 +321,44 @@ cmd_up() {
   say "Stop it with ./gateway.sh down"
 }
 
-stop_one() {
-  local s=$1 pid
-  pid_alive "$s" || { rm -f "$PIDS/$s.pid"; return 0; }
-  pid=$(cat "$PIDS/$s.pid")
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-  if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
-  rm -f "$PIDS/$s.pid"
-  say "stopped $s"
+stop_all() { # stop_all S...: SIGTERM to each at once, up to 30 s for them to exit, then SIGKILL to what is left
+  local s pids=() names=() pid
+  for s in "$@"; do
+    if pid_alive "$s"; then
+      pid=$(cat "$PIDS/$s.pid"); pids+=("$pid"); names+=("$s")
+      kill -TERM "$pid" 2>/dev/null || true
+    else
+      rm -f "$PIDS/$s.pid"
+    fi
+  done
+  [ ${#pids[@]} -gt 0 ] || return 0
+  for _ in $(seq 1 60); do
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && break; done || break # none left
+    sleep 0.5
+  done
+  for pid in "${pids[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
+  done
+  for s in "${names[@]}"; do rm -f "$PIDS/$s.pid"; say "stopped $s"; done
 }
 
 cmd_down() {
   # services before the broker: a broker that goes first leaves stale consumer-group members behind
-  for s in router health-monitor billing registry; do stop_one "$s"; done
-  stop_one infra
+  stop_all $(known_routers)
+  for s in health-monitor billing registry; do stop_all "$s"; done
+  stop_all infra
 }
 
 cmd_status() {
-  local state
-  for s in infra "${SERVICES[@]}"; do
+  local state s
+  for s in infra registry $(known_routers) health-monitor billing; do
     if pid_alive "$s"; then
       state="running (pid $(cat "$PIDS/$s.pid"))"
       if [ "$s" != infra ]; then
         if ready "$s"; then
           state="$state, ready on http://127.0.0.1:$(port_of "$s") (management :$(management_port_of "$s"))"
         else
-          state="$state, NOT ready"
+          state="$state, NOT ready on http://127.0.0.1:$(port_of "$s") (management :$(management_port_of "$s"))"
         fi
       fi
     else
@@ -278,6 +366,20 @@ cmd_status() {
     fi
     printf '%-15s %s\n' "$s" "$state"
   done
+}
+
+cmd_logs() { # logs router follows every router that runs (tail names each file), logs router-2 one of them
+  [ -n "$1" ] || die "usage: ./gateway.sh logs router|registry|health-monitor|billing|infra (router-2, ...: one router of several)"
+  local files=() s
+  if [ "$1" = router ]; then
+    for s in $(known_routers); do
+      [ "$s" = router ] || pid_alive "$s" && files+=("$LOGS/$s.log")
+    done
+  else
+    files=("$LOGS/$1.log")
+  fi
+  for s in "${files[@]}"; do [ -f "$s" ] || die "no log $s (./gateway.sh status: what runs)"; done
+  tail -n 200 -f "${files[@]}"
 }
 
 cmd_fake_model_server() {
@@ -292,6 +394,6 @@ case ${1:-} in
   fake-model-server) shift; mkdir -p "$LOGS"; cmd_fake_model_server "$@" ;;
   down) cmd_down ;;
   status) cmd_status ;;
-  logs) [ -n "${2:-}" ] || die "usage: ./gateway.sh logs router|registry|health-monitor|billing|infra"; tail -n 200 -f "$LOGS/$2.log" ;;
+  logs) cmd_logs "${2:-}" ;;
   *) say "usage: ./gateway.sh up|down|status|logs SERVICE|fake-model-server [--port P] [--models a,b] [--type T]"; exit 2 ;;
 esac

@@ -2,21 +2,24 @@ package io.visca.gateway.system;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import io.visca.gateway.infra.test.GatewayInfraResource;
 import io.visca.gateway.infra.test.RegistryAdminClient;
 import io.visca.gateway.infra.test.ServiceProcess;
 
 /**
- * The registry, the health monitor and the router (and billing, {@link #withBilling}) as an operator runs them: packaged jars,
- * each a process of its
- * own configured only by its environment, on a real Kafka broker and PostgreSQL ({@code gateway-infra}'s embedded
+ * The registry, the health monitor and the router (and billing, {@link #withBilling}; several routers,
+ * {@link #withBillingAndRouters}) as an operator runs them: packaged jars, each a process of its own configured only
+ * by its environment, on a real Kafka broker and PostgreSQL ({@code gateway-infra}'s embedded
  * ones, or the environment's). Every service gets the same environment on top of its own settings (the way
  * {@code ./gateway.sh up} passes the operator's shell to all of them), so a test can put values there that a
  * provider config must never reach.
@@ -28,7 +31,14 @@ final class GatewayStack implements AutoCloseable {
     final Map<String, String> registryDb;
     final ServiceProcess registry;
     final ServiceProcess healthMonitor;
+    /** The first of {@link #routers}: the only one, unless the stack was made {@link #withBillingAndRouters}. */
     final ServiceProcess router;
+    /**
+     * Every router, each its own process on its own ports with its own usage spool, all with the same environment:
+     * they follow the one registry and send usage to the one Kafka topic, as {@code ROUTER_REPLICAS} of
+     * {@code ./gateway.sh up} or replicas behind a load balancer do.
+     */
+    final List<ServiceProcess> routers;
     /** Null unless the stack was made {@link #withBilling with billing}. */
     final ServiceProcess billing;
     final Map<String, String> billingDb;
@@ -40,15 +50,28 @@ final class GatewayStack implements AutoCloseable {
      * @param shared environment variables every service gets (secrets a provider may or may not reference)
      */
     GatewayStack(String adminToken, String serviceToken, Map<String, String> shared) {
-        this(adminToken, serviceToken, shared, false);
+        this(adminToken, serviceToken, shared, false, 1);
     }
 
     /** As {@link #GatewayStack(String, String, Map)}, with the billing service on its own database too. */
     static GatewayStack withBilling(String adminToken, String serviceToken, Map<String, String> shared) {
-        return new GatewayStack(adminToken, serviceToken, shared, true);
+        return new GatewayStack(adminToken, serviceToken, shared, true, 1);
     }
 
-    private GatewayStack(String adminToken, String serviceToken, Map<String, String> shared, boolean withBilling) {
+    /**
+     * As {@link #withBilling}, with {@code routers} routers started in parallel ({@code router}, {@code router-2}, ...:
+     * their logs are {@code target/router-2-process.log}, ...).
+     */
+    static GatewayStack withBillingAndRouters(int routers, String adminToken, String serviceToken,
+            Map<String, String> shared) {
+        if (routers < 1) {
+            throw new IllegalArgumentException("a stack has at least one router, not " + routers);
+        }
+        return new GatewayStack(adminToken, serviceToken, shared, true, routers);
+    }
+
+    private GatewayStack(String adminToken, String serviceToken, Map<String, String> shared, boolean withBilling,
+            int routerCount) {
         this.adminToken = adminToken;
         this.serviceToken = serviceToken;
         CompletableFuture<String> kafka = CompletableFuture.supplyAsync(GatewayInfraResource::kafkaBootstrapServers);
@@ -74,10 +97,17 @@ final class GatewayStack implements AutoCloseable {
         Map<String, String> follower = new HashMap<>(common);
         follower.put("REGISTRY_URL", registry.url());
         healthMonitor = new ServiceProcess("health-monitor", ServiceProcess.jar("health-monitor.jar"), follower);
-        Map<String, String> routerEnv = new HashMap<>(follower);
-        routerEnv.put("ROUTER_USAGE_SPOOL_DIR",
-                Path.of("target", "usage-spool", UUID.randomUUID().toString()).toAbsolutePath().toString());
-        router = new ServiceProcess("router", ServiceProcess.jar("router.jar"), routerEnv);
+        List<ServiceProcess> started = new ArrayList<>();
+        for (int i = 1; i <= routerCount; i++) {
+            Map<String, String> routerEnv = new HashMap<>(follower);
+            // the spool locks its folder: one per router
+            routerEnv.put("ROUTER_USAGE_SPOOL_DIR",
+                    Path.of("target", "usage-spool", UUID.randomUUID().toString()).toAbsolutePath().toString());
+            started.add(new ServiceProcess(i == 1 ? "router" : "router-" + i, ServiceProcess.jar("router.jar"),
+                    routerEnv));
+        }
+        routers = List.copyOf(started);
+        router = routers.get(0);
         if (withBilling) {
             billingDb = withDistinctPassword(GatewayInfraResource.database("billing"));
             Map<String, String> billingEnv = new HashMap<>(common);
@@ -90,13 +120,13 @@ final class GatewayStack implements AutoCloseable {
         }
 
         registry.start();
-        CompletableFuture.allOf(CompletableFuture.runAsync(healthMonitor::start),
-                CompletableFuture.runAsync(router::start),
-                CompletableFuture.runAsync(() -> {
-                    if (billing != null) {
-                        billing.start();
-                    }
-                })).join();
+        List<Runnable> starting = new ArrayList<>();
+        starting.add(healthMonitor::start);
+        routers.forEach(r -> starting.add(r::start));
+        if (billing != null) {
+            starting.add(billing::start);
+        }
+        inParallel(starting);
         admin = new RegistryAdminClient(registry::url, adminToken);
     }
 
@@ -118,6 +148,20 @@ final class GatewayStack implements AutoCloseable {
         return Map.copyOf(copy);
     }
 
+    /**
+     * Runs the tasks each on a thread of its own and waits for all: the common pool runs only as many at once as
+     * the machine has cores less one (on two cores, one thread per task anyway; on four, three).
+     */
+    private static void inParallel(List<Runnable> tasks) {
+        ExecutorService threads = Executors.newFixedThreadPool(tasks.size());
+        try {
+            CompletableFuture.allOf(tasks.stream().map(task -> CompletableFuture.runAsync(task, threads))
+                    .toArray(CompletableFuture[]::new)).join();
+        } finally {
+            threads.shutdown();
+        }
+    }
+
     private static byte[] randomBytes(int n) {
         byte[] bytes = new byte[n];
         new SecureRandom().nextBytes(bytes);
@@ -126,12 +170,13 @@ final class GatewayStack implements AutoCloseable {
 
     @Override
     public void close() {
-        CompletableFuture.allOf(CompletableFuture.runAsync(router::stop),
-                CompletableFuture.runAsync(healthMonitor::stop), CompletableFuture.runAsync(() -> {
-                    if (billing != null) {
-                        billing.stop();
-                    }
-                })).join();
+        List<Runnable> stopping = new ArrayList<>();
+        routers.forEach(r -> stopping.add(r::stop));
+        stopping.add(healthMonitor::stop);
+        if (billing != null) {
+            stopping.add(billing::stop);
+        }
+        inParallel(stopping);
         registry.stop();
     }
 }

@@ -10,14 +10,8 @@ import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +28,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.visca.gateway.fakes.FakeOpenAiServer;
+import io.visca.gateway.system.BillingLedger.Row;
 
 /**
  * Issue 14's promise about money, tried the way it fails in production: the router process is killed (SIGKILL)
@@ -117,34 +112,35 @@ class UsageThroughRouterKillTests {
             assertEquals(Set.of("1"), load.retryAfters.get(503), "every 503 says when to retry");
         }
 
-        Map<String, Row> ledger = awaitLedger(run, load.answered.keySet());
+        Map<String, Row> ledger = new BillingLedger(stack.billingDb).awaitAll(run, load.answered.keySet(),
+                Duration.ofSeconds(90));
         List<String> missing = new ArrayList<>();
         BigDecimal billed = BigDecimal.ZERO;
         for (var answered : load.answered.entrySet()) {
             Row row = ledger.get(answered.getKey());
-            if (row == null || !row.status.equals("success")) {
+            if (row == null || !row.status().equals("success")) {
                 missing.add(answered.getKey() + "=" + row);
                 continue;
             }
-            assertEquals(1, row.count, "billed once: " + answered.getKey());
-            assertEquals(0, answered.getValue().compareTo(row.cost),
-                    answered.getKey() + " costs " + answered.getValue() + " by the client's reckoning, billed " + row.cost);
-            billed = billed.add(row.cost);
+            assertEquals(1, row.count(), "billed once: " + answered.getKey());
+            assertEquals(0, answered.getValue().compareTo(row.cost()),
+                    answered.getKey() + " costs " + answered.getValue() + " by the client's reckoning, billed " + row.cost());
+            billed = billed.add(row.cost());
         }
         assertEquals(List.of(), missing, "answered requests missing from the ledger (" + load + ")");
         assertEquals(0, load.answeredCost().compareTo(billed), load.answeredCost() + " vs " + billed);
         // a success row the client did not see answered can only be a request the kill cut after its upstream
         // answered (the upstream did the work; its provider bills it too)
         for (var row : ledger.entrySet()) {
-            if (row.getValue().status.equals("success") && !load.answered.containsKey(row.getKey())) {
+            if (row.getValue().status().equals("success") && !load.answered.containsKey(row.getKey())) {
                 assertTrue(load.failed.contains(row.getKey()), "billed but neither answered nor cut: " + row);
             }
         }
         long extra = ledger.entrySet().stream().filter(
-                r -> r.getValue().status.equals("success") && !load.answered.containsKey(r.getKey())).count();
+                r -> r.getValue().status().equals("success") && !load.answered.containsKey(r.getKey())).count();
         System.out.printf("router " + how + ": %s; ledger: %d success rows for the %d answered (+%d cut when it went down), "
                 + "billed %s = the clients' %s%n", load,
-                ledger.values().stream().filter(r -> r.status.equals(
+                ledger.values().stream().filter(r -> r.status().equals(
                         "success")).count() - extra,
                 load.answered.size(), extra, billed, load.answeredCost());
     }
@@ -164,7 +160,7 @@ class UsageThroughRouterKillTests {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         int rows;
         do {
-            rows = ledgerRows(shared);
+            rows = new BillingLedger(stack.billingDb).count(shared);
         } while (rows < 5 && System.nanoTime() < deadline && pause(200));
         assertEquals(5, rows, "five requests, five ledger rows with correlation id " + shared);
 
@@ -188,59 +184,6 @@ class UsageThroughRouterKillTests {
         return """
                 {"model": "m-billed", "messages": [{"role": "user", "content": "Question number %d, please"}]%s}
                 """.formatted(n, stream ? ", \"stream\": true, \"stream_options\": {\"include_usage\": true}" : "");
-    }
-
-    /** One request id's rows in the ledger: how many, the last status and the cost. */
-    private record Row(int count, String status, BigDecimal cost) {
-    }
-
-    /** The ledger's rows of the run, once every answered request is there (billing consumes asynchronously). */
-    private static Map<String, Row> awaitLedger(String run, Set<String> answered) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        Map<String, Row> rows;
-        do {
-            rows = ledger(run);
-            if (rows.keySet().containsAll(answered)) {
-                Thread.sleep(2_000); // anything still on its way (a duplicate would be) arrives
-                return ledger(run);
-            }
-            Thread.sleep(500);
-        } while (System.nanoTime() < deadline);
-        return rows;
-    }
-
-    private static Map<String, Row> ledger(String run) throws SQLException {
-        Map<String, Row> rows = new HashMap<>();
-        try (Connection db = billingDb();
-                PreparedStatement query = db.prepareStatement(
-                        "select request_id, status, total_cost from usage_record where request_id like ?")) {
-            query.setString(1, run + "-%");
-            try (ResultSet result = query.executeQuery()) {
-                while (result.next()) {
-                    Row before = rows.get(result.getString(1));
-                    BigDecimal cost = result.getBigDecimal(3);
-                    rows.put(result.getString(1), new Row(before == null ? 1 : before.count + 1, result.getString(2),
-                            cost == null ? BigDecimal.ZERO : cost));
-                }
-            }
-        }
-        return rows;
-    }
-
-    private static int ledgerRows(String requestId) throws SQLException {
-        try (Connection db = billingDb();
-                PreparedStatement query = db.prepareStatement("select count(*) from usage_record where request_id = ?")) {
-            query.setString(1, requestId);
-            try (ResultSet result = query.executeQuery()) {
-                result.next();
-                return result.getInt(1);
-            }
-        }
-    }
-
-    private static Connection billingDb() throws SQLException {
-        Map<String, String> db = stack.billingDb;
-        return DriverManager.getConnection("jdbc:" + db.get("url"), db.get("user"), db.get("password"));
     }
 
     private static void awaitServed() {
