@@ -87,6 +87,19 @@ final class GatewayStack implements AutoCloseable {
         // every service sees the database password, as it would in a shared shell or a shared Kubernetes secret
         common.put("DB_PASSWORD", registryDb.get("password"));
 
+        if (withBilling) {
+            billingDb = withDistinctPassword(GatewayInfraResource.database("billing"));
+            Map<String, String> billingEnv = new HashMap<>(common);
+            billingEnv.putAll(Map.of("DB_URL", billingDb.get("url"), "DB_USER", billingDb.get("user"), "DB_PASSWORD",
+                    billingDb.get("password")));
+            billing = new ServiceProcess("billing", ServiceProcess.jar("billing.jar"), billingEnv);
+            // the registry reads budgets' spend from billing, the routers lease budgets and rates from it
+            common.put("BILLING_URL", billing.url());
+        } else {
+            billingDb = null;
+            billing = null;
+        }
+
         Map<String, String> registryEnv = new HashMap<>(common);
         registryEnv.putAll(Map.of("DB_URL", registryDb.get("url"), "DB_USER", registryDb.get("user"),
                 "PROVIDERS_DIR", ""));
@@ -108,16 +121,6 @@ final class GatewayStack implements AutoCloseable {
         }
         routers = List.copyOf(started);
         router = routers.get(0);
-        if (withBilling) {
-            billingDb = withDistinctPassword(GatewayInfraResource.database("billing"));
-            Map<String, String> billingEnv = new HashMap<>(common);
-            billingEnv.putAll(Map.of("DB_URL", billingDb.get("url"), "DB_USER", billingDb.get("user"), "DB_PASSWORD",
-                    billingDb.get("password")));
-            billing = new ServiceProcess("billing", ServiceProcess.jar("billing.jar"), billingEnv);
-        } else {
-            billingDb = null;
-            billing = null;
-        }
 
         registry.start();
         List<Runnable> starting = new ArrayList<>();
