@@ -100,8 +100,10 @@ public class QuotaService {
             for (int i = 0; i < rows.size(); i++) {
                 BigDecimal spent = rows.get(i)[0];
                 BigDecimal committed = rows.get(i)[1];
-                statuses.add(new BudgetStatus(scopes.get(i), windowStart, spent,
-                        committed == null ? BigDecimal.ZERO : committed.subtract(spent).max(BigDecimal.ZERO)));
+                BigDecimal reserved = committed == null ? BigDecimal.ZERO
+                        : committed.subtract(spent).max(BigDecimal.ZERO);
+                statuses.add(new BudgetStatus(scopes.get(i), windowStart, spent.stripTrailingZeros(),
+                        reserved.stripTrailingZeros()));
             }
             return statuses;
         }).onFailure(failure -> !(failure instanceof ApiException)).transform(this::unavailable);
