@@ -61,6 +61,11 @@ public class LeaseSettlement {
 
     private final ObjectMapper json;
 
+    /** Whether {@code id} can be a lease id (a UUID in its canonical text form); the store knows no other. */
+    public static boolean isLeaseId(String id) {
+        return UUID.matcher(id).matches();
+    }
+
     LeaseSettlement(ObjectMapper json) {
         this.json = json;
     }
@@ -84,7 +89,7 @@ public class LeaseSettlement {
         List<String> ids = new ArrayList<>(pairs.size());
         List<String> amounts = new ArrayList<>(pairs.size());
         for (List<String> pair : pairs) {
-            if (UUID.matcher(pair.get(0)).matches()) {
+            if (isLeaseId(pair.get(0))) {
                 ids.add(pair.get(0));
                 amounts.add(pair.get(1));
             }

@@ -27,6 +27,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.visca.gateway.billing.testing.EventBuilder;
 import io.visca.gateway.billing.testing.FinanceApi;
 import io.visca.gateway.billing.testing.Ledger;
+import io.visca.gateway.billing.testing.Meters;
 import io.visca.gateway.billing.testing.OutagePostgresResource;
 import io.visca.gateway.billing.testing.QuotaApi;
 import io.visca.gateway.billing.testing.UsageEvents;
@@ -72,7 +73,7 @@ class DatabaseOutageTests {
             await().atMost(Duration.ofSeconds(30))
                     .untilAsserted(() -> given().baseUri(ManagementInterface.url()).get("/q/health/ready").then()
                             .statusCode(503));
-            double failures = UsageIngestTests.meter("billing_db_write_failures_total");
+            double failures = Meters.meter("billing_db_write_failures_total");
             List<UsageRecorded> during = new ArrayList<>();
             long firstOffset = -1;
             for (int i = 1; i <= 5; i++) {
@@ -84,7 +85,7 @@ class DatabaseOutageTests {
             }
             // the batch is tried again and again (the test profile backs off 0.2 s to 1 s)
             await().atMost(Duration.ofSeconds(30))
-                    .until(() -> UsageIngestTests.meter("billing_db_write_failures_total") >= failures + 3);
+                    .until(() -> Meters.meter("billing_db_write_failures_total") >= failures + 3);
             long committed = committedOffset();
             assertTrue(committed <= firstOffset, "no offset is committed past the batch that is not stored: "
                     + committed + " > " + firstOffset);

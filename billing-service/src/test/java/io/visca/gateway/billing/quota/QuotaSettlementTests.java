@@ -18,6 +18,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.visca.gateway.billing.testing.EventBuilder;
 import io.visca.gateway.billing.testing.FinanceApi;
 import io.visca.gateway.billing.testing.Ledger;
+import io.visca.gateway.billing.testing.Meters;
 import io.visca.gateway.billing.testing.QuotaApi;
 import io.visca.gateway.billing.testing.UsageEvents;
 import io.visca.gateway.contracts.event.UsageRecorded;
@@ -25,7 +26,6 @@ import io.visca.gateway.contracts.provider.BudgetPeriod;
 import io.visca.gateway.contracts.quota.BudgetStatus;
 import io.visca.gateway.contracts.quota.QuotaAnswer;
 import io.visca.gateway.contracts.quota.QuotaExchange;
-import io.visca.gateway.infra.test.ManagementInterface;
 
 /**
  * Settlement from the ledger: usage events arriving through the real usage-recorded topic settle the budget leases
@@ -48,7 +48,7 @@ class QuotaSettlementTests {
         assertNotNull(keyLease);
         assertNotNull(teamLease);
         assertEquals(0, answer.grants().get(0).granted().compareTo(BigDecimal.ONE), "alone: all it wants");
-        double unknownBefore = meter("billing_settlement_unknown_leases_total");
+        double unknownBefore = Meters.meter("billing_settlement_unknown_leases_total");
 
         List<UsageRecorded> events = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -77,7 +77,7 @@ class QuotaSettlementTests {
         BigDecimal[] keyCounter = QuotaApi.counter("key:" + key, window);
         assertEquals(0, ledger.compareTo(keyCounter[2]), "spent " + keyCounter[2] + " = the ledger's " + ledger);
         assertEquals(0, BigDecimal.ONE.compareTo(keyCounter[3]), "an open lease counts its whole amount");
-        assertEquals(2.0, meter("billing_settlement_unknown_leases_total") - unknownBefore, 0.0,
+        assertEquals(2.0, Meters.meter("billing_settlement_unknown_leases_total") - unknownBefore, 0.0,
                 "the unknown lease and the id that is no lease id are counted");
 
         // released with what the router saw used: the charge is what was billed
@@ -125,13 +125,5 @@ class QuotaSettlementTests {
         assertEquals(0, new BigDecimal("0.5").compareTo(answer.grants().get(0).committed()));
         assertNull(answer.grants().get(1).leaseId(), "nothing left for the second ask");
         assertEquals(0, answer.grants().get(1).granted().signum());
-    }
-
-    private static double meter(String name) {
-        String text = io.restassured.RestAssured.given().baseUri(ManagementInterface.url()).get("/q/metrics").then()
-                .statusCode(200).extract().asString();
-        java.util.regex.Matcher m = java.util.regex.Pattern
-                .compile("(?m)^" + java.util.regex.Pattern.quote(name) + "(\\{[^}]*})? ([0-9.eE+-]+)$").matcher(text);
-        return m.find() ? Double.parseDouble(m.group(2)) : 0;
     }
 }

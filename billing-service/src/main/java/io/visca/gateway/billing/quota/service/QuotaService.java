@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -25,6 +24,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.visca.gateway.billing.config.BillingConfig;
 import io.visca.gateway.billing.ledger.DbErrors;
+import io.visca.gateway.billing.ledger.LeaseSettlement;
 import io.visca.gateway.billing.quota.repository.CounterKey;
 import io.visca.gateway.billing.quota.repository.QuotaRepository;
 import io.visca.gateway.contracts.quota.BudgetStatus;
@@ -48,8 +48,6 @@ import io.visca.gateway.kit.admin.error.ApiException;
 public class QuotaService {
 
     private static final Logger LOG = Logger.getLogger(QuotaService.class);
-    private static final Pattern LEASE_ID = Pattern
-            .compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     /** Grants are cut (never rounded up) to this many decimal places. */
     static final int GRANT_SCALE = 10;
     private static final int ATTEMPTS = 5;
@@ -121,7 +119,7 @@ public class QuotaService {
         Set<String> expired = new LinkedHashSet<>();
         Map<String, BigDecimal> releases = new LinkedHashMap<>();
         for (QuotaExchange.Release release : exchange.releases()) {
-            if (LEASE_ID.matcher(release.leaseId()).matches()) {
+            if (LeaseSettlement.isLeaseId(release.leaseId())) {
                 releases.putIfAbsent(release.leaseId().toLowerCase(), release.used());
             } else {
                 expired.add(release.leaseId());
@@ -129,7 +127,7 @@ public class QuotaService {
         }
         Set<String> held = new LinkedHashSet<>();
         for (String lease : exchange.held()) {
-            if (LEASE_ID.matcher(lease).matches()) {
+            if (LeaseSettlement.isLeaseId(lease)) {
                 held.add(lease.toLowerCase());
             } else {
                 expired.add(lease);
