@@ -17,11 +17,19 @@ public interface BillingConfig {
     /** A second bearer token that opens only billing's API ({@code BILLING_API_TOKEN}). */
     Optional<String> apiToken();
 
+    /**
+     * Bearer token of {@code /internal} (the quota store the routers call: {@code GATEWAY_SERVICE_TOKEN}). Without it
+     * {@code /internal} answers every call with 401, so routers cannot lease budgets.
+     */
+    Optional<String> serviceToken();
+
     Ingest ingest();
 
     Retention retention();
 
     Api api();
+
+    Quota quota();
 
     /** Wrong bearer tokens per client address. */
     TokenThrottleConfig tokenThrottle();
@@ -59,6 +67,45 @@ public interface BillingConfig {
         /** Rows deleted per statement, so a large purge holds no long lock. */
         @WithDefault("10000")
         int deleteBatchSize();
+    }
+
+    /** The quota store ({@code /internal/quota}): budget leases and rate grants for the routers. */
+    interface Quota {
+        /**
+         * How long a budget lease lasts unless its router holds it on (each exchange that names it in {@code held}
+         * extends it by this much). A router admits nothing under a lease after it expires.
+         */
+        @WithDefault("60s")
+        Duration leaseTime();
+
+        /**
+         * How long after its expiry an open lease is reclaimed (its charge drops to what the ledger billed under it).
+         * Must be longer than any request can last: a request admitted just before the expiry still settles on it.
+         */
+        @WithDefault("15m")
+        Duration reclaimGrace();
+
+        /** How often the reclaim job runs (reclaims expired leases, deletes old rate windows and folded leases). */
+        @WithDefault("10s")
+        Duration reclaimInterval();
+
+        /** Rate windows (UTC minutes) older than this are deleted. */
+        @WithDefault("10m")
+        Duration rateWindowRetention();
+
+        /**
+         * Released or reclaimed leases whose charge equals what was billed under them are folded into their counter
+         * and deleted this long after they closed; a usage event naming one later is stored but not settled.
+         */
+        @WithDefault("2d")
+        Duration closedLeaseRetention();
+
+        /** The most asks one exchange may carry; the most leases it may release or hold. */
+        @WithDefault("500")
+        int maxAsks();
+
+        @WithDefault("5000")
+        int maxLeases();
     }
 
     interface Api {

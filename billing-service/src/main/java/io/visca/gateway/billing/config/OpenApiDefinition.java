@@ -12,10 +12,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @OpenAPIDefinition(info = @Info(title = "Visca AI Gateway billing", version = "0.1.0", description = "The usage ledger "
         + "fed by usage-recorded events, and the finance API over it: summaries, records, CSV export and "
         + "reconciliation. Needs `Authorization: Bearer $GATEWAY_ADMIN_TOKEN` (or `$BILLING_API_TOKEN`). Money is "
-        + "USD as exact decimal strings; time ranges are [from, to) in UTC."), tags = {
-                @Tag(name = "usage", description = "Spend and usage for finance") })
+        + "USD as exact decimal strings; time ranges are [from, to) in UTC. The quota store the routers call "
+        + "(/internal/quota) needs `Authorization: Bearer $GATEWAY_SERVICE_TOKEN`."), tags = {
+                @Tag(name = "usage", description = "Spend and usage for finance"),
+                @Tag(name = "quota", description = "Budget leases and rate grants for the routers") })
 @SecurityScheme(securitySchemeName = OpenApiDefinition.TOKEN, type = SecuritySchemeType.HTTP, scheme = "bearer", description = "GATEWAY_ADMIN_TOKEN or BILLING_API_TOKEN")
+@SecurityScheme(securitySchemeName = OpenApiDefinition.SERVICE_TOKEN, type = SecuritySchemeType.HTTP, scheme = "bearer", description = "GATEWAY_SERVICE_TOKEN")
 public class OpenApiDefinition extends Application {
 
     public static final String TOKEN = "billing-token";
+    public static final String SERVICE_TOKEN = "service-token";
 }

@@ -5,13 +5,13 @@ import java.sql.SQLException;
 import io.vertx.sqlclient.DatabaseException;
 
 /** Sorts database failures: what a row's content caused, against everything else (which a retry may cure). */
-final class DbErrors {
+public final class DbErrors {
 
     private DbErrors() {
     }
 
     /** The SQLSTATE of the first database error in the cause chain, or null (e.g. the connection failed). */
-    static String sqlState(Throwable failure) {
+    public static String sqlState(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof DatabaseException db && db.getSqlState() != null) {
                 return db.getSqlState();
@@ -31,13 +31,19 @@ final class DbErrors {
      * (integrity constraint). Those fail again however often they are retried. Anything else (connection lost,
      * server shutting down, deadlock, a bug in a statement) is retried, so no event is ever dropped for it.
      */
-    static boolean isDataError(Throwable failure) {
+    public static boolean isDataError(Throwable failure) {
         String state = sqlState(failure);
         return state != null && (state.startsWith("22") || state.startsWith("23"));
     }
 
+    /** A deadlock or serialization failure (class 40): the transaction may simply be run again. */
+    public static boolean isConflict(Throwable failure) {
+        String state = sqlState(failure);
+        return state != null && state.startsWith("40");
+    }
+
     /** One line about a failure for the log: its type and SQLSTATE, not its message (which may quote values). */
-    static String describe(Throwable failure) {
+    public static String describe(Throwable failure) {
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

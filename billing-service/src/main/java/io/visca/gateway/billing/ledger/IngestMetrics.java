@@ -17,7 +17,8 @@ import io.quarkus.runtime.Startup;
  * {@code billing_events_duplicate_total}, {@code billing_events_malformed_total}, {@code billing_events_expired_total},
  * {@code billing_batches_total}, {@code billing_batch_events}, {@code billing_db_write_seconds},
  * {@code billing_db_write_failures_total}, {@code billing_ingest_lag_seconds} and
- * {@code billing_retention_deleted_records_total}. Created at startup, so every meter is on {@code /q/metrics} (at
+ * {@code billing_retention_deleted_records_total}, {@code billing_settlement_unknown_leases_total}. Created at startup, so
+ * every meter is on {@code /q/metrics} (at
  * zero) before the first event arrives.
  */
 @Startup
@@ -31,6 +32,7 @@ public class IngestMetrics {
     private final Counter batches;
     private final Counter writeFailures;
     private final Counter retentionDeleted;
+    private final Counter unknownLeases;
     private final DistributionSummary batchEvents;
     private final Timer dbWrite;
     private final AtomicLong lagMillis = new AtomicLong();
@@ -52,6 +54,10 @@ public class IngestMetrics {
                 .description("failed database writes of a batch (each is retried)").register(registry);
         retentionDeleted = Counter.builder("billing.retention.deleted.records")
                 .description("raw usage records deleted by the retention job").register(registry);
+        unknownLeases = Counter.builder("billing.settlement.unknown.leases")
+                .description("budget leases named by stored usage events that the quota store does not know "
+                        + "(the event is stored, nothing is settled on them)")
+                .register(registry);
         batchEvents = DistributionSummary.builder("billing.batch.events")
                 .description("events per batch received from Kafka").register(registry);
         dbWrite = Timer.builder("billing.db.write").description("time of one batch's database transaction")
@@ -88,6 +94,10 @@ public class IngestMetrics {
         if (newestMicros != null) {
             lagMillis.set(Math.max(0, System.currentTimeMillis() - newestMicros / 1000));
         }
+    }
+
+    void unknownLeases(long count) {
+        unknownLeases.increment(count);
     }
 
     /** A batch from Kafka is in the database (and is acknowledged). */

@@ -12,6 +12,8 @@ import io.visca.gateway.contracts.event.UsageRecorded;
  * PostgreSQL, so nothing is rounded on the way; occurred_at travels as microseconds since the epoch.
  *
  * @param attemptLogs each event's {@code attempt_log} as JSON text
+ * @param budgetLeases each event's {@code budget_leases} as a JSON array (null when it has none), made a
+ *        {@code text[]} by the statement
  */
 record LedgerBatch(String[] eventId, String[] requestId, Long[] occurredAt, String[] apiKeyId,
         String[] requestedModel, String[] servedModel, String[] provider, String[] endpoint, String[] strategy,
@@ -19,7 +21,7 @@ record LedgerBatch(String[] eventId, String[] requestId, Long[] occurredAt, Stri
         String[] errorCode, Boolean[] stream, Integer[] attempts, Long[] promptTokens, Long[] completionTokens,
         Long[] cachedTokens, Boolean[] tokensEstimated, String[] inputCost, String[] outputCost, String[] totalCost,
         String[] reportedCost, Long[] latencyMs, Long[] timeToFirstTokenMs, String[] attemptLogs,
-        Integer[] schemaVersion) {
+        Integer[] schemaVersion, String[] team, String[] budgetLeases) {
 
     static LedgerBatch of(List<UsageRecorded> events, List<String> attemptLogs) {
         int n = events.size();
@@ -27,7 +29,7 @@ record LedgerBatch(String[] eventId, String[] requestId, Long[] occurredAt, Stri
                 new String[n], new String[n], new String[n], new String[n], new String[n], new String[n],
                 new String[n], new Integer[n], new String[n], new String[n], new Boolean[n], new Integer[n],
                 new Long[n], new Long[n], new Long[n], new Boolean[n], new String[n], new String[n], new String[n],
-                new String[n], new Long[n], new Long[n], new String[n], new Integer[n]);
+                new String[n], new Long[n], new Long[n], new String[n], new Integer[n], new String[n], new String[n]);
         for (int i = 0; i < n; i++) {
             UsageRecorded e = events.get(i);
             b.eventId[i] = e.eventId();
@@ -59,6 +61,8 @@ record LedgerBatch(String[] eventId, String[] requestId, Long[] occurredAt, Stri
             b.timeToFirstTokenMs[i] = e.timeToFirstTokenMs();
             b.attemptLogs[i] = attemptLogs.get(i);
             b.schemaVersion[i] = e.schemaVersion();
+            b.team[i] = e.team();
+            b.budgetLeases[i] = leases(e.budgetLeases());
         }
         return b;
     }
@@ -73,6 +77,29 @@ record LedgerBatch(String[] eventId, String[] requestId, Long[] occurredAt, Stri
      */
     private static long micros(Instant instant) {
         return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
+    }
+
+    /** The leases as a JSON array of strings (one text per row: unnest cannot carry an array per row); null for none. */
+    private static String leases(List<String> leases) {
+        if (leases.isEmpty()) {
+            return null;
+        }
+        StringBuilder json = new StringBuilder("[");
+        for (String lease : leases) {
+            json.append(json.length() == 1 ? "" : ",").append('"');
+            for (int i = 0; i < lease.length(); i++) {
+                char c = lease.charAt(i);
+                if (c == '"' || c == '\\') {
+                    json.append('\\').append(c);
+                } else if (c < 0x20) {
+                    json.append(String.format("\\u%04x", (int) c));
+                } else {
+                    json.append(c);
+                }
+            }
+            json.append('"');
+        }
+        return json.append(']').toString();
     }
 
     private static String decimal(BigDecimal value) {

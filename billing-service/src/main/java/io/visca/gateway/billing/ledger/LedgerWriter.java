@@ -16,7 +16,8 @@ import io.visca.gateway.contracts.event.UsageRecorded;
 /**
  * Puts a batch of valid events into the ledger, whatever it takes:
  * <ul>
- * <li>one transaction, one statement ({@link LedgerRepository#store}) for the whole batch;</li>
+ * <li>one transaction, one statement ({@link LedgerRepository#store}) for the whole batch, plus two settling the
+ * budget leases its new rows name ({@link LeaseSettlement}) when any does;</li>
  * <li>if PostgreSQL refuses the content of a row (SQLSTATE class 22/23, e.g. a cost beyond what numeric holds), the
  * batch is split in halves, each written in a transaction of its own, and so on down to single events: only those
  * refused on their own are skipped (logged with their event and request id, counted as malformed), the rest is
@@ -39,13 +40,15 @@ public class LedgerWriter {
     }
 
     private final LedgerRepository ledger;
+    private final LeaseSettlement settlement;
     private final IngestMetrics metrics;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
     private final AtomicLong consecutiveFailures = new AtomicLong();
 
-    LedgerWriter(LedgerRepository ledger, IngestMetrics metrics, BillingConfig config) {
+    LedgerWriter(LedgerRepository ledger, LeaseSettlement settlement, IngestMetrics metrics, BillingConfig config) {
         this.ledger = ledger;
+        this.settlement = settlement;
         this.metrics = metrics;
         this.initialBackoff = config.ingest().initialBackoff();
         this.maxBackoff = config.ingest().maxBackoff();
@@ -83,11 +86,20 @@ public class LedgerWriter {
         LedgerBatch batch = LedgerBatch.of(events, attemptLogs);
         return Uni.createFrom().deferred(() -> {
             long start = System.nanoTime();
-            return Panache.withTransaction(() -> ledger.store(batch)).map(stored -> {
-                metrics.written(stored.inserted(), stored.newestMicros(), Duration.ofNanos(System.nanoTime() - start));
-                return new Written(stored.inserted(), 0);
-            });
+            return Panache.withTransaction(() -> ledger.store(batch).chain(stored -> settlement
+                    .settle(stored.settlements()).map(unknown -> new Settled(stored, unknown))))
+                    .map(done -> {
+                        LedgerRepository.Stored stored = done.stored();
+                        metrics.written(stored.inserted(), stored.newestMicros(),
+                                Duration.ofNanos(System.nanoTime() - start));
+                        metrics.unknownLeases(done.unknownLeases());
+                        return new Written(stored.inserted(), 0);
+                    });
         });
+    }
+
+    /** A batch's write and how many budget leases its new rows named that the quota store does not know. */
+    private record Settled(LedgerRepository.Stored stored, long unknownLeases) {
     }
 
     private void failed(Throwable failure) {

@@ -111,11 +111,16 @@ public class UsageEventParser {
         if (cost != null) {
             return cost + " is negative";
         }
+        String leases = leases(e.budgetLeases());
+        if (leases != null) {
+            return leases;
+        }
         String nul = withNul("event_id", e.eventId(), "request_id", e.requestId(), "api_key_id", e.apiKeyId(),
                 "requested_model",
                 e.requestedModel(), "served_model", e.servedModel(), "provider", e.provider(), "endpoint",
                 e.endpoint(), "strategy", e.strategy(), "status", e.status(), "error_type", e.errorType(),
-                "operation", e.operation(), "upstream_model", e.upstreamModel(), "error_code", e.errorCode());
+                "operation", e.operation(), "upstream_model", e.upstreamModel(), "error_code", e.errorCode(), "team",
+                e.team());
         if (nul == null) {
             for (UsageRecorded.Attempt a : e.attemptLog()) {
                 if (a == null) {
@@ -137,6 +142,24 @@ public class UsageEventParser {
         }
         if (value.length() > MAX_ID) {
             return name + " is longer than " + MAX_ID + " characters";
+        }
+        return null;
+    }
+
+    /** A request is admitted under at most a key's and a team's lease; a few more are tolerated, not hundreds. */
+    static final int MAX_LEASES = 16;
+
+    private static String leases(List<String> leases) {
+        if (leases.size() > MAX_LEASES) {
+            return "budget_leases has more than " + MAX_LEASES + " entries";
+        }
+        for (String lease : leases) {
+            if (lease == null || lease.isEmpty() || lease.length() > MAX_ID) {
+                return "budget_leases holds a null, empty or over-long entry";
+            }
+            if (lease.indexOf('\0') >= 0) {
+                return "budget_leases contains a NUL character, which PostgreSQL text cannot hold";
+            }
         }
         return null;
     }

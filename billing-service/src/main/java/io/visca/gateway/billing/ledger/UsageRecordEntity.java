@@ -102,4 +102,11 @@ public class UsageRecordEntity {
 
     @Column(name = "schema_version")
     public int schemaVersion;
+
+    /** The key's team when the request was admitted, or null. */
+    public String team;
+
+    /** The quota store's budget leases the request was admitted under, as a JSON array (read-only view). */
+    @Column(name = "budget_leases")
+    public String budgetLeases;
 }

@@ -30,7 +30,7 @@ class UsageExportTests {
     static final String HEADER = "request_id,occurred_at,api_key_id,provider,endpoint,requested_model,served_model,"
             + "upstream_model,operation,strategy,status,http_status,error_type,error_code,stream,attempts,"
             + "prompt_tokens,completion_tokens,cached_tokens,total_tokens,tokens_estimated,input_cost,output_cost,"
-            + "total_cost,reported_cost,latency_ms,time_to_first_token_ms,attempt_log,event_id";
+            + "total_cost,reported_cost,latency_ms,time_to_first_token_ms,attempt_log,event_id,team";
 
     @Test
     void exportsEveryMatchingRecordAsQuotedCsv() {

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,17 +27,20 @@ import io.quarkus.test.junit.TestProfile;
 import io.visca.gateway.billing.testing.EventBuilder;
 import io.visca.gateway.billing.testing.FinanceApi;
 import io.visca.gateway.billing.testing.Ledger;
+import io.visca.gateway.billing.testing.Meters;
 import io.visca.gateway.billing.testing.OutagePostgresResource;
+import io.visca.gateway.billing.testing.QuotaApi;
 import io.visca.gateway.billing.testing.UsageEvents;
 import io.visca.gateway.contracts.event.Topics;
 import io.visca.gateway.contracts.event.UsageRecorded;
+import io.visca.gateway.contracts.quota.QuotaAnswer;
 import io.visca.gateway.infra.test.GatewayInfraResource;
 import io.visca.gateway.infra.test.ManagementInterface;
 
 /**
  * PostgreSQL really stops (its own embedded server) while events keep coming: billing goes unready, retries the
  * batch with backoff and commits no offset past it; once the server is back every event is stored, exactly once,
- * the offsets move on and billing is ready again.
+ * the offsets move on and billing is ready again. Meanwhile the quota store answers 503, and grants again after.
  */
 @QuarkusTest
 @TestProfile(DatabaseOutageTests.OwnDatabase.class)
@@ -69,7 +73,7 @@ class DatabaseOutageTests {
             await().atMost(Duration.ofSeconds(30))
                     .untilAsserted(() -> given().baseUri(ManagementInterface.url()).get("/q/health/ready").then()
                             .statusCode(503));
-            double failures = UsageIngestTests.meter("billing_db_write_failures_total");
+            double failures = Meters.meter("billing_db_write_failures_total");
             List<UsageRecorded> during = new ArrayList<>();
             long firstOffset = -1;
             for (int i = 1; i <= 5; i++) {
@@ -81,11 +85,16 @@ class DatabaseOutageTests {
             }
             // the batch is tried again and again (the test profile backs off 0.2 s to 1 s)
             await().atMost(Duration.ofSeconds(30))
-                    .until(() -> UsageIngestTests.meter("billing_db_write_failures_total") >= failures + 3);
+                    .until(() -> Meters.meter("billing_db_write_failures_total") >= failures + 3);
             long committed = committedOffset();
             assertTrue(committed <= firstOffset, "no offset is committed past the batch that is not stored: "
                     + committed + " > " + firstOffset);
             given().baseUri(ManagementInterface.url()).get("/q/health/ready").then().statusCode(503);
+            // the quota store cannot answer either: a 503 in billing's shape, and routers keep what they leased
+            QuotaApi.internal().contentType("application/json").body(UsageEvents.JSON.writeValueAsString(
+                    QuotaApi.asks("router", QuotaApi.budget("b", "key:" + key, day, "1", "0.1", "0.1"))))
+                    .post("/internal/quota").then().statusCode(503)
+                    .body("error.code", equalTo("quota_store_unavailable"));
 
             OutagePostgresResource.startPostgres();
             long lastOffset = firstOffset + 4;
@@ -98,6 +107,10 @@ class DatabaseOutageTests {
             OutagePostgresResource.startPostgres();
         }
         assertEquals(6, Ledger.rolledUpRequests(key));
+        // and once PostgreSQL is back the store grants again (the counter opens with the ledger's spend: 0.0175)
+        QuotaAnswer answer = QuotaApi.exchange(QuotaApi.asks("router",
+                QuotaApi.budget("b", "key:" + key, day, "1", "0.1", "0.1")));
+        assertEquals(0, new BigDecimal("0.1175").compareTo(answer.grants().get(0).committed()));
         FinanceApi.api().queryParam("from", day.toString()).queryParam("to", day.plus(Duration.ofDays(1)).toString())
                 .get("/api/usage/summary").then().statusCode(200)
                 .body("rows[0].requests", equalTo(6))

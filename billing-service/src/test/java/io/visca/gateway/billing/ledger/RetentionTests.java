@@ -18,6 +18,7 @@ import io.quarkus.vertx.VertxContextSupport;
 import io.visca.gateway.billing.testing.EventBuilder;
 import io.visca.gateway.billing.testing.FinanceApi;
 import io.visca.gateway.billing.testing.Ledger;
+import io.visca.gateway.billing.testing.Meters;
 import io.visca.gateway.billing.testing.UsageEvents;
 import io.visca.gateway.contracts.event.UsageRecorded;
 
@@ -47,7 +48,7 @@ class RetentionTests {
         UsageEvents.send(old);
         UsageEvents.send(kept);
         await().atMost(Duration.ofSeconds(30)).until(() -> Ledger.rawRows(key) == 5);
-        double deletedBefore = UsageIngestTests.meter("billing_retention_deleted_records_total");
+        double deletedBefore = Meters.meter("billing_retention_deleted_records_total");
 
         // as the scheduled run would on the day 90 days after DAY + 1 day
         Instant now = DAY.plus(Duration.ofDays(91));
@@ -63,7 +64,7 @@ class RetentionTests {
                 .body("rows.day", equalTo(List.of("2039-06-01", "2039-06-02", "2039-06-03")))
                 .body("rows.requests", equalTo(List.of(3, 1, 1)))
                 .body("rows.total_cost", equalTo(List.of("0.66", "1.10", "2.20")));
-        assertEquals(deletedBefore + deleted, UsageIngestTests.meter("billing_retention_deleted_records_total"));
+        assertEquals(deletedBefore + deleted, Meters.meter("billing_retention_deleted_records_total"));
 
         long again = VertxContextSupport.subscribeAndAwait(() -> retention.purge(now));
         assertEquals(0, again, "nothing left to delete");

@@ -17,8 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
@@ -27,6 +25,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.visca.gateway.billing.testing.EventBuilder;
 import io.visca.gateway.billing.testing.FinanceApi;
 import io.visca.gateway.billing.testing.Ledger;
+import io.visca.gateway.billing.testing.Meters;
 import io.visca.gateway.billing.testing.UsageEvents;
 import io.visca.gateway.contracts.event.UsageRecorded;
 import io.visca.gateway.infra.test.ManagementInterface;
@@ -150,44 +149,37 @@ class UsageIngestTests {
         String key = UsageEvents.unique("key");
         UsageRecorded old = EventBuilder.event().key(key).at(Instant.now().minus(Duration.ofDays(91))).build();
         UsageRecorded recent = EventBuilder.event().key(key).at(Instant.now().minus(Duration.ofDays(89))).build();
-        double expiredBefore = meter("billing_events_expired_total");
+        double expiredBefore = Meters.meter("billing_events_expired_total");
         UsageEvents.send(old, recent);
         await().atMost(Duration.ofSeconds(30)).until(() -> Ledger.rawRows(key) == 1
-                && meter("billing_events_expired_total") >= expiredBefore + 1);
+                && Meters.meter("billing_events_expired_total") >= expiredBefore + 1);
         assertEquals(1, Ledger.rolledUpRequests(key));
     }
 
     @Test
     void metersCountWhatWasStoredSkippedAndHowLongItTook() {
         String key = UsageEvents.unique("key");
-        double ingested = meter("billing_events_ingested_total");
-        double duplicates = meter("billing_events_duplicate_total");
-        double malformed = meter("billing_events_malformed_total");
-        double batches = meter("billing_batches_total");
-        double writes = meter("billing_db_write_seconds_count");
+        double ingested = Meters.meter("billing_events_ingested_total");
+        double duplicates = Meters.meter("billing_events_duplicate_total");
+        double malformed = Meters.meter("billing_events_malformed_total");
+        double batches = Meters.meter("billing_batches_total");
+        double writes = Meters.meter("billing_db_write_seconds_count");
         UsageRecorded a = EventBuilder.event().key(key).build();
         UsageRecorded b = EventBuilder.event().key(key).build();
         UsageEvents.sendRaw("req_garbage", "garbage");
         UsageEvents.send(a, b, a);
         await().atMost(Duration.ofSeconds(30)).until(() -> Ledger.rawRows(key) == 2);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            assertEquals(ingested + 2, meter("billing_events_ingested_total"), "ingested");
-            assertEquals(duplicates + 1, meter("billing_events_duplicate_total"), "duplicates");
-            assertEquals(malformed + 1, meter("billing_events_malformed_total"), "malformed");
+            assertEquals(ingested + 2, Meters.meter("billing_events_ingested_total"), "ingested");
+            assertEquals(duplicates + 1, Meters.meter("billing_events_duplicate_total"), "duplicates");
+            assertEquals(malformed + 1, Meters.meter("billing_events_malformed_total"), "malformed");
         });
-        assertTrue(meter("billing_batches_total") > batches, "batches");
-        assertTrue(meter("billing_db_write_seconds_count") > writes, "write timer");
-        assertTrue(meter("billing_ingest_lag_seconds") >= 0, "lag gauge");
+        assertTrue(Meters.meter("billing_batches_total") > batches, "batches");
+        assertTrue(Meters.meter("billing_db_write_seconds_count") > writes, "write timer");
+        assertTrue(Meters.meter("billing_ingest_lag_seconds") >= 0, "lag gauge");
         assertTrue(
                 given().baseUri(ManagementInterface.url()).get("/q/metrics").asString()
                         .contains("kafka_consumer_fetch_manager_records_lag"),
                 "the Kafka consumer's own lag");
-    }
-
-    /** A meter's value in the Prometheus text at /q/metrics (0 when absent). */
-    static double meter(String name) {
-        String text = given().baseUri(ManagementInterface.url()).get("/q/metrics").then().statusCode(200).extract().asString();
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? ([0-9.eE+-]+)$").matcher(text);
-        return m.find() ? Double.parseDouble(m.group(2)) : 0;
     }
 }

@@ -33,6 +33,8 @@ public final class EventBuilder {
     private BigDecimal reportedCost;
     private long latencyMs = 120;
     private Long ttftMs;
+    private String team;
+    private List<String> budgetLeases = List.of();
 
     public static EventBuilder event() {
         return new EventBuilder();
@@ -128,6 +130,18 @@ public final class EventBuilder {
         return this;
     }
 
+    /** The key's team. */
+    public EventBuilder team(String team) {
+        this.team = team;
+        return this;
+    }
+
+    /** The quota store's budget leases the request was admitted under. */
+    public EventBuilder leases(String... leases) {
+        this.budgetLeases = List.of(leases);
+        return this;
+    }
+
     public UsageRecorded build() {
         BigDecimal total = inputCost == null || outputCost == null ? null : inputCost.add(outputCost);
         String endpoint = provider == null ? null : provider + "/0";
@@ -138,6 +152,6 @@ public final class EventBuilder {
                 requestedModel == null ? model : requestedModel, model, provider, endpoint, "cost", attempts.size(),
                 status, httpStatus, errorType, stream, prompt, completion, cached, false, inputCost, outputCost, total,
                 reportedCost, latencyMs, ttftMs != null ? ttftMs : stream ? 35L : null, "chat", model, errorCode, attempts,
-                null, List.of());
+                team, budgetLeases);
     }
 }

@@ -9,7 +9,7 @@ import io.visca.gateway.billing.ledger.UsageRecordEntity;
  * comma, a quote, CR or LF; an empty field for null. Text that a spreadsheet would run as a formula (starting with
  * {@code = + - @}, tab or CR) gets a leading {@code '}: model names and error codes come from clients and upstreams.
  * {@code request_id} is the client's correlation id (not unique); {@code event_id}, the router's unique id of the
- * request, was added last so that tools reading the columns by position keep working.
+ * request, and then {@code team} were added last so that tools reading the columns by position keep working.
  */
 public final class CsvFormat {
 
@@ -17,7 +17,7 @@ public final class CsvFormat {
             "endpoint", "requested_model", "served_model", "upstream_model", "operation", "strategy", "status",
             "http_status", "error_type", "error_code", "stream", "attempts", "prompt_tokens", "completion_tokens",
             "cached_tokens", "total_tokens", "tokens_estimated", "input_cost", "output_cost", "total_cost",
-            "reported_cost", "latency_ms", "time_to_first_token_ms", "attempt_log", "event_id");
+            "reported_cost", "latency_ms", "time_to_first_token_ms", "attempt_log", "event_id", "team");
 
     public static final String HEADER = String.join(",", COLUMNS) + "\r\n";
 
@@ -54,7 +54,8 @@ public final class CsvFormat {
         out.append(e.latencyMs).append(',');
         plain(out, e.timeToFirstTokenMs == null ? null : e.timeToFirstTokenMs.toString()).append(',');
         quoted(out, e.attemptLog).append(',');
-        text(out, e.eventId);
+        text(out, e.eventId).append(',');
+        text(out, e.team);
         out.append("\r\n");
     }
 

@@ -14,6 +14,6 @@ public final class RecordMapper {
                 e.errorType, e.errorCode, e.stream, e.attempts, e.promptTokens, e.completionTokens, e.cachedTokens,
                 e.promptTokens + e.completionTokens, e.tokensEstimated, Money.format(e.inputCost),
                 Money.format(e.outputCost), Money.format(e.totalCost), Money.format(e.reportedCost), e.latencyMs,
-                e.timeToFirstTokenMs, e.attemptLog);
+                e.timeToFirstTokenMs, e.attemptLog, e.team, e.budgetLeases == null ? "[]" : e.budgetLeases);
     }
 }

@@ -8,6 +8,7 @@ public enum GroupBy {
     PROVIDER("provider", "provider", "nullif(provider, '')"),
     MODEL("model", "model", "nullif(served_model, '')"),
     API_KEY("api_key", "api_key_id", "nullif(api_key_id, '')"),
+    TEAM("team", "team", "nullif(team, '')"),
     DAY("day", "day", "to_char(date_trunc('day', hour, 'UTC') at time zone 'UTC', 'YYYY-MM-DD')"),
     HOUR("hour", "hour", "to_char(hour at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:00:00\"Z\"')");
 

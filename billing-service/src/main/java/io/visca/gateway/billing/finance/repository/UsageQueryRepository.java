@@ -42,7 +42,8 @@ public class UsageQueryRepository {
             + "served_model, provider, endpoint, strategy, operation, upstream_model, status, http_status, error_type, "
             + "error_code, stream, attempts, prompt_tokens, completion_tokens, cached_tokens, tokens_estimated, "
             + "input_cost, output_cost, total_cost, reported_cost, latency_ms, time_to_first_token_ms, "
-            + "cast(attempt_log as text) as attempt_log, schema_version";
+            + "cast(attempt_log as text) as attempt_log, schema_version, team, "
+            + "cast(array_to_json(budget_leases) as text) as budget_leases";
 
     /**
      * The raw records of a partial hour as rows of {@code usage_hourly} (one per record), as the ledger writer rolls
@@ -51,7 +52,7 @@ public class UsageQueryRepository {
     private static final String RAW_AS_HOURLY = """
             select date_trunc('hour', occurred_at, 'UTC') as hour, coalesce(provider, '') as provider,
                    coalesce(served_model, '') as served_model, coalesce(api_key_id, '') as api_key_id,
-                   cast(1 as bigint) as requests, cast(case when status = 'error' then 1 else 0 end as bigint) as errors,
+                   coalesce(team, '') as team, cast(1 as bigint) as requests, cast(case when status = 'error' then 1 else 0 end as bigint) as errors,
                    prompt_tokens, completion_tokens, cached_tokens, coalesce(input_cost, 0) as input_cost,
                    coalesce(output_cost, 0) as output_cost, coalesce(total_cost, 0) as total_cost,
                    coalesce(reported_cost, 0) as reported_cost,
@@ -64,7 +65,7 @@ public class UsageQueryRepository {
                        else 0 end as unpriced_tokens
             from usage_record""";
 
-    private static final String HOURLY_COLUMNS = "hour, provider, served_model, api_key_id, requests, errors, "
+    private static final String HOURLY_COLUMNS = "hour, provider, served_model, api_key_id, team, requests, errors, "
             + "prompt_tokens, completion_tokens, cached_tokens, input_cost, output_cost, total_cost, reported_cost, "
             + "priced_requests, reported_requests, reported_configured_cost, unpriced_requests, unpriced_tokens";
 
@@ -85,6 +86,7 @@ public class UsageQueryRepository {
         equal(where, parameters, " and ", "provider", filter.provider());
         equal(where, parameters, " and ", "served_model", filter.model());
         equal(where, parameters, " and ", "api_key_id", filter.apiKey());
+        equal(where, parameters, " and ", "team", filter.team());
         String sql = """
                 with series as (
                     select generate_series(cast(cast(:first as text) as timestamptz),
@@ -179,6 +181,7 @@ public class UsageQueryRepository {
         and = equal(sql, parameters, and, "api_key_id", filter.apiKey());
         and = equal(sql, parameters, and, "status", filter.status());
         and = equal(sql, parameters, and, "request_id", filter.requestId());
+        and = equal(sql, parameters, and, "team", filter.team());
         if (filter.stream() != null) {
             sql.append(and).append("stream = :stream");
             parameters.put("stream", filter.stream());
@@ -235,8 +238,8 @@ public class UsageQueryRepository {
 
     /** The exact-match filters of the rollup's dimensions, each parameter named {@code prefix + column}. */
     private static void filters(StringBuilder sql, Map<String, Object> parameters, String prefix, UsageFilter filter) {
-        String[] columns = { "provider", "served_model", "api_key_id" };
-        String[] values = { filter.provider(), filter.model(), filter.apiKey() };
+        String[] columns = { "provider", "served_model", "api_key_id", "team" };
+        String[] values = { filter.provider(), filter.model(), filter.apiKey(), filter.team() };
         for (int i = 0; i < columns.length; i++) {
             if (values[i] != null) {
                 sql.append(" and ").append(columns[i]).append(" = :").append(prefix).append(columns[i]);
@@ -253,6 +256,7 @@ public class UsageQueryRepository {
         equal(sql, parameters, " and ", "provider", filter.provider());
         equal(sql, parameters, " and ", "served_model", filter.model());
         equal(sql, parameters, " and ", "api_key_id", filter.apiKey());
+        equal(sql, parameters, " and ", "team", filter.team());
         return parameters;
     }
 

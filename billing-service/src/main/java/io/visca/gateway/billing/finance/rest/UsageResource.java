@@ -54,12 +54,12 @@ public class UsageResource {
 
     static final Duration DEFAULT_RANGE = Duration.ofDays(30);
     static final Duration DEFAULT_SERIES_RANGE = Duration.ofHours(24);
-    private static final Set<String> TIMESERIES = Set.of("from", "to", "bucket", "provider", "model", "api_key");
-    private static final Set<String> SUMMARY = Set.of("from", "to", "group_by", "provider", "model", "api_key");
-    private static final Set<String> RECONCILIATION = Set.of("from", "to", "provider", "model", "api_key");
-    private static final Set<String> EXPORT = Set.of("from", "to", "provider", "model", "api_key", "status",
+    private static final Set<String> TIMESERIES = Set.of("from", "to", "team", "bucket", "provider", "model", "api_key");
+    private static final Set<String> SUMMARY = Set.of("from", "to", "team", "group_by", "provider", "model", "api_key");
+    private static final Set<String> RECONCILIATION = Set.of("from", "to", "team", "provider", "model", "api_key");
+    private static final Set<String> EXPORT = Set.of("from", "to", "team", "provider", "model", "api_key", "status",
             "stream", "request_id");
-    private static final Set<String> RECORDS = Set.of("from", "to", "provider", "model", "api_key", "status",
+    private static final Set<String> RECORDS = Set.of("from", "to", "team", "provider", "model", "api_key", "status",
             "stream", "request_id", "limit", "cursor");
 
     private final UsageQueryService service;
@@ -76,14 +76,15 @@ public class UsageResource {
     @Path("/summary")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Usage and spend totals", description = "Requests, errors, tokens, configured and reported "
-            + "cost over [from, to), grouped by any of provider, model, api_key, day, hour (comma-separated, in "
+            + "cost over [from, to), grouped by any of provider, model, api_key, team, day, hour (comma-separated, in "
             + "that order of nesting); without group_by one total row.")
     @Parameter(name = "from", in = ParameterIn.QUERY, description = "Start (inclusive), on the hour or within the raw-record retention; default: to - 30 days", example = "2026-01-01")
     @Parameter(name = "to", in = ParameterIn.QUERY, description = "End (exclusive), on the hour or within the raw-record retention; default: the end of the current hour", example = "2026-02-01")
-    @Parameter(name = "group_by", in = ParameterIn.QUERY, description = "provider, model, api_key, day, hour; hour over at most 92 days", example = "provider,day")
+    @Parameter(name = "group_by", in = ParameterIn.QUERY, description = "provider, model, api_key, team, day, hour; hour over at most 92 days", example = "provider,day")
     @Parameter(name = "provider", in = ParameterIn.QUERY, description = "Only this provider")
     @Parameter(name = "model", in = ParameterIn.QUERY, description = "Only this served model")
     @Parameter(name = "api_key", in = ParameterIn.QUERY, description = "Only this gateway API key id")
+    @Parameter(name = "team", in = ParameterIn.QUERY, description = "Only the requests of this team's keys")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = UsageSummary.class)))
     public Uni<UsageSummary> summary(@Context UriInfo uri) {
         UsageParams params = new UsageParams(uri.getQueryParameters(), SUMMARY);
@@ -109,6 +110,7 @@ public class UsageResource {
     @Parameter(name = "provider", in = ParameterIn.QUERY, description = "Only this provider")
     @Parameter(name = "model", in = ParameterIn.QUERY, description = "Only this served model")
     @Parameter(name = "api_key", in = ParameterIn.QUERY, description = "Only this gateway API key id")
+    @Parameter(name = "team", in = ParameterIn.QUERY, description = "Only the requests of this team's keys")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = UsageTimeseries.class)))
     public Uni<UsageTimeseries> timeseries(@Context UriInfo uri) {
         UsageParams params = new UsageParams(uri.getQueryParameters(), TIMESERIES);
@@ -133,6 +135,7 @@ public class UsageResource {
     @Parameter(name = "provider", in = ParameterIn.QUERY, description = "Only this provider")
     @Parameter(name = "model", in = ParameterIn.QUERY, description = "Only this served model")
     @Parameter(name = "api_key", in = ParameterIn.QUERY, description = "Only this gateway API key id")
+    @Parameter(name = "team", in = ParameterIn.QUERY, description = "Only the requests of this team's keys")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = Reconciliation.class)))
     public Uni<Reconciliation> reconciliation(@Context UriInfo uri) {
         UsageParams params = new UsageParams(uri.getQueryParameters(), RECONCILIATION);
@@ -154,6 +157,7 @@ public class UsageResource {
     @Parameter(name = "provider", in = ParameterIn.QUERY)
     @Parameter(name = "model", in = ParameterIn.QUERY, description = "The served model")
     @Parameter(name = "api_key", in = ParameterIn.QUERY, description = "Gateway API key id")
+    @Parameter(name = "team", in = ParameterIn.QUERY, description = "The key's team")
     @Parameter(name = "status", in = ParameterIn.QUERY, description = "success, error or client_closed")
     @Parameter(name = "stream", in = ParameterIn.QUERY, description = "true or false")
     @Parameter(name = "request_id", in = ParameterIn.QUERY, description = "The client's correlation id (the x-request-id the router echoed to it): every request sent with it")
@@ -181,6 +185,7 @@ public class UsageResource {
     @Parameter(name = "provider", in = ParameterIn.QUERY)
     @Parameter(name = "model", in = ParameterIn.QUERY, description = "The served model")
     @Parameter(name = "api_key", in = ParameterIn.QUERY, description = "Gateway API key id")
+    @Parameter(name = "team", in = ParameterIn.QUERY, description = "The key's team")
     @Parameter(name = "status", in = ParameterIn.QUERY, description = "success, error or client_closed")
     @Parameter(name = "stream", in = ParameterIn.QUERY, description = "true or false")
     @Parameter(name = "request_id", in = ParameterIn.QUERY, description = "The client's correlation id (the x-request-id the router echoed to it): every request sent with it")
@@ -237,7 +242,7 @@ public class UsageResource {
         }
         params.ordered(from, to);
         return new UsageFilter(from, to, params.text("provider"), params.text("model"), params.text("api_key"), null,
-                null, null);
+                null, null, params.text("team"));
     }
 
     private static Instant endOfHour(Instant now) {
@@ -249,6 +254,6 @@ public class UsageResource {
         Instant to = params.instant("to");
         params.ordered(from, to);
         return new UsageFilter(from, to, params.text("provider"), params.text("model"), params.text("api_key"),
-                params.status(), params.bool("stream"), params.text("request_id"));
+                params.status(), params.bool("stream"), params.text("request_id"), params.text("team"));
     }
 }
