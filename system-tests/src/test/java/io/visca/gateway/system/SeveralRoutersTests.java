@@ -36,7 +36,7 @@ import io.visca.gateway.system.BillingLedger.Row;
  */
 class SeveralRoutersTests {
 
-    private static final int ROUTERS = 3;
+    private static final int ROUTERS = ThreeRouters.ROUTERS;
     /** Revocation travels as a {@code provider-changed} event; without it the snapshot refresh would take 30 s. */
     private static final Duration REVOKED_WITHIN = Duration.ofSeconds(10);
     private static final BigDecimal INPUT_PER_1K = new BigDecimal("0.0015");
@@ -48,8 +48,7 @@ class SeveralRoutersTests {
     @BeforeAll
     static void startGateway() {
         upstream = FakeOpenAiServer.start().models("m-several");
-        stack = GatewayStack.withBillingAndRouters(ROUTERS, "admin-" + UUID.randomUUID(),
-                "service-" + UUID.randomUUID(), Map.of("API_KEY", "sk-" + UUID.randomUUID()));
+        stack = ThreeRouters.stack();
         stack.admin.putProvider("""
                 {"name": "several", "type": "openai-compatible", "base_url": "%s", "api_key": "${API_KEY}",
                  "models": [{"id": "m-several", "context_window": 8192,
@@ -59,10 +58,8 @@ class SeveralRoutersTests {
     }
 
     @AfterAll
-    static void stopGateway() {
-        if (stack != null) {
-            stack.close();
-        }
+    static void stopUpstream() {
+        // the stack is shared (ThreeRouters) and stops with the test JVM
         if (upstream != null) {
             upstream.close();
         }

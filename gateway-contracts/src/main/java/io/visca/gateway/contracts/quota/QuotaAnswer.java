@@ -25,7 +25,17 @@ public record QuotaAnswer(List<Grant> grants, List<String> expired) {
      *        lease still counted; rates: everything granted in the minute), for the remaining-quota a router shows
      * @param expiresAt when the lease ends unless the router holds it on (budget leases only); a router admits
      *        nothing under a lease after this instant
+     * @param outstanding budget asks: what open leases (every router's, the asker's included, before this grant)
+     *        hold beyond the cost already settled against them, the part of {@code committed} that may come back
+     *        when they are released; a router whose request did not fit waits for it rather than refusing while
+     *        {@code limit - (committed - outstanding)} would fit the request. Null for rates
      */
-    public record Grant(String ref, String leaseId, BigDecimal granted, BigDecimal committed, Instant expiresAt) {
+    public record Grant(String ref, String leaseId, BigDecimal granted, BigDecimal committed, Instant expiresAt,
+            BigDecimal outstanding) {
+
+        /** A grant without {@code outstanding} (rates). */
+        public Grant(String ref, String leaseId, BigDecimal granted, BigDecimal committed, Instant expiresAt) {
+            this(ref, leaseId, granted, committed, expiresAt, null);
+        }
     }
 }

@@ -66,6 +66,25 @@ public final class RegistryAdminClient {
         return new String[] { body.path("id").asText(), body.path("key").asText() };
     }
 
+    /** A new client key from a whole body (name and policy): {@code [id, key]}. */
+    public String[] createKeyWith(String json) {
+        JsonNode body = read(expect(201, "POST", "/api/keys", json));
+        return new String[] { body.path("id").asText(), body.path("key").asText() };
+    }
+
+    /**
+     * Calls the admin API and returns the answer's body.
+     *
+     * @throws IllegalStateException when the status is not {@code status}, with the answer
+     */
+    public String expect(int status, String method, String path, String json) {
+        HttpResponse<String> answer = call(method, path, json);
+        if (answer.statusCode() != status) {
+            throw new IllegalStateException(method + " " + path + ": " + answer.statusCode() + " " + answer.body());
+        }
+        return answer.body();
+    }
+
     public void revokeKey(String id) {
         HttpResponse<String> revoked = call("DELETE", "/api/keys/" + id, null);
         if (revoked.statusCode() / 100 != 2) {

@@ -207,6 +207,13 @@ public interface RouterConfig {
         @WithDefault("PT3S")
         Duration idleRelease();
 
+        /**
+         * How long a request whose maximum cost does not fit its budget now may wait for leases other requests hold
+         * to come back (it would fit if they did) before it is refused with 429.
+         */
+        @WithDefault("PT8S")
+        Duration maxWait();
+
         /** How long a call to the quota store may take before the requests waiting on it fail with 503. */
         @WithDefault("PT5S")
         Duration storeTimeout();

@@ -166,13 +166,17 @@ final class BudgetPool {
 
     /**
      * The store's grant: keeps the new lease and admits the waiting requests that now fit, in order. When the store
-     * granted nothing, not even the first waiting request's cost fits the budget: that one is refused.
+     * granted nothing, the first waiting request's cost does not fit the budget now: it is refused, unless it would fit
+     * once the open leases (of every router) are given back and it has waited less than {@code maxWaitNanos}.
      *
      * @param admitted filled with the requests admitted (each with its lease)
      * @param refused filled with the request refused
+     * @return true when the first request waits for leases to come back: the caller asks again a little later
      */
-    synchronized void granted(QuotaAnswer.Grant grant, Instant now, List<Waiting<Lease, BigDecimal>> admitted,
-            List<Lease> admittedLeases, List<Waiting<Lease, BigDecimal>> refused) {
+    synchronized boolean granted(QuotaAnswer.Grant grant, Instant now, long maxWaitNanos,
+            List<Waiting<Lease, BigDecimal>> admitted, List<Lease> admittedLeases,
+            List<Waiting<Lease, BigDecimal>> refused) {
+        boolean waitForReturns = false;
         asking = false;
         if (grant.committed() != null) {
             committed = grant.committed();
@@ -189,6 +193,10 @@ final class BudgetPool {
                 admitted.add(next);
                 admittedLeases.add(lease);
             } else if (nothing && next == askedFor) {
+                if (mayComeBack(grant, next.amount()) && System.nanoTime() - next.sinceNanos() < maxWaitNanos) {
+                    waitForReturns = true; // leases other requests hold may leave room for it once released
+                    break;
+                }
                 waiting.poll();
                 refused.add(next);
             } else {
@@ -196,6 +204,15 @@ final class BudgetPool {
             }
         }
         askedFor = null;
+        return waitForReturns;
+    }
+
+    /** Whether the request would fit if every open lease came back with nothing more used. */
+    private boolean mayComeBack(QuotaAnswer.Grant grant, BigDecimal need) {
+        if (grant.outstanding() == null || grant.committed() == null || grant.outstanding().signum() <= 0) {
+            return false;
+        }
+        return limit.subtract(grant.committed().subtract(grant.outstanding())).compareTo(need) >= 0;
     }
 
     private Lease reserveLocked(BigDecimal amount, Instant now) {

@@ -46,6 +46,8 @@ public class Quotas {
     private static final Logger LOG = Logger.getLogger(Quotas.class);
     /** After a failed call, requests needing the store fail at once for this long (no pile of waiting calls). */
     private static final long STORE_DOWN_NANOS = 1_000_000_000L;
+    /** How soon a request waiting for other leases to come back is asked for again. */
+    private static final long RETRY_MILLIS = 250;
 
     private final QuotaStore store;
     private final RouterConfig.Quota config;
@@ -194,11 +196,13 @@ public class Quotas {
         List<QuotaExchange.Release> releases = pool.releaseIdle();
         QuotaExchange.Ask ask = pool.ask("b", slice(pool.limitNow()));
         store.exchange(new QuotaExchange(routerId, releases, List.of(), List.of(ask))).onComplete(answer -> {
+            boolean later = false;
             if (answer.succeeded() && answer.result().grants().size() == 1) {
                 List<Waiting<BudgetPool.Lease, BigDecimal>> admitted = new ArrayList<>();
                 List<BudgetPool.Lease> leases = new ArrayList<>();
                 List<Waiting<BudgetPool.Lease, BigDecimal>> refused = new ArrayList<>();
-                pool.granted(answer.result().grants().get(0), Instant.now(), admitted, leases, refused);
+                later = pool.granted(answer.result().grants().get(0), Instant.now(), config.maxWait().toNanos(),
+                        admitted, leases, refused);
                 for (int i = 0; i < admitted.size(); i++) {
                     admitted.get(i).complete(leases.get(i));
                 }
@@ -209,7 +213,14 @@ public class Quotas {
                 failed(answer.cause());
                 pool.failed().forEach(request -> request.fail(unavailable()));
             }
-            if (pool.askForWaiting()) {
+            if (later) {
+                // the first waiting request may fit once other requests' leases come back: ask again shortly
+                vertx.setTimer(RETRY_MILLIS, id -> {
+                    if (pool.askForWaiting()) {
+                        askBudget(pool);
+                    }
+                });
+            } else if (pool.askForWaiting()) {
                 askBudget(pool);
             }
         });

@@ -9,7 +9,11 @@ import io.vertx.core.Promise;
  *
  * @param amount what it needs (USD for a budget, requests or tokens for a rate)
  */
-record Waiting<T, A>(A amount, Promise<T> promise, Context context) {
+record Waiting<T, A>(A amount, Promise<T> promise, Context context, long sinceNanos) {
+
+    Waiting(A amount, Promise<T> promise, Context context) {
+        this(amount, promise, context, System.nanoTime());
+    }
 
     void complete(T value) {
         run(() -> promise.complete(value));

@@ -28,6 +28,7 @@ import io.visca.gateway.contracts.quota.QuotaExchange;
 class BudgetPoolTests {
 
     private static final BigDecimal LIMIT = new BigDecimal("0.50");
+    private static final long WAIT = 8_000_000_000L;
     private final Instant now = Instant.parse("2026-12-07T15:00:00Z");
     private final BudgetPool pool = new BudgetPool("key:k1", BudgetPeriod.MONTH, BudgetPeriod.MONTH.start(now), LIMIT);
 
@@ -54,12 +55,44 @@ class BudgetPoolTests {
 
         List<Waiting<BudgetPool.Lease, BigDecimal>> admitted = new ArrayList<>();
         List<Waiting<BudgetPool.Lease, BigDecimal>> refused = new ArrayList<>();
-        pool.granted(new QuotaAnswer.Grant("b", null, BigDecimal.ZERO, new BigDecimal("0.45"), null), now, admitted,
-                new ArrayList<>(), refused);
+        pool.granted(new QuotaAnswer.Grant("b", null, BigDecimal.ZERO, new BigDecimal("0.45"), null, BigDecimal.ZERO),
+                now, WAIT, admitted, new ArrayList<>(), refused);
         assertEquals(List.of(big), refused);
         assertTrue(admitted.isEmpty());
         assertTrue(pool.askForWaiting(), "the small one is asked for next");
         assertEquals(0, pool.ask("b", BigDecimal.ONE).need().compareTo(new BigDecimal("0.01")));
+    }
+
+    @Test
+    void aRequestThatWouldFitOnceOpenLeasesComeBackWaitsInsteadOfBeingRefused() {
+        Waiting<BudgetPool.Lease, BigDecimal> request = waiting("0.02");
+        pool.enqueue(request);
+        pool.ask("b", new BigDecimal("0.025"));
+        List<Waiting<BudgetPool.Lease, BigDecimal>> refused = new ArrayList<>();
+        // 0.49 committed, of which 0.04 open leases may give back: 0.50 - 0.45 = 0.05 would fit 0.02
+        boolean later = pool.granted(new QuotaAnswer.Grant("b", null, BigDecimal.ZERO, new BigDecimal("0.49"), null,
+                new BigDecimal("0.04")), now, WAIT, new ArrayList<>(), new ArrayList<>(), refused);
+        assertTrue(later, "asked again later");
+        assertTrue(refused.isEmpty());
+        assertTrue(pool.askForWaiting());
+        pool.ask("b", new BigDecimal("0.025"));
+        // nothing can come back (0.50 - 0.49 < 0.02): refused now
+        later = pool.granted(new QuotaAnswer.Grant("b", null, BigDecimal.ZERO, new BigDecimal("0.49"), null,
+                BigDecimal.ZERO), now, WAIT, new ArrayList<>(), new ArrayList<>(), refused);
+        assertFalse(later);
+        assertEquals(List.of(request), refused);
+    }
+
+    @Test
+    void aWaitingRequestIsRefusedOnceItHasWaitedLongEnough() {
+        Waiting<BudgetPool.Lease, BigDecimal> request = new Waiting<>(new BigDecimal("0.02"), Promise.promise(), null,
+                System.nanoTime() - WAIT);
+        pool.enqueue(request);
+        pool.ask("b", new BigDecimal("0.025"));
+        List<Waiting<BudgetPool.Lease, BigDecimal>> refused = new ArrayList<>();
+        assertFalse(pool.granted(new QuotaAnswer.Grant("b", null, BigDecimal.ZERO, new BigDecimal("0.49"), null,
+                new BigDecimal("0.04")), now, WAIT, new ArrayList<>(), new ArrayList<>(), refused));
+        assertEquals(List.of(request), refused);
     }
 
     @Test
@@ -74,7 +107,7 @@ class BudgetPoolTests {
         List<Waiting<BudgetPool.Lease, BigDecimal>> admitted = new ArrayList<>();
         List<BudgetPool.Lease> leases = new ArrayList<>();
         List<Waiting<BudgetPool.Lease, BigDecimal>> refused = new ArrayList<>();
-        pool.granted(grantOf("L1", "0.05"), now, admitted, leases, refused);
+        pool.granted(grantOf("L1", "0.05"), now, WAIT, admitted, leases, refused);
         assertEquals(List.of(a, b), admitted, "0.05 holds two");
         assertTrue(refused.isEmpty(), "the third waits for another ask, it was not refused");
         assertTrue(pool.askForWaiting());
@@ -95,7 +128,7 @@ class BudgetPoolTests {
     @Test
     void leasesThatExpireSoonAreHeldOnAndNotUsedInTheirLastSeconds() {
         pool.granted(new QuotaAnswer.Grant("b", "L1", new BigDecimal("0.05"), new BigDecimal("0.05"),
-                now.plusSeconds(20)), now, new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+                now.plusSeconds(20)), now, WAIT, new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         assertSame(null, pool.tryReserve(new BigDecimal("0.01"), LIMIT, now.plusSeconds(16)));
         BudgetPool.Lease lease = pool.tryReserve(new BigDecimal("0.01"), LIMIT, now);
         assertEquals(List.of("L1"), pool.upkeep(now, Long.MAX_VALUE, true).held());
@@ -131,7 +164,7 @@ class BudgetPoolTests {
     }
 
     private void grant(String id, String amount) {
-        pool.granted(grantOf(id, amount), now, new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        pool.granted(grantOf(id, amount), now, WAIT, new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
     }
 
     private QuotaAnswer.Grant grantOf(String id, String amount) {

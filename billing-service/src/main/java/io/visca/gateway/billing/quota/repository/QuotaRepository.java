@@ -27,8 +27,11 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class QuotaRepository {
 
-    /** A budget counter as a grant sees it; {@code otherRouters}: routers other than the asker with open leases. */
-    public record Budget(BigDecimal committed, long otherRouters) {
+    /**
+     * A budget counter as a grant sees it; {@code otherRouters}: routers other than the asker with open leases;
+     * {@code outstanding}: what open leases hold beyond the cost settled against them.
+     */
+    public record Budget(BigDecimal committed, long otherRouters, BigDecimal outstanding) {
     }
 
     /** What a release did: leases released now, and those the store holds as reclaimed or does not know. */
@@ -113,7 +116,10 @@ public class QuotaRepository {
                    (select count(distinct l.router_id) from budget_lease l
                     where l.scope = c.scope and l.window_start = c.window_start and l.released_at is null
                       and l.reclaimed_at is null and l.expires_at > cast(cast($3 as text) as timestamptz)
-                      and l.router_id <> $4)
+                      and l.router_id <> $4),
+                   (select coalesce(sum(greatest(l.amount, l.settled) - l.settled), 0) from budget_lease l
+                    where l.scope = c.scope and l.window_start = c.window_start and l.released_at is null
+                      and l.reclaimed_at is null)
             from budget_counter c where c.scope = $1 and c.window_start = cast(cast($2 as text) as timestamptz)
             """;
 
@@ -223,7 +229,7 @@ public class QuotaRepository {
         return conn.preparedQuery(BUDGET).execute(Tuple.of(key.scope(), key.windowStart().toString(),
                 now.toString(), routerId)).map(rows -> {
                     Row row = rows.iterator().next();
-                    return new Budget(row.getBigDecimal(0), row.getLong(1));
+                    return new Budget(row.getBigDecimal(0), row.getLong(1), row.getBigDecimal(2));
                 });
     }
 

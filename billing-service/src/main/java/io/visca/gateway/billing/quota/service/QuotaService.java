@@ -192,7 +192,7 @@ public class QuotaService {
             String leaseId = granted.signum() > 0 ? UUID.randomUUID().toString() : null;
             return repository.grant(conn, key, ask.limit(), granted, leaseId, routerId, now, expiresAt)
                     .map(committed -> new QuotaAnswer.Grant(ask.ref(), leaseId, granted, committed,
-                            leaseId == null ? null : expiresAt));
+                            leaseId == null ? null : expiresAt, budget.outstanding()));
         });
     }
 
