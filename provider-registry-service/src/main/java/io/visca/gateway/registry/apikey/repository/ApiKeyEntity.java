@@ -1,5 +1,6 @@
 package io.visca.gateway.registry.apikey.repository;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 
 import jakarta.persistence.Column;
@@ -7,7 +8,12 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-/** A client's gateway API key: only the SHA-256 of the key is stored; a revoked key keeps its row. */
+import org.hibernate.annotations.ColumnTransformer;
+
+/**
+ * A client's gateway API key and its policy: only the SHA-256 of the key is stored; a revoked key keeps its row. An
+ * expired key stays active (the router tells it apart from an unknown one).
+ */
 @Entity
 @Table(name = "api_key")
 public class ApiKeyEntity {
@@ -31,4 +37,38 @@ public class ApiKeyEntity {
 
     @Column(name = "revoked_at")
     public Instant revokedAt;
+
+    /** The team whose limits the key counts against too, or null. */
+    public String team;
+
+    /** The model ids it may use, as a JSON array ({@code jsonb}); null: every model. */
+    @ColumnTransformer(read = "models::text", write = "?::text::jsonb")
+    public String models;
+
+    @Column(name = "expires_at")
+    public Instant expiresAt;
+
+    @Column(name = "max_budget_usd", precision = 20, scale = 10)
+    public BigDecimal maxBudgetUsd;
+
+    /** {@code day}, {@code week}, {@code month} or {@code total}; set exactly when {@link #maxBudgetUsd} is. */
+    @Column(name = "budget_period")
+    public String budgetPeriod;
+
+    @Column(name = "requests_per_minute")
+    public Integer requestsPerMinute;
+
+    @Column(name = "tokens_per_minute")
+    public Integer tokensPerMinute;
+
+    /** A JSON object of string values ({@code jsonb}), or null. */
+    @ColumnTransformer(read = "metadata::text", write = "?::text::jsonb")
+    public String metadata;
+
+    /** After a rotation with a grace: the hash of the replaced key, accepted until {@link #previousValidUntil}. */
+    @Column(name = "previous_key_hash")
+    public String previousKeyHash;
+
+    @Column(name = "previous_valid_until")
+    public Instant previousValidUntil;
 }
