@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.visca.gateway.infra.test.ManagementInterface;
 import io.visca.gateway.registry.TestApi;
 
 /** Teams: created, read, changed, deleted only when no active key names them, and in the router's snapshot. */
@@ -131,6 +133,20 @@ class TeamResourceTests {
         admin().delete("/api/keys/" + key).then().statusCode(204);
         admin().delete("/api/teams/" + team).then().statusCode(204);
         service().get("/internal/snapshot").then().body("teams.name", not(hasItem(team)));
+    }
+
+    @Test
+    void documentsKeysAndTeamsInOpenApi() {
+        given().baseUri(ManagementInterface.url()).get("/q/openapi?format=json").then().statusCode(200)
+                .body("paths.'/api/teams'.post.summary", equalTo("Create a team"))
+                .body("paths.'/api/teams/{name}'", hasKey("patch"))
+                .body("paths.'/api/teams/{name}'", hasKey("delete"))
+                .body("paths.'/api/keys/{id}'", hasKey("patch"))
+                .body("paths.'/api/keys/{id}/rotate'.post.summary", equalTo("Rotate a key"))
+                .body("components.schemas.ApiKeyView.properties", hasKey("max_budget_usd"))
+                .body("components.schemas.ApiKeyView.properties", not(hasKey("key_hash")))
+                .body("components.schemas.BudgetView.properties", hasKey("spend_unavailable"))
+                .body("components.schemas.ApiKeyRotated.properties", hasKey("previous_valid_until"));
     }
 
     private static String key(String team) {
