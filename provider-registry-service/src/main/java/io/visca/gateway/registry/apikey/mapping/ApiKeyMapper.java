@@ -6,7 +6,7 @@ import io.visca.gateway.contracts.provider.GatewayKey;
 import io.visca.gateway.contracts.provider.KeyLimits;
 import io.visca.gateway.registry.apikey.repository.ApiKeyEntity;
 import io.visca.gateway.registry.policy.mapping.JsonColumns;
-import io.visca.gateway.registry.policy.mapping.PolicyFields;
+import io.visca.gateway.registry.policy.mapping.PolicyMapper;
 
 /** Between {@link ApiKeyEntity} and the API models; none of them carries the key itself. */
 public final class ApiKeyMapper {
@@ -16,16 +16,16 @@ public final class ApiKeyMapper {
 
     /** The key as the admin API shows it at {@code now}, without its budget's spend. */
     public static ApiKeyView toApiModel(ApiKeyEntity entity, Instant now) {
+        KeyLimits limits = limits(entity);
         return new ApiKeyView(entity.id, entity.name, entity.keyPrefix, entity.createdAt, entity.team,
                 JsonColumns.list(entity.models), entity.expiresAt,
-                entity.expiresAt != null && !entity.expiresAt.isAfter(now),
-                PolicyFields.normalized(entity.maxBudgetUsd), entity.budgetPeriod, entity.requestsPerMinute,
-                entity.tokensPerMinute, JsonColumns.map(entity.metadata), graceEnd(entity, now), null);
+                entity.expiresAt != null && !entity.expiresAt.isAfter(now), limits.maxBudgetUsd(),
+                limits.budgetPeriod(), limits.requestsPerMinute(), limits.tokensPerMinute(),
+                PolicyMapper.metadata(entity.policy), graceEnd(entity, now), null);
     }
 
     public static KeyLimits limits(ApiKeyEntity entity) {
-        return new KeyLimits(PolicyFields.normalized(entity.maxBudgetUsd), entity.budgetPeriod,
-                entity.requestsPerMinute, entity.tokensPerMinute);
+        return PolicyMapper.limits(entity.policy);
     }
 
     /**

@@ -11,13 +11,13 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
-import io.visca.gateway.contracts.provider.KeyLimits;
 import io.visca.gateway.registry.apikey.repository.ApiKeyEntity;
 import io.visca.gateway.registry.json.JsonFields;
 import io.visca.gateway.registry.json.Violations;
 import io.visca.gateway.registry.policy.mapping.JsonColumns;
 import io.visca.gateway.registry.policy.mapping.Patched;
 import io.visca.gateway.registry.policy.mapping.PolicyFields;
+import io.visca.gateway.registry.policy.repository.PolicyColumns;
 import io.visca.gateway.registry.provider.mapping.ProviderDocumentParser;
 
 /**
@@ -104,13 +104,8 @@ public final class KeyPatch {
         if (creating && key.expiresAt != null && !key.expiresAt.isAfter(now)) {
             violations.add("expires_at", "must be in the future (a new key that has already expired is of no use)");
         }
-        KeyLimits limits = policy.limits(new KeyLimits(key.maxBudgetUsd, key.budgetPeriod, key.requestsPerMinute,
-                key.tokensPerMinute));
-        key.maxBudgetUsd = limits.maxBudgetUsd();
-        key.budgetPeriod = limits.budgetPeriod();
-        key.requestsPerMinute = limits.requestsPerMinute();
-        key.tokensPerMinute = limits.tokensPerMinute();
-        key.metadata = JsonColumns.ofMap(policy.metadata(JsonColumns.map(key.metadata)));
+        key.policy = PolicyColumns.orEmpty(key.policy);
+        policy.applyTo(key.policy);
     }
 
     private Patched<String> name(JsonFields fields, PolicyFields shared) {

@@ -1,14 +1,16 @@
 package io.visca.gateway.registry.apikey.repository;
 
-import java.math.BigDecimal;
 import java.time.Instant;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import org.hibernate.annotations.ColumnTransformer;
+
+import io.visca.gateway.registry.policy.repository.PolicyColumns;
 
 /**
  * A client's gateway API key and its policy: only the SHA-256 of the key is stored; a revoked key keeps its row. An
@@ -48,22 +50,9 @@ public class ApiKeyEntity {
     @Column(name = "expires_at")
     public Instant expiresAt;
 
-    @Column(name = "max_budget_usd", precision = 20, scale = 10)
-    public BigDecimal maxBudgetUsd;
-
-    /** {@code day}, {@code week}, {@code month} or {@code total}; set exactly when {@link #maxBudgetUsd} is. */
-    @Column(name = "budget_period")
-    public String budgetPeriod;
-
-    @Column(name = "requests_per_minute")
-    public Integer requestsPerMinute;
-
-    @Column(name = "tokens_per_minute")
-    public Integer tokensPerMinute;
-
-    /** A JSON object of string values ({@code jsonb}), or null. */
-    @ColumnTransformer(read = "metadata::text", write = "?::text::jsonb")
-    public String metadata;
+    /** Budget, rates and metadata (null when it has none of them). */
+    @Embedded
+    public PolicyColumns policy;
 
     /** After a rotation with a grace: the hash of the replaced key, accepted until {@link #previousValidUntil}. */
     @Column(name = "previous_key_hash")

@@ -13,6 +13,7 @@ import io.visca.gateway.contracts.provider.BudgetPeriod;
 import io.visca.gateway.contracts.provider.KeyLimits;
 import io.visca.gateway.registry.json.JsonFields;
 import io.visca.gateway.registry.json.Violations;
+import io.visca.gateway.registry.policy.repository.PolicyColumns;
 
 /**
  * The fields keys and teams share (budget, period, rates, metadata), read from a POST or PATCH body with JSON merge
@@ -73,8 +74,18 @@ public final class PolicyFields {
         return value == null ? Patched.keep() : Patched.to(value);
     }
 
+    /** Writes the limits and metadata after this patch into {@code columns} (empty ones on create). */
+    public void applyTo(PolicyColumns columns) {
+        KeyLimits limits = limits(PolicyMapper.limits(columns));
+        columns.maxBudgetUsd = limits.maxBudgetUsd();
+        columns.budgetPeriod = limits.budgetPeriod();
+        columns.requestsPerMinute = limits.requestsPerMinute();
+        columns.tokensPerMinute = limits.tokensPerMinute();
+        columns.metadata = JsonColumns.ofMap(metadata(PolicyMapper.metadata(columns)));
+    }
+
     /** The limits after this patch over {@code current} ({@link KeyLimits#NONE} on create). */
-    public KeyLimits limits(KeyLimits current) {
+    KeyLimits limits(KeyLimits current) {
         BigDecimal max = budget.applyTo(current.maxBudgetUsd());
         String per = period.applyTo(current.budgetPeriod());
         boolean budgetInvalid = body.has("max_budget_usd") && !budget.present();
@@ -96,7 +107,7 @@ public final class PolicyFields {
     }
 
     /** The metadata after merging this patch's into {@code current} (empty when none). */
-    public Map<String, String> metadata(Map<String, String> current) {
+    Map<String, String> metadata(Map<String, String> current) {
         if (!body.has("metadata")) {
             return current;
         }
@@ -134,20 +145,9 @@ public final class PolicyFields {
     }
 
     private BigDecimal budget() {
-        JsonNode value = body.get("max_budget_usd");
         String path = fields.path("max_budget_usd");
-        BigDecimal amount = null;
-        if (value.isNumber()) {
-            amount = value.decimalValue();
-        } else if (value.isTextual()) {
-            try {
-                amount = new BigDecimal(value.textValue().trim());
-            } catch (NumberFormatException e) {
-                amount = null;
-            }
-        }
+        BigDecimal amount = fields.decimal("max_budget_usd", "must be an amount in USD (a number or a numeric string)");
         if (amount == null) {
-            violations.add(path, "must be an amount in USD (a number or a numeric string)");
             return null;
         }
         if (amount.signum() <= 0) {

@@ -2,8 +2,7 @@ package io.visca.gateway.registry.team.mapping;
 
 import io.visca.gateway.contracts.provider.GatewayTeam;
 import io.visca.gateway.contracts.provider.KeyLimits;
-import io.visca.gateway.registry.policy.mapping.JsonColumns;
-import io.visca.gateway.registry.policy.mapping.PolicyFields;
+import io.visca.gateway.registry.policy.mapping.PolicyMapper;
 import io.visca.gateway.registry.team.repository.TeamEntity;
 
 /** Between {@link TeamEntity}, the admin API's {@link TeamView} and the router's {@link GatewayTeam}. */
@@ -14,14 +13,14 @@ public final class TeamMapper {
 
     /** Without the budget's spend. */
     public static TeamView toApiModel(TeamEntity entity) {
-        return new TeamView(entity.name, PolicyFields.normalized(entity.maxBudgetUsd), entity.budgetPeriod,
-                entity.requestsPerMinute, entity.tokensPerMinute, JsonColumns.map(entity.metadata), entity.createdAt,
+        KeyLimits limits = limits(entity);
+        return new TeamView(entity.name, limits.maxBudgetUsd(), limits.budgetPeriod(), limits.requestsPerMinute(),
+                limits.tokensPerMinute(), PolicyMapper.metadata(entity.policy), entity.createdAt,
                 entity.updatedAt, null);
     }
 
     public static KeyLimits limits(TeamEntity entity) {
-        return new KeyLimits(PolicyFields.normalized(entity.maxBudgetUsd), entity.budgetPeriod,
-                entity.requestsPerMinute, entity.tokensPerMinute);
+        return PolicyMapper.limits(entity.policy);
     }
 
     public static GatewayTeam toGatewayTeam(TeamEntity entity) {

@@ -5,11 +5,10 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.visca.gateway.contracts.provider.KeyLimits;
 import io.visca.gateway.registry.json.JsonFields;
 import io.visca.gateway.registry.json.Violations;
-import io.visca.gateway.registry.policy.mapping.JsonColumns;
 import io.visca.gateway.registry.policy.mapping.PolicyFields;
+import io.visca.gateway.registry.policy.repository.PolicyColumns;
 import io.visca.gateway.registry.provider.mapping.ProviderDocumentParser;
 import io.visca.gateway.registry.team.repository.TeamEntity;
 
@@ -72,13 +71,8 @@ public final class TeamPatch {
         if (policy == null) {
             return;
         }
-        KeyLimits limits = policy.limits(new KeyLimits(team.maxBudgetUsd, team.budgetPeriod, team.requestsPerMinute,
-                team.tokensPerMinute));
-        team.maxBudgetUsd = limits.maxBudgetUsd();
-        team.budgetPeriod = limits.budgetPeriod();
-        team.requestsPerMinute = limits.requestsPerMinute();
-        team.tokensPerMinute = limits.tokensPerMinute();
-        team.metadata = JsonColumns.ofMap(policy.metadata(JsonColumns.map(team.metadata)));
+        team.policy = PolicyColumns.orEmpty(team.policy);
+        policy.applyTo(team.policy);
     }
 
     private static Set<String> fields() {
