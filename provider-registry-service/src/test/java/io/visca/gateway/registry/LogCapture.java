@@ -14,6 +14,11 @@ public final class LogCapture {
 
     /** Runs {@code work} and answers the lines {@code source}'s logger wrote meanwhile. */
     public static List<String> of(Class<?> source, Runnable work) {
+        return of(source.getName(), work);
+    }
+
+    /** Runs {@code work} and answers the lines the logger {@code name} and those below it wrote meanwhile. */
+    public static List<String> of(String name, Runnable work) {
         List<String> logged = new CopyOnWriteArrayList<>();
         Handler handler = new Handler() {
             @Override
@@ -30,7 +35,7 @@ public final class LogCapture {
             public void close() {
             }
         };
-        Logger logger = Logger.getLogger(source.getName());
+        Logger logger = Logger.getLogger(name);
         logger.addHandler(handler);
         try {
             work.run();

@@ -6,6 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.path.json.config.JsonPathConfig;
+import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
 import io.visca.gateway.auth.SecretCipher;
 import io.visca.gateway.auth.SecretKeys;
@@ -31,6 +34,12 @@ public final class TestApi {
 
     public static RequestSpecification service() {
         return given().header("Authorization", "Bearer " + SERVICE_TOKEN).accept(ContentType.JSON);
+    }
+
+    /** The body of an answer with its numbers as exact decimals ({@code BigDecimal}), not floats. */
+    public static JsonPath exact(ValidatableResponse response) {
+        return JsonPath.from(response.extract().asString())
+                .using(new JsonPathConfig(JsonPathConfig.NumberReturnType.BIG_DECIMAL));
     }
 
     /** A provider name no other test uses (the database lives as long as the test JVM). */

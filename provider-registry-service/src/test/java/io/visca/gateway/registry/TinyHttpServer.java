@@ -12,7 +12,8 @@ import io.vertx.core.http.HttpServerRequest;
 
 /**
  * A loopback HTTP server answering every request with what a function decides: for upstream behaviours the fake
- * model servers do not have (an HTML page where JSON is expected, an OAuth2 token endpoint).
+ * model servers do not have (an HTML page where JSON is expected, an OAuth2 token endpoint). A function that returns
+ * null leaves the request unanswered.
  */
 public final class TinyHttpServer implements AutoCloseable {
 
@@ -38,6 +39,9 @@ public final class TinyHttpServer implements AutoCloseable {
                     request.query());
             received.add(in);
             Reply reply = handler.apply(in);
+            if (reply == null) {
+                return; // a server that does not answer: the request stays open until the client gives up
+            }
             reply.headers().forEach(request.response()::putHeader);
             request.response().setStatusCode(reply.status()).putHeader("content-type", reply.contentType())
                     .end(reply.body());

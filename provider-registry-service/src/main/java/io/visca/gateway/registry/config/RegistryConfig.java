@@ -47,6 +47,13 @@ public interface RegistryConfig {
     @WithDefault("http://127.0.0.1:8080")
     String routerUrl();
 
+    /**
+     * How long {@code GET /api/keys/{id}} and {@code GET /api/teams/{name}} wait for billing's quota store before
+     * they show the budget without its spend ({@code spend_unavailable}).
+     */
+    @WithDefault("2s")
+    Duration budgetTimeout();
+
     Outbox outbox();
 
     Dashboard dashboard();

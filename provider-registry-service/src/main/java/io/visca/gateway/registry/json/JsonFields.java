@@ -122,29 +122,35 @@ public final class JsonFields {
 
     /** A price: a JSON number or a numeric string, never negative, kept exact. */
     public BigDecimal price(String field) {
-        JsonNode value = raw(field);
-        if (value == null) {
-            return null;
-        }
-        BigDecimal number;
-        if (value.isNumber()) {
-            number = value.decimalValue();
-        } else if (value.isTextual()) {
-            try {
-                number = new BigDecimal(value.textValue().trim());
-            } catch (NumberFormatException e) {
-                violations.add(path(field), "must be a number (USD per 1000 tokens)");
-                return null;
-            }
-        } else {
-            violations.add(path(field), "must be a number (USD per 1000 tokens)");
-            return null;
-        }
-        if (number.signum() < 0) {
+        BigDecimal number = decimal(field, "must be a number (USD per 1000 tokens)");
+        if (number != null && number.signum() < 0) {
             violations.add(path(field), "must not be negative (USD per 1000 tokens)");
             return null;
         }
         return number;
+    }
+
+    /**
+     * A JSON number or a numeric string, kept exact; null when absent, or when it is neither (then with the violation
+     * {@code notANumber}).
+     */
+    public BigDecimal decimal(String field, String notANumber) {
+        JsonNode value = raw(field);
+        if (value == null) {
+            return null;
+        }
+        if (value.isNumber()) {
+            return value.decimalValue();
+        }
+        if (value.isTextual()) {
+            try {
+                return new BigDecimal(value.textValue().trim());
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+        }
+        violations.add(path(field), notANumber);
+        return null;
     }
 
     /** A nested object, or null when absent or not an object (then with a violation). */

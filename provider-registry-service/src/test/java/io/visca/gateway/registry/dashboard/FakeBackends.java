@@ -9,7 +9,9 @@ import io.visca.gateway.registry.TinyHttpServer;
 
 /**
  * The health monitor's {@code GET /api/health} and {@code /api/health/transitions}, and billing's
- * {@code GET /api/usage/summary}, {@code /timeseries}, {@code /reconciliation} and {@code /export}, as the dashboard reads them
+ * {@code GET /api/usage/summary}, {@code /timeseries}, {@code /reconciliation} and {@code /export}, as the dashboard reads
+ * them,
+ * and billing's quota store ({@code GET /internal/quota/budgets}) as the key and team budget views read it
  * (same JSON
  * shape, same bearer tokens), with what they report set by each test; either can be switched to failing (503) to
  * see the dashboard's banners.
@@ -33,6 +35,9 @@ public final class FakeBackends implements AutoCloseable {
     private volatile String reconciliation = "{\"currency\":\"USD\",\"rows\":[],\"totals\":null}";
     private volatile boolean healthDown;
     private volatile boolean billingDown;
+    /** Billing's quota store: {@code scope -> "spent,reserved"}. */
+    private final Map<String, String> budgets = new ConcurrentHashMap<>();
+    private volatile boolean quotaSilent;
 
     private FakeBackends() throws Exception {
         health = TinyHttpServer.start(in -> {
@@ -64,6 +69,9 @@ public final class FakeBackends implements AutoCloseable {
         billing = TinyHttpServer.start(in -> {
             if (billingDown) {
                 return new TinyHttpServer.Reply(503, "application/json", "{\"error\":{\"message\":\"down\"}}");
+            }
+            if (in.path().equals("/internal/quota/budgets")) {
+                return budgets(in);
             }
             if (!("Bearer " + TestApi.ADMIN_TOKEN).equals(in.headers().get("authorization"))) {
                 return new TinyHttpServer.Reply(401, "application/json", "{}");
@@ -110,6 +118,57 @@ public final class FakeBackends implements AutoCloseable {
             + "data: {\"id\":\"c1\",\"model\":\"pg-model\",\"choices\":[],\"usage\":{\"prompt_tokens\":1000,"
             + "\"completion_tokens\":500,\"total_tokens\":1500}}\n\n"
             + "data: [DONE]\n\n";
+
+    /**
+     * Billing's {@code GET /internal/quota/budgets?scope=...&window_start=...} (service token): a JSON array of
+     * {@code BudgetStatus} for the asked scopes it knows, in the asked window.
+     */
+    private TinyHttpServer.Reply budgets(TinyHttpServer.Received in) {
+        if (quotaSilent) {
+            return null;
+        }
+        if (!("Bearer " + TestApi.SERVICE_TOKEN).equals(in.headers().get("authorization"))) {
+            return new TinyHttpServer.Reply(401, "application/json", "{}");
+        }
+        List<String> scopes = new java.util.ArrayList<>();
+        String windowStart = null;
+        for (String pair : (in.query() == null ? "" : in.query()).split("&")) {
+            int eq = pair.indexOf('=');
+            String name = eq < 0 ? pair : pair.substring(0, eq);
+            String value = eq < 0 ? ""
+                    : java.net.URLDecoder.decode(pair.substring(eq + 1),
+                            java.nio.charset.StandardCharsets.UTF_8);
+            if (name.equals("scope")) {
+                scopes.add(value);
+            } else if (name.equals("window_start")) {
+                windowStart = value;
+            }
+        }
+        if (windowStart == null || scopes.isEmpty()) {
+            return new TinyHttpServer.Reply(400, "application/json", "{\"error\":{\"message\":\"scope and "
+                    + "window_start are required\"}}");
+        }
+        StringBuilder body = new StringBuilder();
+        for (String scope : scopes) {
+            String amounts = budgets.get(scope);
+            if (amounts != null) {
+                String[] parts = amounts.split(",");
+                body.append(body.isEmpty() ? "" : ",").append("{\"scope\":\"" + scope + "\",\"window_start\":\""
+                        + windowStart + "\",\"spent_usd\":" + parts[0] + ",\"reserved_usd\":" + parts[1] + "}");
+            }
+        }
+        return new TinyHttpServer.Reply(200, "application/json", "[" + body + "]");
+    }
+
+    /** What the quota store reports for a scope ({@code key:<id>}, {@code team:<name>}) in any window. */
+    public void budget(String scope, String spentUsd, String reservedUsd) {
+        budgets.put(scope, spentUsd + "," + reservedUsd);
+    }
+
+    /** Whether the quota store accepts requests and never answers them. */
+    public void quotaSilent(boolean silent) {
+        quotaSilent = silent;
+    }
 
     /** The buckets billing's time series answers with (JSON objects, comma-separated). */
     public void timeseries(String bucketsJson) {

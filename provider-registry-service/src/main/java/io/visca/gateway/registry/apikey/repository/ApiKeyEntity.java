@@ -3,11 +3,19 @@ package io.visca.gateway.registry.apikey.repository;
 import java.time.Instant;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-/** A client's gateway API key: only the SHA-256 of the key is stored; a revoked key keeps its row. */
+import org.hibernate.annotations.ColumnTransformer;
+
+import io.visca.gateway.registry.policy.repository.PolicyColumns;
+
+/**
+ * A client's gateway API key and its policy: only the SHA-256 of the key is stored; a revoked key keeps its row. An
+ * expired key stays active (the router tells it apart from an unknown one).
+ */
 @Entity
 @Table(name = "api_key")
 public class ApiKeyEntity {
@@ -31,4 +39,25 @@ public class ApiKeyEntity {
 
     @Column(name = "revoked_at")
     public Instant revokedAt;
+
+    /** The team whose limits the key counts against too, or null. */
+    public String team;
+
+    /** The model ids it may use, as a JSON array ({@code jsonb}); null: every model. */
+    @ColumnTransformer(read = "models::text", write = "?::text::jsonb")
+    public String models;
+
+    @Column(name = "expires_at")
+    public Instant expiresAt;
+
+    /** Budget, rates and metadata (null when it has none of them). */
+    @Embedded
+    public PolicyColumns policy;
+
+    /** After a rotation with a grace: the hash of the replaced key, accepted until {@link #previousValidUntil}. */
+    @Column(name = "previous_key_hash")
+    public String previousKeyHash;
+
+    @Column(name = "previous_valid_until")
+    public Instant previousValidUntil;
 }

@@ -18,4 +18,9 @@ public class ApiKeyRepository implements PanacheRepositoryBase<ApiKeyEntity, Str
     public Uni<ApiKeyEntity> findActive(String id) {
         return find("id = ?1 and revokedAt is null", id).firstResult();
     }
+
+    /** How many active keys name the team. */
+    public Uni<Long> countActiveInTeam(String team) {
+        return count("team = ?1 and revokedAt is null", team);
+    }
 }
