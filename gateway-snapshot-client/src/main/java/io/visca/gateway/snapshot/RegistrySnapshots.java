@@ -128,7 +128,7 @@ public class RegistrySnapshots {
                 boolean changed = !loaded || snapshot.revision() != revision;
                 SealedSecrets.OpenedProviders opened = secrets.open(snapshot.providers());
                 listener.onSnapshot(new RegistrySnapshot(snapshot.revision(), snapshot.generatedAt(),
-                        opened.providers(), snapshot.apiKeys(), snapshot.routing()), opened.problems());
+                        opened.providers(), snapshot.apiKeys(), snapshot.routing(), snapshot.teams()), opened.problems());
                 revision = snapshot.revision();
                 if (changed) {
                     LOG.infof("following registry revision %d: %d providers, %d client keys", snapshot.revision(),

@@ -25,6 +25,9 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.visca.gateway.auth.SecretsKeyConfig;
+import io.visca.gateway.contracts.provider.GatewayKey;
+import io.visca.gateway.contracts.provider.GatewayTeam;
+import io.visca.gateway.contracts.provider.KeyLimits;
 import io.visca.gateway.contracts.provider.RegistrySnapshot;
 
 /**
@@ -33,6 +36,12 @@ import io.visca.gateway.contracts.provider.RegistrySnapshot;
  * one more, never takes an older revision in, and fetches on a newer {@code provider-changed} revision only.
  */
 class RegistrySnapshotsTests {
+
+    private static final GatewayKey KEY = new GatewayKey("k1", "app", "ab12", java.time.Instant.EPOCH, "search",
+            List.of("m"), null, new KeyLimits(new java.math.BigDecimal("0.50"), "day", 60, null), null, null);
+    private static final GatewayTeam TEAM = new GatewayTeam("search",
+            new KeyLimits(new java.math.BigDecimal("5"), "month", null, 1000));
+    private final List<RegistrySnapshot> received = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration NONE_FOR = Duration.ofMillis(400);
@@ -81,7 +90,7 @@ class RegistrySnapshotsTests {
                 .map(body -> {
                     try {
                         long at = JSON.readTree(body).path("revision").asLong();
-                        return new RegistrySnapshot(at, null, List.of(), List.of(), null);
+                        return new RegistrySnapshot(at, null, List.of(), List.of(KEY), null, List.of(TEAM));
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
@@ -92,7 +101,10 @@ class RegistrySnapshotsTests {
     private RegistrySnapshots start(Duration refreshInterval) {
         SnapshotSecrets secrets = new SnapshotSecrets(new TestKey(), "provider '%s': %s");
         snapshots = new RegistrySnapshots(this::fetch, secrets, vertx, "svc-token", new Timing(refreshInterval),
-                (snapshot, problems) -> taken.add(snapshot.revision()));
+                (snapshot, problems) -> {
+                    taken.add(snapshot.revision());
+                    received.add(snapshot);
+                });
         snapshots.start();
         return snapshots;
     }
@@ -129,6 +141,14 @@ class RegistrySnapshotsTests {
         assertEquals(HealthCheckResponse.Status.UP, ready.getStatus());
         assertEquals(Optional.of(7L), ready.getData().map(data -> data.get("revision")));
         assertEquals(Optional.of(0L), ready.getData().map(data -> ((Number) data.get("failed_fetches")).longValue()));
+    }
+
+    @Test
+    void handsOnTheKeysAndTeamsWithTheirPoliciesAsFetched() {
+        loaded(5);
+        RegistrySnapshot snapshot = received.get(0);
+        assertEquals(List.of(KEY), snapshot.apiKeys());
+        assertEquals(List.of(TEAM), snapshot.teams(), "a team's limits reach the service (they were once dropped)");
     }
 
     @Test

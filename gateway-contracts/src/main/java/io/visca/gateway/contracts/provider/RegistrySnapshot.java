@@ -21,9 +21,4 @@ public record RegistrySnapshot(long revision, Instant generatedAt, List<Provider
         teams = teams == null ? List.of() : List.copyOf(teams);
     }
 
-    /** A snapshot without teams. */
-    public RegistrySnapshot(long revision, Instant generatedAt, List<ProviderConfig> providers,
-            List<GatewayKey> apiKeys, RoutingPolicies routing) {
-        this(revision, generatedAt, providers, apiKeys, routing, List.of());
-    }
 }

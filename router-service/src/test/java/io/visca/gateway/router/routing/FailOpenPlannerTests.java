@@ -85,7 +85,7 @@ class FailOpenPlannerTests {
 
     private RoutingTable table(ProviderConfig... providers) {
         return RoutingTable.from(new RegistrySnapshot(1, Instant.now(), List.of(providers), List.of(),
-                RoutingPolicies.NONE), Adapters.of(new OpenAiCompatibleAdapter()), live);
+                RoutingPolicies.NONE, List.of()), Adapters.of(new OpenAiCompatibleAdapter()), live);
     }
 
     private RoutingPlan plan(RoutingTable table, List<String> providers) {

@@ -50,7 +50,7 @@ class RoutingPlannerTests {
     }
 
     private RoutingTable table(RoutingPolicies policies, ProviderConfig... providers) {
-        return RoutingTable.from(new RegistrySnapshot(1, Instant.now(), List.of(providers), List.of(), policies),
+        return RoutingTable.from(new RegistrySnapshot(1, Instant.now(), List.of(providers), List.of(), policies, List.of()),
                 Adapters.of(new OpenAiCompatibleAdapter()), live);
     }
 
@@ -175,7 +175,7 @@ class RoutingPlannerTests {
         ProviderConfig tgi = new ProviderConfig(chat.name(), "tgi", true, chat.endpoints(), null, chat.models(), null,
                 null, null, null, null, null);
         RoutingTable table = RoutingTable.from(new RegistrySnapshot(1, Instant.now(), List.of(tgi), List.of(),
-                RoutingPolicies.NONE), Adapters.of(new OpenAiCompatibleAdapter(), new TgiAdapter()), live);
+                RoutingPolicies.NONE, List.of()), Adapters.of(new OpenAiCompatibleAdapter(), new TgiAdapter()), live);
         GatewayError error = assertThrows(GatewayError.class, () -> planner.plan(table, Operation.EMBEDDINGS,
                 chat(0), "m", RequestRouting.effective(null, "m", table.policies())));
         assertEquals(400, error.status());
