@@ -31,6 +31,10 @@
 #                               (GATEWAY_WITHOUT=billing): billing and PostgreSQL storing every request's usage
 #                               event take as much CPU as the router on these 2 cores, which measures the box, not
 #                               the router. The router still publishes every event to Kafka (in the figures).
+#   BENCH_KEY_POLICY            JSON fields added to the client key's creation, e.g. a budgeted and rate-limited key:
+#                               '"max_budget_usd":1000000,"budget_period":"total","requests_per_minute":10000000'
+#                               (needs BENCH_BILLING=1: billing is the quota store); compare with the same run
+#                               without it to measure what key governance adds
 #   BENCH_SKIP_BUILD=1          never build (use the jars as they are)
 #   BENCH_STATE_DIR             results, logs and the fake's classes (default bench/.state)
 #   GATEWAY_STATE_DIR           the stack's state (default bench/.state/gateway: a stack of its own, apart from the
@@ -64,6 +68,7 @@ MAX_FOREIGN=${BENCH_MAX_FOREIGN:-10}
 QUIET_WAIT=${BENCH_QUIET_WAIT:-300}
 RETRIES=${BENCH_RETRIES:-2}
 BILLING=${BENCH_BILLING:-0}
+KEY_POLICY=${BENCH_KEY_POLICY:-}
 MODEL=bench-model
 PROVIDER=bench-fake
 
@@ -197,6 +202,7 @@ DIRECT=http://127.0.0.1:$FAKE_PORT
 say "  http://127.0.0.1:$FAKE_PORT/v1 (pid $FAKE_PID)"
 
 # --- the stack -----------------------------------------------------------------------------------------------------
+[ -z "$KEY_POLICY" ] || [ "$BILLING" = 1 ] || die "BENCH_KEY_POLICY needs BENCH_BILLING=1 (billing is the quota store)"
 if router_ready; then
   say "Using the stack that already runs (router $ROUTER, state $GW)."
 elif stack_running; then
@@ -223,7 +229,7 @@ if [ "$code" = 409 ]; then
 fi
 case $code in 2??) ;; *) cat "$LOG/provider.json" >&2; die "registering the provider failed (HTTP $code)" ;; esac
 created=$(curl -fs "$REGISTRY/api/keys" -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
-  -d '{"name":"bench"}') || die "creating a client key failed"
+  -d '{"name":"bench"'"${KEY_POLICY:+,$KEY_POLICY}"'}') || die "creating a client key failed (BENCH_KEY_POLICY: $KEY_POLICY)"
 KEY=$(printf '%s' "$created" | sed -n 's/.*"key" *: *"\([^"]*\)".*/\1/p')
 KEY_ID=$(printf '%s' "$created" | sed -n 's/.*"id" *: *"\{0,1\}\([^",}]*\)"\{0,1\}.*/\1/p')
 [ -n "$KEY" ] || die "no key in the answer: $created"

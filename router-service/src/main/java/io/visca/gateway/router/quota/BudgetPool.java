@@ -85,15 +85,7 @@ final class BudgetPool {
     synchronized Lease tryReserve(BigDecimal amount, BigDecimal limit, Instant now) {
         this.limit = limit;
         lastActivityNanos = System.nanoTime();
-        for (int i = leases.size() - 1; i >= 0; i--) {
-            Lease lease = leases.get(i);
-            if (lease.usable(now) && lease.free().compareTo(amount) >= 0) {
-                lease.reserved = lease.reserved.add(amount);
-                lease.inflight++;
-                return lease;
-            }
-        }
-        return null;
+        return reserveLocked(amount, now);
     }
 
     /** Queues a request; @return true when the caller must ask the store (no ask is in flight). */
