@@ -164,6 +164,24 @@ class BudgetAlertTests {
     }
 
     @Test
+    void aReceiverThatNeverAnswersTimesOutAndGetsItLater() {
+        String key = UsageEvents.unique("key");
+        String scope = "key:" + key;
+        Instant now = Instant.now();
+        String lease = lease(scope, BudgetPeriod.DAY.start(now), "1");
+        WebhookReceiver.hanging(scope);
+        try {
+            UsageEvents.send(spend(key, now, "0.5", lease));
+            await().atMost(WAIT).until(() -> "no answer within 2000 ms".equals(alerts(scope).get("data[0].last_error")));
+            assertNull(alerts(scope).get("data[0].delivered_at"));
+        } finally {
+            WebhookReceiver.failing(scope, false);
+        }
+        await().atMost(WAIT).until(() -> alerts(scope).get("data[0].delivered_at") != null);
+        assertEquals(204, WebhookReceiver.received(scope).get(WebhookReceiver.received(scope).size() - 1).status());
+    }
+
+    @Test
     void aNewPeriodAlertsAgain() {
         String key = UsageEvents.unique("key");
         String scope = "key:" + key;

@@ -2,9 +2,11 @@ package io.visca.gateway.billing.testing;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,8 +47,12 @@ public final class WebhookReceiver {
 
     /** Posts of {@code scope} are answered 503 ({@code true}) or 204. */
     public static void failing(String scope, boolean failing) {
-        send(failing ? "PUT" : "DELETE", "/failing?scope=" + java.net.URLEncoder.encode(scope,
-                java.nio.charset.StandardCharsets.UTF_8));
+        send(failing ? "PUT" : "DELETE", "/failing?scope=" + URLEncoder.encode(scope, StandardCharsets.UTF_8));
+    }
+
+    /** Posts of {@code scope} are never answered (until {@link #failing} with false). */
+    public static void hanging(String scope) {
+        send("PUT", "/failing?mode=hang&scope=" + URLEncoder.encode(scope, StandardCharsets.UTF_8));
     }
 
     private static String send(String method, String path) {

@@ -15,9 +15,10 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * A real HTTP server (Vert.x, on a free port) that receives billing's budget alert webhook, as a receiver would. It
- * answers 204, or 503 while the alert's scope is set failing; tests steer and read it over HTTP ({@link
- * WebhookReceiver}): {@code GET /received} lists every post (answered status, headers, body), {@code PUT|DELETE
- * /failing?scope=} makes a scope's posts fail or succeed. Billing gets its URL (with a token in the query, as real
+ * answers 204, or 503 while the alert's scope is set failing, or nothing at all while it is set hanging; tests steer
+ * and read it over HTTP ({@link WebhookReceiver}): {@code GET /received} lists every post (answered status, 0 for
+ * none, headers, body), {@code PUT /failing?scope=[&mode=hang]} and {@code DELETE /failing?scope=} make a scope's
+ * posts fail (or hang) or succeed. Billing gets its URL (with a token in the query, as real
  * hooks have, which must never be logged) and a signing secret.
  */
 public class WebhookReceiverResource implements QuarkusTestResourceLifecycleManager {
@@ -32,6 +33,7 @@ public class WebhookReceiverResource implements QuarkusTestResourceLifecycleMana
         vertx = Vertx.vertx();
         List<JsonObject> received = new CopyOnWriteArrayList<>();
         Set<String> failing = ConcurrentHashMap.newKeySet();
+        Set<String> hanging = ConcurrentHashMap.newKeySet();
         HttpServer server = vertx.createHttpServer().requestHandler(request -> {
             String path = request.path();
             if (path.equals("/received")) {
@@ -40,14 +42,20 @@ public class WebhookReceiverResource implements QuarkusTestResourceLifecycleMana
             } else if (path.equals("/failing")) {
                 String scope = request.getParam("scope");
                 if (request.method().name().equals("PUT")) {
-                    failing.add(scope);
+                    ("hang".equals(request.getParam("mode")) ? hanging : failing).add(scope);
                 } else {
                     failing.remove(scope);
+                    hanging.remove(scope);
                 }
                 request.response().setStatusCode(204).end();
             } else if (path.equals("/hooks/budget")) {
                 request.body().onSuccess(body -> {
                     JsonObject alert = body.toJsonObject();
+                    if (hanging.contains(alert.getString("scope"))) {
+                        received.add(new JsonObject().put("status", 0).put("path", request.uri())
+                                .put("body", body.toString()));
+                        return; // never answers
+                    }
                     int status = failing.contains(alert.getString("scope")) ? 503 : 204;
                     received.add(new JsonObject().put("status", status).put("path", request.uri())
                             .put("method", request.method().name())

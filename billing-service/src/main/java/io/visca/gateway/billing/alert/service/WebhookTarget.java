@@ -34,12 +34,13 @@ record WebhookTarget(String url, String host, int port) {
                     + "BUDGET_ALERT_WEBHOOK_SECRET to sign the posts instead");
         }
         int port = uri.getPort() >= 0 ? uri.getPort() : "https".equals(scheme) ? 443 : 80;
-        return new WebhookTarget(uri.toString(), uri.getHost(), port);
+        String url = uri.toString();
+        return new WebhookTarget(scheme + url.substring(scheme.length()), uri.getHost(), port);
     }
 
     @Override
     public String toString() {
-        return (url.regionMatches(true, 0, "https", 0, 5) ? "https://" : "http://") + host + ":" + port + "/...";
+        return url.substring(0, url.indexOf(':')) + "://" + host + ":" + port + "/...";
     }
 
     private static String shorten(String value) {
