@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -77,6 +78,7 @@ public class BudgetAlertDelivery {
     private final SecretKeySpec signingKey;
     private final Counter delivered;
     private final Counter failed;
+    private final AtomicLong failedRuns = new AtomicLong();
 
     BudgetAlertDelivery(Vertx vertx, BudgetAlertRepository alerts, ObjectMapper json, BillingConfig config,
             MeterRegistry registry) {
@@ -128,8 +130,14 @@ public class BudgetAlertDelivery {
         if (target == null) {
             return Uni.createFrom().voidItem();
         }
-        return run(Instant.now()).onFailure().invoke(e -> LOG.warnf("a budget alert delivery run failed (%s); the "
-                + "next run tries again", describe(e))).onFailure().recoverWithNull().replaceWithVoid();
+        return run(Instant.now()).invoke(() -> failedRuns.set(0)).onFailure().invoke(e -> {
+            long n = failedRuns.incrementAndGet();
+            // every failure while they are few, then one in 60: a database outage must not flood the log
+            if (n <= 3 || n % 60 == 0) {
+                LOG.warnf("a budget alert delivery run failed (%s, %d in a row); the next run tries again",
+                        describe(e), n);
+            }
+        }).onFailure().recoverWithNull().replaceWithVoid();
     }
 
     /**
