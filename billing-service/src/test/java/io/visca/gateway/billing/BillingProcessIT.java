@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -90,6 +91,27 @@ class BillingProcessIT {
                     "the log names the empty password");
         } finally {
             withoutPassword.stop();
+        }
+    }
+
+    @Test
+    void refusesToStartWithAWebhookUrlThatIsNotHttp() throws Exception {
+        Map<String, String> db = GatewayInfraResource.database("billing_it");
+        ServiceProcess ftpHook = new ServiceProcess("billing-ftp-webhook", ServiceProcess.jar("billing.jar"),
+                Map.of("DB_URL", db.get("url"), "DB_USER", db.get("user"), "DB_PASSWORD", db.get("password"),
+                        "KAFKA_BOOTSTRAP_SERVERS", GatewayInfraResource.kafkaBootstrapServers(),
+                        "GATEWAY_ADMIN_TOKEN", "it-admin-token",
+                        "BUDGET_ALERT_WEBHOOK_URL", "ftp://hooks.example.com/it-secret-path"));
+        Files.deleteIfExists(ftpHook.log());
+        try {
+            IllegalStateException refused = assertThrows(IllegalStateException.class, ftpHook::start);
+            assertTrue(refused.getMessage().contains("exited"), refused.getMessage());
+            String log = Files.readString(ftpHook.log());
+            assertTrue(log.contains("BUDGET_ALERT_WEBHOOK_URL (billing.alerts.webhook-url) must be an absolute "
+                    + "http:// or https:// URL, not a ftp: one"), "the log says why");
+            assertFalse(log.contains("it-secret-path"), "and never shows the URL");
+        } finally {
+            ftpHook.stop();
         }
     }
 

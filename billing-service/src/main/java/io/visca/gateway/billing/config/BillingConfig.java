@@ -6,6 +6,7 @@ import java.util.Optional;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.visca.gateway.kit.admin.security.TokenThrottleConfig;
+import io.visca.gateway.kit.outbound.OutboundConfig;
 
 /** Everything billing reads from its configuration (environment variables in production). */
 @ConfigMapping(prefix = "billing")
@@ -30,6 +31,14 @@ public interface BillingConfig {
     Api api();
 
     Quota quota();
+
+    Alerts alerts();
+
+    /**
+     * The outbound URL policy the budget alert webhook obeys ({@code GATEWAY_OUTBOUND_*}, as in the registry, router
+     * and health monitor).
+     */
+    OutboundConfig outbound();
 
     /** Wrong bearer tokens per client address. */
     TokenThrottleConfig tokenThrottle();
@@ -106,6 +115,37 @@ public interface BillingConfig {
 
         @WithDefault("5000")
         int maxLeases();
+    }
+
+    /** Spend alerts: thresholds crossed by a budget's spend, posted to a webhook. */
+    interface Alerts {
+        /**
+         * {@code BUDGET_ALERT_WEBHOOK_URL}: where each alert is posted (http or https). Unset: alerts are only stored
+         * (and the API shows them). The URL is never logged: a webhook URL is often a secret itself.
+         */
+        Optional<String> webhookUrl();
+
+        /** {@code BUDGET_ALERT_WEBHOOK_SECRET}: signs each body (HMAC-SHA256, {@code x-visca-signature}). */
+        Optional<String> webhookSecret();
+
+        /** How often the delivery job looks for alerts to post. */
+        @WithDefault("5s")
+        Duration deliveryInterval();
+
+        /** The longest one post may take (connecting included) before it counts as failed. */
+        @WithDefault("10s")
+        Duration timeout();
+
+        /** The pause after a first failed post; doubles with each failure up to the maximum. */
+        @WithDefault("10s")
+        Duration initialBackoff();
+
+        @WithDefault("10m")
+        Duration maxBackoff();
+
+        /** At most this many alerts are posted per run (at once). */
+        @WithDefault("20")
+        int batchSize();
     }
 
     interface Api {

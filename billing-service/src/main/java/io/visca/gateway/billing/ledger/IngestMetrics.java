@@ -17,7 +17,8 @@ import io.quarkus.runtime.Startup;
  * {@code billing_events_duplicate_total}, {@code billing_events_malformed_total}, {@code billing_events_expired_total},
  * {@code billing_batches_total}, {@code billing_batch_events}, {@code billing_db_write_seconds},
  * {@code billing_db_write_failures_total}, {@code billing_ingest_lag_seconds} and
- * {@code billing_retention_deleted_records_total}, {@code billing_settlement_unknown_leases_total}. Created at startup, so
+ * {@code billing_retention_deleted_records_total}, {@code billing_settlement_unknown_leases_total},
+ * {@code billing_budget_alerts_recorded_total}. Created at startup, so
  * every meter is on {@code /q/metrics} (at
  * zero) before the first event arrives.
  */
@@ -33,6 +34,7 @@ public class IngestMetrics {
     private final Counter writeFailures;
     private final Counter retentionDeleted;
     private final Counter unknownLeases;
+    private final Counter budgetAlerts;
     private final DistributionSummary batchEvents;
     private final Timer dbWrite;
     private final AtomicLong lagMillis = new AtomicLong();
@@ -57,6 +59,10 @@ public class IngestMetrics {
         unknownLeases = Counter.builder("billing.settlement.unknown.leases")
                 .description("budget leases named by stored usage events that the quota store does not know "
                         + "(the event is stored, nothing is settled on them)")
+                .register(registry);
+        budgetAlerts = Counter.builder("billing.budget.alerts.recorded")
+                .description("budget thresholds (50, 80, 100 % of a key's or team's budget in a period) found crossed "
+                        + "by settlement and recorded as alerts")
                 .register(registry);
         batchEvents = DistributionSummary.builder("billing.batch.events")
                 .description("events per batch received from Kafka").register(registry);
@@ -98,6 +104,10 @@ public class IngestMetrics {
 
     void unknownLeases(long count) {
         unknownLeases.increment(count);
+    }
+
+    void budgetAlerts(long count) {
+        budgetAlerts.increment(count);
     }
 
     /** A batch from Kafka is in the database (and is acknowledged). */

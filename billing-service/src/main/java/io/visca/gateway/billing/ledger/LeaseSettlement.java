@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.visca.gateway.billing.alert.repository.BudgetAlertRepository;
 
 /**
  * Settles the quota store's budget leases with the cost of the requests admitted under them, in the ledger's write
@@ -20,7 +21,9 @@ import io.smallrye.mutiny.Uni;
  * {@code spent} by the same, and its {@code committed} by the change of the lease's charge (an open lease's charge is
  * {@code max(amount, settled)}, so it grows only once the bill passes the amount). The counters are locked first, in
  * (scope, window_start) order, as every writer of the quota store does, so settlement and grants never deadlock.
- * A lease the store does not know (or an id that is no lease id at all) is left alone and counted.
+ * A lease the store does not know (or an id that is no lease id at all) is left alone and counted. The budget
+ * thresholds the settled counters' spent has reached are recorded as alerts in the same transaction
+ * ({@link BudgetAlertRepository#recordCrossings}).
  */
 @ApplicationScoped
 public class LeaseSettlement {
@@ -59,26 +62,33 @@ public class LeaseSettlement {
             select (select count(*) from settled), (select count(*) from counted)
             """;
 
+    /** What a settlement did: leases named that the store does not know, and budget alerts newly recorded. */
+    record Settled(long unknownLeases, long alerts) {
+    }
+
     private final ObjectMapper json;
+    private final BudgetAlertRepository alerts;
 
     /** Whether {@code id} can be a lease id (a UUID in its canonical text form); the store knows no other. */
     public static boolean isLeaseId(String id) {
         return UUID.matcher(id).matches();
     }
 
-    LeaseSettlement(ObjectMapper json) {
+    LeaseSettlement(ObjectMapper json, BudgetAlertRepository alerts) {
         this.json = json;
+        this.alerts = alerts;
     }
 
     /**
      * Settles inside the caller's transaction.
      *
      * @param settlements {@link LedgerRepository.Stored#settlements}: null when no inserted row named a lease
-     * @return how many of the named leases the store does not know (their rows are stored, nothing is settled)
+     * @return how many of the named leases the store does not know (their rows are stored, nothing is settled), and
+     *         how many budget alerts were recorded
      */
-    Uni<Long> settle(String settlements) {
+    Uni<Settled> settle(String settlements) {
         if (settlements == null) {
-            return Uni.createFrom().item(0L);
+            return Uni.createFrom().item(new Settled(0, 0));
         }
         List<List<String>> pairs;
         try {
@@ -96,13 +106,14 @@ public class LeaseSettlement {
         }
         long malformed = pairs.size() - ids.size();
         if (ids.isEmpty()) {
-            return Uni.createFrom().item(malformed);
+            return Uni.createFrom().item(new Settled(malformed, 0));
         }
         String[] idArray = ids.toArray(String[]::new);
         return Panache.getSession()
                 .chain(session -> session.createNativeQuery(LOCK).setParameter("ids", idArray).getResultList()
                         .chain(locked -> session.createNativeQuery(SETTLE, Object[].class).setParameter("ids", idArray)
                                 .setParameter("amounts", amounts.toArray(String[]::new)).getSingleResult()))
-                .map(row -> malformed + ids.size() - ((Number) row[0]).longValue());
+                .chain(row -> alerts.recordCrossings(idArray).map(recorded -> new Settled(
+                        malformed + ids.size() - ((Number) row[0]).longValue(), recorded)));
     }
 }

@@ -87,19 +87,20 @@ public class LedgerWriter {
         return Uni.createFrom().deferred(() -> {
             long start = System.nanoTime();
             return Panache.withTransaction(() -> ledger.store(batch).chain(stored -> settlement
-                    .settle(stored.settlements()).map(unknown -> new Settled(stored, unknown))))
+                    .settle(stored.settlements()).map(settled -> new Committed(stored, settled))))
                     .map(done -> {
                         LedgerRepository.Stored stored = done.stored();
                         metrics.written(stored.inserted(), stored.newestMicros(),
                                 Duration.ofNanos(System.nanoTime() - start));
-                        metrics.unknownLeases(done.unknownLeases());
+                        metrics.unknownLeases(done.settled().unknownLeases());
+                        metrics.budgetAlerts(done.settled().alerts());
                         return new Written(stored.inserted(), 0);
                     });
         });
     }
 
-    /** A batch's write and how many budget leases its new rows named that the quota store does not know. */
-    private record Settled(LedgerRepository.Stored stored, long unknownLeases) {
+    /** A batch's write and what settling its new rows' budget leases did. */
+    private record Committed(LedgerRepository.Stored stored, LeaseSettlement.Settled settled) {
     }
 
     private void failed(Throwable failure) {

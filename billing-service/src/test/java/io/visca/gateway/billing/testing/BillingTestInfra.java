@@ -5,10 +5,12 @@ import io.quarkus.test.common.ResourceArg;
 import io.visca.gateway.infra.test.GatewayInfraResource;
 
 /**
- * The real Kafka broker and PostgreSQL database every test of this module runs against. Declared once here: test
- * resources are global, so all test classes share one application start.
+ * The real Kafka broker and PostgreSQL database every test of this module runs against, and the HTTP server that
+ * receives the budget alert webhook. Declared once here: test resources are global, so all test classes share one
+ * application start.
  */
 @QuarkusTestResource(value = GatewayInfraResource.class, initArgs = @ResourceArg(name = "database", value = "billing"))
+@QuarkusTestResource(WebhookReceiverResource.class)
 public final class BillingTestInfra {
 
     private BillingTestInfra() {

@@ -22,9 +22,9 @@ import io.visca.gateway.kit.admin.error.Violation;
 /**
  * Reads and checks the query parameters of one finance request, collecting every mistake; {@link #done()} then
  * throws a 400 naming each bad parameter. Unknown and repeated parameters are mistakes too: a misspelt filter must
- * not silently widen a finance query.
+ * not silently widen a finance query. Public for billing's other {@code /api} resources (budget alerts).
  */
-final class UsageParams {
+public final class UsageParams {
 
     static final Set<String> STATUSES = Set.of("success", "error", "client_closed");
     private static final int MAX_TEXT = 256;
@@ -35,7 +35,7 @@ final class UsageParams {
     private final Map<String, List<String>> query;
     private final List<Violation> violations = new ArrayList<>();
 
-    UsageParams(Map<String, List<String>> query, Set<String> allowed) {
+    public UsageParams(Map<String, List<String>> query, Set<String> allowed) {
         this.query = query;
         for (Map.Entry<String, List<String>> parameter : query.entrySet()) {
             if (!allowed.contains(parameter.getKey())) {
@@ -79,7 +79,7 @@ final class UsageParams {
     }
 
     /** An exact-match filter: null when absent; 1 to 256 characters. */
-    String text(String name) {
+    public String text(String name) {
         String value = raw(name);
         if (value == null) {
             return null;
@@ -113,7 +113,7 @@ final class UsageParams {
         return Boolean.valueOf(value);
     }
 
-    int limit(int defaultLimit, int max) {
+    public int limit(int defaultLimit, int max) {
         String value = raw("limit");
         if (value == null) {
             return defaultLimit;
@@ -128,6 +128,24 @@ final class UsageParams {
         }
         violations.add(new Violation("limit", "must be a whole number from 1 to " + max));
         return defaultLimit;
+    }
+
+    /** A cursor that is a position in a table (a positive whole number the API gave out); null when absent. */
+    public Long position(String name) {
+        String value = raw(name);
+        if (value == null) {
+            return null;
+        }
+        try {
+            long position = Long.parseLong(value.strip());
+            if (position > 0) {
+                return position;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        violations.add(new Violation(name, "not a cursor this API gave out (use next_cursor as it is)"));
+        return null;
     }
 
     Cursor cursor() {
@@ -239,7 +257,7 @@ final class UsageParams {
     }
 
     /** @throws ApiException a 400 naming every problem found */
-    void done() {
+    public void done() {
         if (!violations.isEmpty()) {
             throw ApiException.invalid("invalid_parameter", violations);
         }
