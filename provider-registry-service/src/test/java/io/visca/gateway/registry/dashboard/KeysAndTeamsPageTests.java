@@ -120,6 +120,13 @@ class KeysAndTeamsPageTests {
                 "the input is kept");
         admin().get("/api/keys/" + id).then().body("max_budget_usd", equalTo(3)).body("expires_at", nullValue());
         browser.postWithoutCsrf("/keys/" + id, Map.of("name", "renamed")).then().statusCode(403);
+
+        admin().contentType("application/json").body("{\"expires_at\":\"2020-01-01T00:00:00Z\"}")
+                .patch("/api/keys/" + id).then().statusCode(200);
+        Element expired = row(browser.page("/keys"), name);
+        assertEquals("expired", expired.selectFirst(".key-status").text());
+        assertNotNull(expired.selectFirst(".key-expires .expired-badge"));
+        assertNotNull(browser.page("/keys/" + id + "/edit").selectFirst("#key-expired"));
         admin().delete("/api/keys/" + id).then().statusCode(204);
     }
 
