@@ -116,6 +116,8 @@ class KeysAndTeamsPageTests {
         Document page = Jsoup.parse(bad.asString());
         assertNotNull(page.selectFirst(".field-error[data-field=max_budget_usd]"), page.toString());
         assertNotNull(page.selectFirst(".field-error[data-field=expires_at]"));
+        assertNotNull(page.selectFirst("#form-errors"));
+        assertNotNull(page.selectFirst("#key-budget .budget-max"), "the edit page keeps the key's budget");
         assertEquals("-1", page.selectFirst("form#key-form input[name=max_budget_usd]").attr("value"),
                 "the input is kept");
         admin().get("/api/keys/" + id).then().body("max_budget_usd", equalTo(3)).body("expires_at", nullValue());
