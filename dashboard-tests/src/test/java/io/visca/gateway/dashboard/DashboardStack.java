@@ -71,14 +71,17 @@ final class DashboardStack {
         Map<String, String> follower = Map.of("REGISTRY_URL", registry.url(), "GATEWAY_SERVICE_TOKEN", SERVICE_TOKEN,
                 "GATEWAY_SECRETS_KEY", SECRETS_KEY, "KAFKA_BOOTSTRAP_SERVERS", bootstrap);
         healthMonitor = new ServiceProcess("health-monitor", ServiceProcess.jar("health-monitor.jar"), follower);
-        Map<String, String> routerEnv = new HashMap<>(follower);
-        routerEnv.put("ROUTER_USAGE_SPOOL_DIR",
-                Path.of("target", "usage-spool", UUID.randomUUID().toString()).toAbsolutePath().toString());
-        router = new ServiceProcess("router", ServiceProcess.jar("router.jar"), routerEnv);
+        // billing's quota store (/internal/quota) takes the service token: the routers lease limited keys' budgets
+        // and rates from it, the registry reads the spend the keys and teams pages show
         billing = new ServiceProcess("billing", ServiceProcess.jar("billing.jar"),
                 Map.of("DB_URL", billingDb.get("url"), "DB_USER", billingDb.get("user"), "DB_PASSWORD",
                         billingDb.get("password"), "KAFKA_BOOTSTRAP_SERVERS", bootstrap, "GATEWAY_ADMIN_TOKEN",
-                        ADMIN_TOKEN));
+                        ADMIN_TOKEN, "GATEWAY_SERVICE_TOKEN", SERVICE_TOKEN));
+        Map<String, String> routerEnv = new HashMap<>(follower);
+        routerEnv.put("ROUTER_USAGE_SPOOL_DIR",
+                Path.of("target", "usage-spool", UUID.randomUUID().toString()).toAbsolutePath().toString());
+        routerEnv.put("BILLING_URL", billing.url());
+        router = new ServiceProcess("router", ServiceProcess.jar("router.jar"), routerEnv);
         // the names gateway.sh exports to every service
         writeConfig(registryConfig, Map.of("HEALTH_MONITOR_URL", healthMonitor.url(), "BILLING_URL", billing.url(),
                 "ROUTER_URL", router.url()));

@@ -133,26 +133,22 @@ public class ApiKeyResource {
     }
 
     private static int graceSeconds(String body) {
-        if (body == null || body.isBlank()) {
-            return 0;
-        }
+        return body == null || body.isBlank() ? 0 : graceSeconds(JsonBodies.parse(body));
+    }
+
+    /**
+     * The grace of a rotation from a body {@code {"grace_seconds": N}} (the API's and the dashboard's form):
+     * 0..{@link ApiKeyService#MAX_GRACE_SECONDS}, 0 when absent.
+     *
+     * @throws io.visca.gateway.kit.admin.error.ApiException 400 listing the violations
+     */
+    public static int graceSeconds(JsonNode body) {
         Violations violations = new Violations();
-        JsonFields fields = JsonFields.of(JsonBodies.parse(body), "", violations, ROTATE_FIELDS);
+        JsonFields fields = JsonFields.of(body, "", violations, ROTATE_FIELDS);
         Integer grace = fields == null ? null
                 : fields.integer("grace_seconds", 0, ApiKeyService.MAX_GRACE_SECONDS, "seconds");
         violations.throwIfAny();
         return grace == null ? 0 : grace;
-    }
-
-    /**
-     * The name of a new key from a body {@code {"name": ...}}, validated (the dashboard's form).
-     *
-     * @throws io.visca.gateway.kit.admin.error.ApiException 400 listing the violations
-     */
-    public static String name(JsonNode body) {
-        KeyPatch patch = KeyPatch.forCreate(body);
-        patch.violations().throwIfAny();
-        return patch.name();
     }
 
     /** The body of POST (every field but {@code name} optional). */

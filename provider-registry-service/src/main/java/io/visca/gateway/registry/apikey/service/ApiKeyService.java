@@ -7,8 +7,10 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,6 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.visca.gateway.contracts.event.ProviderChanged;
+import io.visca.gateway.contracts.provider.KeyLimits;
 import io.visca.gateway.kit.admin.error.ApiException;
 import io.visca.gateway.registry.apikey.mapping.ApiKeyCreated;
 import io.visca.gateway.registry.apikey.mapping.ApiKeyMapper;
@@ -89,6 +92,20 @@ public class ApiKeyService {
     }
 
     /**
+     * Active keys with, for those with a budget, its spend in the current period (the dashboard's list; billing is
+     * asked once per period start, and a failure shows as {@code spend_unavailable}).
+     */
+    public Uni<List<ApiKeyView>> listActiveWithBudgets() {
+        Instant now = Instant.now();
+        return Panache.withSession(() -> keys.listActive()).chain(entities -> {
+            Map<String, KeyLimits> limits = new HashMap<>();
+            entities.forEach(e -> limits.put(scope(e.id), ApiKeyMapper.limits(e)));
+            return budgets.all(limits, now).map(views -> entities.stream()
+                    .map(e -> ApiKeyMapper.toApiModel(e, now).withBudget(views.get(scope(e.id)))).toList());
+        });
+    }
+
+    /**
      * One active key with its budget's spend in the current period (read from billing after the database session).
      *
      * @throws ApiException 404 when no active key has that id
@@ -156,7 +173,12 @@ public class ApiKeyService {
 
     private Uni<ApiKeyView> withBudget(ApiKeyEntity entity, Instant now) {
         ApiKeyView view = ApiKeyMapper.toApiModel(entity, now);
-        return budgets.of("key:" + entity.id, ApiKeyMapper.limits(entity), now).map(view::withBudget);
+        return budgets.of(scope(entity.id), ApiKeyMapper.limits(entity), now).map(view::withBudget);
+    }
+
+    /** The key's scope in billing's quota store. */
+    private static String scope(String id) {
+        return "key:" + id;
     }
 
     /** The team a patch names must exist (a 400 naming the field, with the patch's other violations). */

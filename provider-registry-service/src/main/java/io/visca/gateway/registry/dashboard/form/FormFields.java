@@ -4,8 +4,12 @@ import java.util.List;
 
 import io.quarkus.qute.TemplateData;
 import io.quarkus.qute.TemplateGlobal;
+import io.visca.gateway.contracts.provider.BudgetPeriod;
 
-/** The simple fields of the provider form, by their keys (which are the API's field paths) and labels. */
+/**
+ * The simple fields of the provider form and the choices of the key and team forms, by their keys (which are the API's field
+ * paths) and labels.
+ */
 @TemplateGlobal
 public final class FormFields {
 
@@ -40,6 +44,10 @@ public final class FormFields {
             new Field("cost_per_1k_input", "cost per 1k input tokens (USD)", true),
             new Field("cost_per_1k_output", "cost per 1k output tokens (USD)", true),
             new Field("cost_per_1k_cached_input", "cost per 1k cached input tokens (USD)", true));
+
+    /** The budget periods of the key and team forms, as the API names them. */
+    public static final List<String> budgetPeriods = java.util.Arrays.stream(BudgetPeriod.values())
+            .map(BudgetPeriod::wireName).toList();
 
     private FormFields() {
     }

@@ -194,7 +194,7 @@ public final class FormSubmission {
     }
 
     /** A number when the text is one (the parser checks type and range), else the text for the parser to reject. */
-    private static JsonNode number(String raw) {
+    static JsonNode number(String raw) {
         String value = raw.trim();
         if (INTEGER.matcher(value).matches()) {
             return NODES.numberNode(Long.parseLong(value));

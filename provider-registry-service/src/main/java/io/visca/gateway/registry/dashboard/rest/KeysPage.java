@@ -1,6 +1,10 @@
 package io.visca.gateway.registry.dashboard.rest;
 
+import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -8,12 +12,13 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.qute.Location;
@@ -23,15 +28,24 @@ import io.vertx.core.http.HttpServerRequest;
 import io.visca.gateway.kit.admin.error.ApiException;
 import io.visca.gateway.kit.admin.error.Violation;
 import io.visca.gateway.registry.apikey.mapping.ApiKeyCreated;
+import io.visca.gateway.registry.apikey.mapping.ApiKeyRotated;
 import io.visca.gateway.registry.apikey.mapping.ApiKeyView;
+import io.visca.gateway.registry.apikey.mapping.KeyPatch;
 import io.visca.gateway.registry.apikey.rest.ApiKeyResource;
 import io.visca.gateway.registry.apikey.service.ApiKeyService;
+import io.visca.gateway.registry.dashboard.form.BudgetBar;
+import io.visca.gateway.registry.dashboard.form.FormRow;
+import io.visca.gateway.registry.dashboard.form.PolicyForm;
 import io.visca.gateway.registry.dashboard.session.Dashboard;
 import io.visca.gateway.registry.dashboard.session.DashboardPages;
+import io.visca.gateway.registry.team.mapping.TeamView;
+import io.visca.gateway.registry.team.service.TeamService;
 
 /**
- * API keys: create (the key is in that one answer only, never stored in clear nor shown again), list, revoke.
- * The answers that show a new key are never cached ({@code Cache-Control: no-store} on every dashboard page).
+ * API keys: the list with each key's policy and its budget's spend, create and edit every policy field, rotate (the
+ * new key in that one answer only, like a created one) and revoke. Every change goes through {@link ApiKeyService}
+ * with the API's own {@link KeyPatch}, so the page stores what the API would and shows its violations beside their
+ * fields. The answers that show a key are never cached ({@code Cache-Control: no-store} on every dashboard page).
  */
 @Path("/keys")
 @Dashboard
@@ -39,41 +53,86 @@ import io.visca.gateway.registry.dashboard.session.DashboardPages;
 public class KeysPage {
 
     private final ApiKeyService keys;
+    private final TeamService teams;
     private final DashboardPages pages;
-    private final Template page;
+    private final Template list;
+    private final Template edit;
 
-    KeysPage(ApiKeyService keys, DashboardPages pages, @Location("dashboard/keys.html") Template page) {
+    KeysPage(ApiKeyService keys, TeamService teams, DashboardPages pages, @Location("dashboard/keys.html") Template list,
+            @Location("dashboard/key-form.html") Template edit) {
         this.keys = keys;
+        this.teams = teams;
         this.pages = pages;
-        this.page = page;
+        this.list = list;
+        this.edit = edit;
     }
 
-    /** A row of the table: an active key, or the one just revoked. */
-    public record KeyRow(String id, String name, String keyPrefix, java.time.Instant createdAt, boolean revoked) {
+    /** A row of the table: an active key with its budget bar, or the one just revoked. */
+    public record KeyRow(ApiKeyView key, BudgetBar bar, boolean revoked) {
+    }
+
+    /** What the list page shows above the table: a key shown once, or the key just revoked. */
+    record Notice(ApiKeyCreated created, ApiKeyRotated rotated, ApiKeyView revoked) {
+        static final Notice NONE = new Notice(null, null, null);
     }
 
     @GET
     public Uni<String> list(HttpServerRequest request) {
-        return render(null, null, List.of(), null, request);
+        return render(Notice.NONE, PolicyForm.blank(), request);
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Uni<Response> create(@RestForm String name, @RestForm String csrf, HttpServerRequest request) {
+    public Uni<Response> create(MultivaluedMap<String, String> form, HttpServerRequest request) {
+        pages.requireCsrf(request, form.getFirst("csrf"));
+        FormRow typed = PolicyForm.typed(form, PolicyForm.KEY_FIELDS);
+        PolicyForm.Body body = PolicyForm.body(typed, PolicyForm.KEY_FIELDS, true, null);
+        return save(body, json -> keys.create(KeyPatch.forCreate(json)),
+                created -> render(new Notice(created, null, null), PolicyForm.blank(), request)
+                        .map(html -> Response.ok(html).build()),
+                violations -> render(Notice.NONE, PolicyForm.withViolations(typed, violations), request));
+    }
+
+    @GET
+    @Path("/{id}/edit")
+    public Uni<String> edit(@RestPath String id, @RestQuery String saved, HttpServerRequest request) {
+        return keys.get(id).chain(key -> renderEdit(key, PolicyForm.of(key), PolicyForm.blank(), "1".equals(saved),
+                request));
+    }
+
+    @POST
+    @Path("/{id}")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Uni<Response> update(@RestPath String id, MultivaluedMap<String, String> form, HttpServerRequest request) {
+        pages.requireCsrf(request, form.getFirst("csrf"));
+        FormRow typed = PolicyForm.typed(form, PolicyForm.KEY_FIELDS);
+        return keys.get(id).chain(stored -> save(
+                PolicyForm.body(typed, PolicyForm.KEY_FIELDS, false, stored.metadata()),
+                json -> keys.update(id, KeyPatch.forUpdate(json)),
+                updated -> Uni.createFrom().item(Response.seeOther(URI.create("/keys/" + id + "/edit?saved=1"))
+                        .build()),
+                violations -> renderEdit(stored, PolicyForm.withViolations(typed, violations), PolicyForm.blank(),
+                        false, request)));
+    }
+
+    @POST
+    @Path("/{id}/rotate")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Uni<Response> rotate(@RestPath String id, @RestForm("grace_seconds") String grace, @RestForm String csrf,
+            HttpServerRequest request) {
         pages.requireCsrf(request, csrf);
-        ObjectNode body = JsonNodeFactory.instance.objectNode();
-        if (name != null && !name.isBlank()) {
-            body.put("name", name);
-        }
-        String valid;
+        int seconds;
         try {
-            valid = ApiKeyResource.name(body);
+            seconds = ApiKeyResource.graceSeconds(PolicyForm.rotation(grace));
         } catch (ApiException e) {
-            return render(null, null, e.violations(), name, request)
-                    .map(html -> Response.status(400).entity(html).build());
+            FormRow rotation = PolicyForm.withViolations(
+                    new FormRow(null, 0, Map.of(PolicyForm.GRACE, grace == null ? "" : grace), Map.of()),
+                    e.violations());
+            return keys.get(id).chain(key -> renderEdit(key, PolicyForm.of(key), rotation, false, request))
+                    .map(html -> Response.status(e.status()).entity(html).build());
         }
-        return keys.create(valid).chain(created -> render(created, null, List.of(), null, request))
-                .map(html -> Response.ok(html).build());
+        return keys.rotate(id, seconds).chain(rotated -> render(new Notice(null, rotated, null), PolicyForm.blank(),
+                request)).map(html -> Response.ok(html).build());
     }
 
     @POST
@@ -81,21 +140,51 @@ public class KeysPage {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Uni<String> revoke(@RestPath String id, @RestForm String csrf, HttpServerRequest request) {
         pages.requireCsrf(request, csrf);
-        return keys.listActive().chain(before -> keys.revoke(id).replaceWith(before.stream()
-                .filter(k -> k.id().equals(id)).findFirst().orElse(null)))
-                .chain(revoked -> render(null, revoked, List.of(), null, request));
+        return keys.get(id).call(() -> keys.revoke(id))
+                .chain(revoked -> render(new Notice(null, null, revoked), PolicyForm.blank(), request));
     }
 
-    private Uni<String> render(ApiKeyCreated created, ApiKeyView revoked, List<Violation> violations, String name,
-            HttpServerRequest request) {
-        return keys.listActive().map(active -> {
-            List<KeyRow> rows = new java.util.ArrayList<>(active.stream()
-                    .map(k -> new KeyRow(k.id(), k.name(), k.keyPrefix(), k.createdAt(), false)).toList());
-            if (revoked != null) {
-                rows.add(new KeyRow(revoked.id(), revoked.name(), revoked.keyPrefix(), revoked.createdAt(), true));
+    /**
+     * Saves through the service; a 400 of the API (or of the form's own reading, before the API is asked) renders the
+     * form again with its violations, status 400 and nothing saved.
+     */
+    private <T> Uni<Response> save(PolicyForm.Body body, Function<ObjectNode, Uni<T>> save,
+            Function<T, Uni<Response>> done, Function<List<Violation>, Uni<String>> invalid) {
+        if (!body.violations().isEmpty()) {
+            return invalid.apply(body.violations()).map(html -> Response.status(400).entity(html).build());
+        }
+        return Uni.createFrom().<T> deferred(() -> save.apply(body.json())).chain(saved -> done.apply(saved))
+                .onFailure(ApiException.class).recoverWithUni(e -> {
+                    ApiException api = (ApiException) e;
+                    if (api.status() != 400) {
+                        return Uni.createFrom().failure(api);
+                    }
+                    return invalid.apply(api.violations()).map(html -> Response.status(400).entity(html).build());
+                });
+    }
+
+    private Uni<String> render(Notice notice, FormRow form, HttpServerRequest request) {
+        // one after the other: both read the database, and a reactive session takes one query at a time
+        return keys.listActiveWithBudgets().chain(active -> teams.list().map(all -> {
+            List<KeyRow> rows = new ArrayList<>(active.stream()
+                    .map(k -> new KeyRow(k, BudgetBar.of(k.budget()), false)).toList());
+            if (notice.revoked() != null) {
+                rows.add(new KeyRow(notice.revoked(), null, true));
             }
-            return pages.page(page.data("keys", rows).data("created", created).data("revoked", revoked)
-                    .data("violations", violations).data("name", name == null ? "" : name), "keys", request).render();
-        });
+            return pages.page(list.data("keys", rows).data("created", notice.created())
+                    .data("rotated", notice.rotated()).data("revoked", notice.revoked()).data("form", form)
+                    .data("teams", teamNames(all)), "keys", request).render();
+        }));
+    }
+
+    private Uni<String> renderEdit(ApiKeyView key, FormRow form, FormRow rotation, boolean saved,
+            HttpServerRequest request) {
+        return teams.list().map(all -> pages.page(edit.data("key", key).data("bar", BudgetBar.of(key.budget()))
+                .data("form", form).data("rotation", rotation).data("saved", saved).data("teams", teamNames(all))
+                .data("maxGrace", ApiKeyService.MAX_GRACE_SECONDS), "keys", request).render());
+    }
+
+    private static List<String> teamNames(List<TeamView> teams) {
+        return teams.stream().map(TeamView::name).toList();
     }
 }

@@ -3,7 +3,11 @@ package io.visca.gateway.registry.policy.service;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -28,6 +32,8 @@ import io.visca.gateway.registry.policy.mapping.BudgetView;
 public class Budgets {
 
     private static final Logger LOG = Logger.getLogger(Budgets.class);
+    /** The quota store takes at most this many scopes in one call. */
+    static final int MAX_SCOPES_PER_CALL = 200;
 
     private final QuotaClient quota;
     private final String authorization;
@@ -57,6 +63,58 @@ public class Budgets {
                     LOG.warnf("billing's quota store unavailable for the budget of %s: %s", scope, describe(e));
                     return BudgetView.unavailable(period.wireName(), start, max);
                 });
+    }
+
+    /**
+     * The budgets of many scopes at once (a dashboard list): one call to the quota store per period start and 200
+     * scopes (its limit per call), each failing alone into {@code spend_unavailable}.
+     *
+     * @param limits by scope; scopes without a budget are left out of the answer
+     */
+    public Uni<Map<String, BudgetView>> all(Map<String, KeyLimits> limits, Instant now) {
+        Map<Instant, List<String>> byStart = new LinkedHashMap<>();
+        Map<String, BudgetPeriod> periods = new HashMap<>();
+        limits.forEach((scope, limit) -> {
+            BudgetPeriod period = limit.maxBudgetUsd() == null ? null : BudgetPeriod.of(limit.budgetPeriod());
+            if (period != null) {
+                periods.put(scope, period);
+                byStart.computeIfAbsent(period.start(now), k -> new ArrayList<>()).add(scope);
+            }
+        });
+        List<Uni<Map<String, BudgetView>>> calls = new ArrayList<>();
+        byStart.forEach((start, scopes) -> {
+            for (int from = 0; from < scopes.size(); from += MAX_SCOPES_PER_CALL) {
+                List<String> chunk = scopes.subList(from, Math.min(scopes.size(), from + MAX_SCOPES_PER_CALL));
+                calls.add(quota.budgets(authorization, chunk, start.toString()).ifNoItem().after(timeout).fail()
+                        .map(statuses -> views(chunk, periods, limits, start, statuses))
+                        .onFailure().recoverWithItem(e -> {
+                            LOG.warnf("billing's quota store unavailable for %d budgets: %s", chunk.size(),
+                                    describe(e));
+                            return views(chunk, periods, limits, start, null);
+                        }));
+            }
+        });
+        if (calls.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return Uni.join().all(calls).andFailFast().map(parts -> {
+            Map<String, BudgetView> all = new HashMap<>();
+            parts.forEach(all::putAll);
+            return all;
+        });
+    }
+
+    /** Views of {@code scopes}; {@code statuses} null: the store did not answer. */
+    private static Map<String, BudgetView> views(List<String> scopes, Map<String, BudgetPeriod> periods,
+            Map<String, KeyLimits> limits, Instant start, List<BudgetStatus> statuses) {
+        Map<String, BudgetView> views = new HashMap<>();
+        for (String scope : scopes) {
+            BudgetPeriod period = periods.get(scope);
+            BigDecimal max = limits.get(scope).maxBudgetUsd();
+            views.put(scope, statuses == null ? BudgetView.unavailable(period.wireName(), start, max)
+                    : view(scope, period, start, max, statuses));
+        }
+        return views;
     }
 
     private static BudgetView view(String scope, BudgetPeriod period, Instant start, BigDecimal max,

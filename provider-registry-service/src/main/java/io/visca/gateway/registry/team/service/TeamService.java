@@ -2,13 +2,16 @@ package io.visca.gateway.registry.team.service;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.visca.gateway.contracts.event.ProviderChanged;
+import io.visca.gateway.contracts.provider.KeyLimits;
 import io.visca.gateway.kit.admin.error.ApiException;
 import io.visca.gateway.registry.apikey.repository.ApiKeyRepository;
 import io.visca.gateway.registry.outbox.ChangeLog;
@@ -70,6 +73,17 @@ public class TeamService {
                 .map(rows -> rows.stream().map(TeamMapper::toApiModel).toList());
     }
 
+    /** Every team with, for those with a budget, its spend in the current period (the dashboard's list). */
+    public Uni<List<TeamView>> listWithBudgets() {
+        Instant now = Instant.now();
+        return Panache.withSession(() -> teams.listByName()).chain(rows -> {
+            Map<String, KeyLimits> limits = new HashMap<>();
+            rows.forEach(team -> limits.put(scope(team.name), TeamMapper.limits(team)));
+            return budgets.all(limits, now).map(views -> rows.stream()
+                    .map(team -> TeamMapper.toApiModel(team).withBudget(views.get(scope(team.name)))).toList());
+        });
+    }
+
     /** @throws ApiException 404 {@code team_not_found} */
     public Uni<TeamView> get(String name) {
         Instant now = Instant.now();
@@ -119,7 +133,12 @@ public class TeamService {
     }
 
     private Uni<TeamView> withBudget(TeamEntity team, Instant now) {
-        return budgets.of("team:" + team.name, TeamMapper.limits(team), now).map(TeamMapper.toApiModel(team)::withBudget);
+        return budgets.of(scope(team.name), TeamMapper.limits(team), now).map(TeamMapper.toApiModel(team)::withBudget);
+    }
+
+    /** The team's scope in billing's quota store. */
+    private static String scope(String name) {
+        return "team:" + name;
     }
 
     private static TeamEntity found(TeamEntity team, String name) {
