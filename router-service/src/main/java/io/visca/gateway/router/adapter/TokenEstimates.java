@@ -15,6 +15,20 @@ public final class TokenEstimates {
         return text == null || text.isEmpty() ? 0 : (text.length() + 3) / 4;
     }
 
+    /**
+     * The completion cap a request sets: its {@code max_completion_tokens}, else its {@code max_tokens}, when a
+     * positive integer; 0 when it sets none.
+     */
+    public static long completionCap(JsonNode request) {
+        for (String field : new String[] { "max_completion_tokens", "max_tokens" }) {
+            JsonNode max = request.get(field);
+            if (max != null && max.canConvertToLong() && max.asLong() > 0) {
+                return max.asLong();
+            }
+        }
+        return 0;
+    }
+
     /** The prompt of a chat request ({@code messages}), a completion request ({@code prompt}) or embeddings. */
     public static long ofRequest(JsonNode request) {
         JsonNode messages = request.path("messages");

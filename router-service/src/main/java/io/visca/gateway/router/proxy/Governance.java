@@ -3,7 +3,6 @@ package io.visca.gateway.router.proxy;
 import java.math.BigDecimal;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.vertx.core.Future;
@@ -48,8 +47,24 @@ final class Governance {
     }
 
     /**
-     * Reserves the request's share of its key's and team's limits; for a budgeted key without a completion cap,
-     * writes the default cap into {@code body} first.
+     * Gives a request of a budgeted key (or team) that sets no completion cap the configured one, so that its answer
+     * cannot cost more than its reservation.
+     *
+     * @return whether {@code body} was changed (it must then be written again for the upstream)
+     */
+    static boolean capCompletion(ProxyServices services, GatewayKey key, GatewayTeam team, Operation operation,
+            ObjectNode body, RoutingPlan plan) {
+        boolean budgeted = key.limits().maxBudgetUsd() != null
+                || team != null && team.limits().maxBudgetUsd() != null;
+        if (!budgeted || operation == Operation.EMBEDDINGS || TokenEstimates.completionCap(body) > 0) {
+            return false;
+        }
+        body.put(capField(operation, plan), services.config().quota().defaultMaxTokens());
+        return true;
+    }
+
+    /**
+     * Reserves the request's share of its key's and team's limits.
      *
      * @param bodyBytes the size of the request body as received
      * @return the admission; {@link Admission#NONE} at once for a key and team without limits
@@ -61,35 +76,20 @@ final class Governance {
         }
         long completion = 0;
         if (operation != Operation.EMBEDDINGS) {
-            completion = completionCap(body);
-            if (completion <= 0) {
-                completion = services.config().quota().defaultMaxTokens();
-                boolean budgeted = key.limits().maxBudgetUsd() != null
-                        || team != null && team.limits().maxBudgetUsd() != null;
-                if (budgeted) {
-                    body.put(capField(operation, plan), completion);
-                }
-            }
+            completion = TokenEstimates.completionCap(body);
+            completion = completion > 0 ? completion : services.config().quota().defaultMaxTokens();
         }
         BigDecimal maxCost = BigDecimal.ZERO;
         for (ModelRoute route : plan.candidates()) {
             ModelConfig model = route.model();
-            BigDecimal cost = Quotas.maxCost(model.costPer1kInput(), model.costPer1kOutput(), bodyBytes, completion);
-            maxCost = maxCost.max(cost);
+            maxCost = maxCost.max(Quotas.maxCost(model.costPer1kInput(), model.costPer1kOutput(), bodyBytes,
+                    completion));
         }
-        long tokens = TokenEstimates.ofRequest(body) + completion;
+        // the prompt estimate walks the messages: only for a token rate
+        boolean tokenRate = key.limits().tokensPerMinute() != null
+                || team != null && team.limits().tokensPerMinute() != null;
+        long tokens = tokenRate ? TokenEstimates.ofRequest(body) + completion : 0;
         return services.quotas().admit(key, team, maxCost, tokens);
-    }
-
-    /** The request's own completion cap, or 0 when it sets none. */
-    private static long completionCap(JsonNode body) {
-        for (String field : new String[] { "max_completion_tokens", "max_tokens" }) {
-            JsonNode max = body.get(field);
-            if (max != null && max.canConvertToLong() && max.asLong() > 0) {
-                return max.asLong();
-            }
-        }
-        return 0;
     }
 
     /**

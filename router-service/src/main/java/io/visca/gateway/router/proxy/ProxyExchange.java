@@ -109,10 +109,9 @@ final class ProxyExchange {
         strategy = policy.strategy();
         RoutingPlan plan = services.planner().plan(table, operation, body, requestedModel, policy, key.models());
         team = table.team(key.team());
-        int bodyBytes = raw.length();
-        int fields = body.size();
-        Future<Admission> admitted = Governance.admit(services, key, team, operation, body, bodyBytes, plan);
-        Buffer upstreamBody = rewritten || body.size() != fields ? Json.write(body) : raw;
+        rewritten |= Governance.capCompletion(services, key, team, operation, body, plan);
+        Future<Admission> admitted = Governance.admit(services, key, team, operation, body, raw.length(), plan);
+        Buffer upstreamBody = rewritten ? Json.write(body) : raw;
         if (admitted.succeeded()) {
             send(body, upstreamBody, plan, admitted.result());
             return;
@@ -337,12 +336,8 @@ final class ProxyExchange {
         long end = System.nanoTime();
         boolean called = call != null;
         List<String> leases = admission.leaseIds();
-        if (called) {
-            admission.settle(cost == null ? null : cost.total(),
-                    Math.max(0, call.usage().promptTokens) + Math.max(0, call.usage().completionTokens));
-        } else {
-            admission.settle(null, 0);
-        }
+        admission.settle(cost == null ? null : cost.total(),
+                called ? Math.max(0, call.usage().promptTokens) + Math.max(0, call.usage().completionTokens) : 0);
         return services.usage()
                 .record(new FinishedRequest(EventIds.next(), requestId, Instant.now(), key == null ? null : key.id(),
                         operation.name().toLowerCase(java.util.Locale.ROOT), requestedModel,

@@ -3,7 +3,6 @@ package io.visca.gateway.router.quota;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -18,7 +17,7 @@ import io.visca.gateway.contracts.quota.QuotaExchange;
  * was really used once nothing runs against them and they are not needed (idle, superseded, expiring). Thread-safe:
  * every method holds the pool's lock for a few field updates, never for I/O.
  */
-final class BudgetPool {
+final class BudgetPool extends AskingPool<BudgetPool.Lease, BigDecimal> {
 
     /** A lease is not used in its last seconds: its renewal may be late. */
     private static final long EXPIRY_MARGIN_SECONDS = 5;
@@ -62,10 +61,6 @@ final class BudgetPool {
     final Instant windowStart;
     private BigDecimal limit;
     private final List<Lease> leases = new ArrayList<>();
-    private final ArrayDeque<Waiting<Lease, BigDecimal>> waiting = new ArrayDeque<>();
-    private boolean asking;
-    /** The request whose cost the ask in flight gave as its need (null when asking ahead). */
-    private Waiting<Lease, BigDecimal> askedFor;
     private BigDecimal committed = BigDecimal.ZERO;
     private long lastActivityNanos = System.nanoTime();
 
@@ -88,12 +83,6 @@ final class BudgetPool {
         return reserveLocked(amount, now);
     }
 
-    /** Queues a request; @return true when the caller must ask the store (no ask is in flight). */
-    synchronized boolean enqueue(Waiting<Lease, BigDecimal> request) {
-        waiting.add(request);
-        return startAsk();
-    }
-
     /** @return true when the pool runs low and the caller should ask ahead of need (no ask is in flight) */
     synchronized boolean runsLow(BigDecimal slice, Instant now) {
         if (asking || !waiting.isEmpty()) {
@@ -105,24 +94,7 @@ final class BudgetPool {
                 free = free.add(lease.free());
             }
         }
-        if (free.multiply(BigDecimal.valueOf(2)).compareTo(slice) >= 0) {
-            return false;
-        }
-        asking = true;
-        return true;
-    }
-
-    /** @return true when requests wait and no ask is in flight: the caller must ask (and this one is in flight) */
-    synchronized boolean askForWaiting() {
-        return !waiting.isEmpty() && startAsk();
-    }
-
-    private boolean startAsk() {
-        if (asking) {
-            return false;
-        }
-        asking = true;
-        return true;
+        return free.multiply(BigDecimal.valueOf(2)).compareTo(slice) < 0 && startAsk();
     }
 
     /**
@@ -169,7 +141,7 @@ final class BudgetPool {
             List<Waiting<Lease, BigDecimal>> admitted, List<Lease> admittedLeases,
             List<Waiting<Lease, BigDecimal>> refused) {
         boolean waitForReturns = false;
-        asking = false;
+        Waiting<Lease, BigDecimal> asked = answered();
         if (grant.committed() != null) {
             committed = grant.committed();
         }
@@ -184,7 +156,7 @@ final class BudgetPool {
                 waiting.poll();
                 admitted.add(next);
                 admittedLeases.add(lease);
-            } else if (nothing && next == askedFor) {
+            } else if (nothing && next == asked) {
                 if (mayComeBack(grant, next.amount()) && System.nanoTime() - next.sinceNanos() < maxWaitNanos) {
                     waitForReturns = true; // leases other requests hold may leave room for it once released
                     break;
@@ -195,7 +167,6 @@ final class BudgetPool {
                 break;
             }
         }
-        askedFor = null;
         return waitForReturns;
     }
 
@@ -217,15 +188,6 @@ final class BudgetPool {
             }
         }
         return null;
-    }
-
-    /** The store could not be asked: every waiting request fails (leases already held stay usable). */
-    synchronized List<Waiting<Lease, BigDecimal>> failed() {
-        asking = false;
-        askedFor = null;
-        List<Waiting<Lease, BigDecimal>> all = new ArrayList<>(waiting);
-        waiting.clear();
-        return all;
     }
 
     /** A request under {@code lease} ended: its reservation becomes its real cost. */
@@ -274,7 +236,7 @@ final class BudgetPool {
 
     /** Whether the pool holds nothing and nobody waits: it can be forgotten once its window is over. */
     synchronized boolean empty() {
-        return leases.isEmpty() && waiting.isEmpty() && !asking;
+        return leases.isEmpty() && quiet();
     }
 
     /** The store held these leases on, as asked at {@code sentAt}: each runs its term again from then. */

@@ -48,6 +48,7 @@ public class Quotas {
     private static final long STORE_DOWN_NANOS = 1_000_000_000L;
     /** How soon a request waiting for other leases to come back is asked for again. */
     private static final long RETRY_MILLIS = 250;
+    private static final String[] RATE_KINDS = { QuotaExchange.REQUESTS, QuotaExchange.TOKENS };
 
     private final QuotaStore store;
     private final RouterConfig.Quota config;
@@ -98,7 +99,7 @@ public class Quotas {
      *
      * @param maxCost the most the request can cost (its prompt bound and completion cap at the highest price among
      *        its candidates); zero for unpriced models, which no budget limits
-     * @param tokens the request's estimated prompt tokens plus its completion cap
+     * @param tokens the request's estimated prompt tokens plus its completion cap (only read for a token rate)
      * @return the admission, to settle when the request ends; failed with 429 {@code rate_limit_exceeded} or
      *         {@code budget_exceeded}, or 503 {@code quota_store_unavailable}
      */
@@ -176,7 +177,7 @@ public class Quotas {
             return Future.succeededFuture();
         }
         if (maxCost.compareTo(limit) > 0) {
-            return Future.failedFuture(budgetExceeded(scope, "The request may cost up to $" + plain(maxCost)
+            return Future.failedFuture(budgetExceeded("The request may cost up to $" + plain(maxCost)
                     + ", more than the whole budget of $" + plain(limit) + "; send a smaller max_tokens or prompt."));
         }
         if (storeDown()) {
@@ -206,7 +207,7 @@ public class Quotas {
                 for (int i = 0; i < admitted.size(); i++) {
                     admitted.get(i).complete(leases.get(i));
                 }
-                refused.forEach(request -> request.fail(budgetExceeded(pool.scope, "The " + describe(pool.scope)
+                refused.forEach(request -> request.fail(budgetExceeded("The " + describe(pool.scope)
                         + " has no room left for this request's maximum cost ($" + plain(request.amount())
                         + ") in its " + pool.period.wireName() + " budget of $" + plain(pool.limitNow()) + ".")));
             } else {
@@ -287,7 +288,7 @@ public class Quotas {
         Instant now = Instant.now();
         long minute = now.truncatedTo(ChronoUnit.MINUTES).getEpochSecond();
         String reset = (60 - now.getEpochSecond() % 60) + "s";
-        for (String kind : new String[] { QuotaExchange.REQUESTS, QuotaExchange.TOKENS }) {
+        for (String kind : RATE_KINDS) {
             Integer keyLimit = QuotaExchange.REQUESTS.equals(kind) ? key.limits().requestsPerMinute()
                     : key.limits().tokensPerMinute();
             Integer teamLimit = team == null ? null
@@ -341,7 +342,7 @@ public class Quotas {
         return period == null ? BudgetPeriod.MONTH : period;
     }
 
-    private static GatewayError budgetExceeded(String scope, String message) {
+    private static GatewayError budgetExceeded(String message) {
         return new GatewayError(Failure.BUDGET_EXCEEDED, message);
     }
 

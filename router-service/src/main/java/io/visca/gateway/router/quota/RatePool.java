@@ -1,8 +1,6 @@
 package io.visca.gateway.router.quota;
 
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 
 import io.visca.gateway.contracts.quota.QuotaAnswer;
@@ -13,7 +11,7 @@ import io.visca.gateway.contracts.quota.QuotaExchange;
  * granted it in the minute and what it has taken. What is left at the minute's end is lost (the next minute starts
  * from zero everywhere). Thread-safe like {@link BudgetPool}.
  */
-final class RatePool {
+final class RatePool extends AskingPool<Boolean, Long> {
 
     final String scope;
     final String kind;
@@ -23,9 +21,6 @@ final class RatePool {
     private long taken;
     /** Everything granted in the minute to every router, as the store last said. */
     private long committed;
-    private boolean asking;
-    private Waiting<Boolean, Long> askedFor;
-    private final ArrayDeque<Waiting<Boolean, Long>> waiting = new ArrayDeque<>();
 
     RatePool(String scope, String kind, Instant windowStart, long limit) {
         this.scope = scope;
@@ -52,30 +47,12 @@ final class RatePool {
         taken += delta;
     }
 
-    synchronized boolean enqueue(Waiting<Boolean, Long> request) {
-        waiting.add(request);
-        return startAsk();
-    }
-
-    synchronized boolean askForWaiting() {
-        return !waiting.isEmpty() && startAsk();
-    }
-
-    private boolean startAsk() {
-        if (asking) {
-            return false;
-        }
-        asking = true;
-        return true;
-    }
-
     /** @return true when little is left and the caller should ask ahead of need (no ask is in flight) */
     synchronized boolean runsLow(long chunk) {
-        if (asking || !waiting.isEmpty() || committed >= limit || (granted - taken) * 2 >= chunk) {
+        if (!waiting.isEmpty() || committed >= limit || (granted - taken) * 2 >= chunk) {
             return false;
         }
-        asking = true;
-        return true;
+        return startAsk();
     }
 
     synchronized QuotaExchange.Ask ask(String ref, long chunk) {
@@ -94,7 +71,7 @@ final class RatePool {
     /** As {@link BudgetPool#granted}: admits the waiting requests that now fit; refuses the first when none came. */
     synchronized void granted(QuotaAnswer.Grant grant, List<Waiting<Boolean, Long>> admitted,
             List<Waiting<Boolean, Long>> refused) {
-        asking = false;
+        Waiting<Boolean, Long> asked = answered();
         long got = grant.granted() == null ? 0 : grant.granted().longValue();
         granted += got;
         if (grant.committed() != null) {
@@ -106,26 +83,17 @@ final class RatePool {
                 taken += next.amount();
                 waiting.poll();
                 admitted.add(next);
-            } else if (got == 0 && next == askedFor) {
+            } else if (got == 0 && next == asked) {
                 waiting.poll();
                 refused.add(next);
             } else {
                 break;
             }
         }
-        askedFor = null;
-    }
-
-    synchronized List<Waiting<Boolean, Long>> failed() {
-        asking = false;
-        askedFor = null;
-        List<Waiting<Boolean, Long>> all = new ArrayList<>(waiting);
-        waiting.clear();
-        return all;
     }
 
     synchronized boolean idle() {
-        return waiting.isEmpty() && !asking;
+        return quiet();
     }
 
     /** What is left in the minute as far as this router knows: the limit less all granted, plus what it holds. */

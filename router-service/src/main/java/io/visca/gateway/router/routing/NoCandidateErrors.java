@@ -50,6 +50,14 @@ final class NoCandidateErrors {
                 + "'; it is served by " + serving + ".", "routing.providers", "invalid_routing");
     }
 
+    /** {@code auto} for a key whose models list names no served model of the operation's mode: 403. */
+    static GatewayError noAllowedModel(List<String> allowed, String mode) {
+        return new GatewayError(Failure.MODEL_NOT_ALLOWED, Failure.MODEL_NOT_ALLOWED.code(), "model",
+                "Model 'auto' routes only among the models this key may use (" + String.join(", ", allowed)
+                        + "), and no enabled provider serves one of them as a " + mode + " model.",
+                0);
+    }
+
     static GatewayError noCandidate(String model, List<String> reasons, long retryAfter) {
         return new GatewayError(Failure.NO_AVAILABLE_PROVIDER, Failure.NO_AVAILABLE_PROVIDER.code(), "model",
                 "No provider can serve model '" + model + "' now: " + String.join("; ", reasons) + ".", retryAfter);

@@ -103,25 +103,16 @@ public class RoutingPlanner {
      * a healthy endpoint, and failing open is on ({@link FailOpen}), the health verdicts are set aside: the plan holds
      * those candidates (still within their pause, {@code max_concurrent} and circuit breakers), in the strategy's
      * order, and says {@link RoutingPlan#failOpen()}.
-     */
-    public RoutingPlan plan(RoutingTable table, Operation operation, ObjectNode body, String model,
-            RoutingPolicy policy) {
-        return plan(table, operation, body, model, policy, null);
-    }
-
-    /**
-     * As {@link #plan(RoutingTable, Operation, ObjectNode, String, RoutingPolicy)} for a key that may use only
-     * {@code allowedModels} (null: every model): {@code auto} routes only among them.
+     *
+     * @param allowedModels the models the request's key may use (null: every model): {@code auto} routes only among
+     *        them
      */
     public RoutingPlan plan(RoutingTable table, Operation operation, ObjectNode body, String model,
             RoutingPolicy policy, List<String> allowedModels) {
         boolean auto = RoutingPolicy.AUTO.equals(model);
         List<ModelRoute> routes = auto ? autoRoutes(table, operation, allowedModels) : table.routes(model);
         if (routes.isEmpty() && auto && allowedModels != null) {
-            throw new GatewayError(Failure.MODEL_NOT_ALLOWED, Failure.MODEL_NOT_ALLOWED.code(), "model",
-                    "Model 'auto' routes only among the models this key may use (" + String.join(", ", allowedModels)
-                            + "), and no enabled provider serves one of them as a " + mode(operation) + " model.",
-                    0);
+            throw NoCandidateErrors.noAllowedModel(allowedModels, mode(operation));
         }
         if (routes.isEmpty()) {
             // as for a model no enabled provider serves: nothing to wait for, the client named the wrong thing
@@ -371,11 +362,8 @@ public class RoutingPlanner {
     }
 
     private long maxTokens(JsonNode body) {
-        JsonNode max = body.get("max_completion_tokens");
-        if (max == null || !max.canConvertToLong()) {
-            max = body.get("max_tokens");
-        }
-        return max != null && max.canConvertToLong() && max.asLong() > 0 ? max.asLong() : assumedCompletionTokens;
+        long cap = TokenEstimates.completionCap(body);
+        return cap > 0 ? cap : assumedCompletionTokens;
     }
 
     private static List<ModelRoute> autoRoutes(RoutingTable table, Operation operation, List<String> allowed) {

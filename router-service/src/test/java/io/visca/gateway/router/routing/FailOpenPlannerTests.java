@@ -93,7 +93,7 @@ class FailOpenPlannerTests {
         body.putArray("messages").addObject().put("role", "user").put("content", "hi");
         RoutingPolicy policy = RequestRouting.effective(new RoutingPolicy(null, providers, null, Map.of()), "m",
                 table.policies());
-        return planner.plan(table, Operation.CHAT, body, "m", policy);
+        return planner.plan(table, Operation.CHAT, body, "m", policy, null);
     }
 
     private static List<String> names(RoutingPlan plan) {
@@ -233,7 +233,7 @@ class FailOpenPlannerTests {
         ObjectNode body = Json.object().put("model", "m");
         body.putArray("messages").addObject().put("role", "user").put("content", "hi");
         GatewayError error = assertThrows(GatewayError.class, () -> off.plan(table, Operation.CHAT, body, "m",
-                RequestRouting.effective(null, "m", table.policies())));
+                RequestRouting.effective(null, "m", table.policies()), null));
         assertEquals(503, error.status());
         assertTrue(error.getMessage().contains("GET /v1/health answered HTTP 404"), error.getMessage());
         assertEquals(0, failedOpen());

@@ -66,7 +66,7 @@ class RoutingPlannerTests {
     private List<String> order(RoutingTable table, String model, RoutingPolicy asked) {
         RoutingPolicy policy = RequestRouting.effective(asked, model, table.policies());
         List<String> names = new ArrayList<>();
-        planner.plan(table, Operation.CHAT, chat(100), model, policy).candidates()
+        planner.plan(table, Operation.CHAT, chat(100), model, policy, null).candidates()
                 .forEach(route -> names.add(route.provider().name()));
         return names;
     }
@@ -97,19 +97,19 @@ class RoutingPlannerTests {
                 auth -> UpstreamAuthHeaders.unsetSecrets(new SecretResolver(environment::get), auth));
         RoutingPolicy policy = RequestRouting.effective(null, "auto", table.policies());
 
-        RoutingPlan without = withSecrets.plan(table, Operation.CHAT, chat(100), "auto", policy);
+        RoutingPlan without = withSecrets.plan(table, Operation.CHAT, chat(100), "auto", policy, null);
         assertEquals(List.of("my-vllm-server"), without.candidates().stream().map(r -> r.provider().name()).toList());
         assertEquals("openai: no credentials (OPENAI_API_KEY not set for the router)", without.skippedHeader());
 
         environment.put("OPENAI_API_KEY", "sk-test");
-        RoutingPlan with = withSecrets.plan(table, Operation.CHAT, chat(100), "auto", policy);
+        RoutingPlan with = withSecrets.plan(table, Operation.CHAT, chat(100), "auto", policy, null);
         assertEquals(List.of("openai", "my-vllm-server"), with.candidates().stream().map(r -> r.provider().name())
                 .toList(), "the key arrives: the cheapest serves, no new snapshot needed");
         assertEquals(null, with.skippedHeader());
 
         environment.clear();
         GatewayError none = assertThrows(GatewayError.class, () -> withSecrets.plan(table, Operation.CHAT, chat(100),
-                "nano", RequestRouting.effective(null, "nano", table.policies())));
+                "nano", RequestRouting.effective(null, "nano", table.policies()), null));
         assertEquals(503, none.status(), "no credentials is never the client's mistake");
         assertTrue(none.getMessage().contains("provider 'openai': no credentials (OPENAI_API_KEY"), none.getMessage());
 
@@ -118,7 +118,7 @@ class RoutingPlannerTests {
                 cheap.endpoints(), keyed, List.of(cheap.models().get(0), second.models().get(0)), null, null, null,
                 null, null, null));
         GatewayError once = assertThrows(GatewayError.class, () -> withSecrets.plan(two, Operation.CHAT, chat(100),
-                "auto", RequestRouting.effective(null, "auto", two.policies())));
+                "auto", RequestRouting.effective(null, "auto", two.policies()), null));
         assertEquals(1, once.getMessage().split("no credentials", -1).length - 1,
                 "said once for the provider, not for each of its models: " + once.getMessage());
     }
@@ -129,7 +129,7 @@ class RoutingPlannerTests {
                 provider("large", "m", 10_000, "1", "1", null));
         assertEquals(List.of("large"), order(table, "m", null));
         GatewayError error = assertThrows(GatewayError.class, () -> planner.plan(table, Operation.CHAT, chat(20_000),
-                "m", RequestRouting.effective(null, "m", table.policies())));
+                "m", RequestRouting.effective(null, "m", table.policies()), null));
         assertEquals(400, error.status());
         assertEquals("context_length_exceeded", error.code());
         assertTrue(error.getMessage().contains("context window 50") && error.getMessage().contains("10000"),
@@ -177,7 +177,7 @@ class RoutingPlannerTests {
         RoutingTable table = RoutingTable.from(new RegistrySnapshot(1, Instant.now(), List.of(tgi), List.of(),
                 RoutingPolicies.NONE, List.of()), Adapters.of(new OpenAiCompatibleAdapter(), new TgiAdapter()), live);
         GatewayError error = assertThrows(GatewayError.class, () -> planner.plan(table, Operation.EMBEDDINGS,
-                chat(0), "m", RequestRouting.effective(null, "m", table.policies())));
+                chat(0), "m", RequestRouting.effective(null, "m", table.policies()), null));
         assertEquals(400, error.status());
         assertEquals("unsupported_operation", error.code());
         assertTrue(error.getMessage().contains("tgi-box"), error.getMessage());
@@ -232,7 +232,7 @@ class RoutingPlannerTests {
                 provider("b", "m", null, null, null, null), provider("c", "m", null, null, null, null));
         assertEquals(List.of("c", "a"), order(table, "m", null), "its allow-list, in its order");
         RoutingPlan plan = planner.plan(table, Operation.CHAT, chat(10), "m",
-                RequestRouting.effective(null, "m", table.policies()));
+                RequestRouting.effective(null, "m", table.policies()), null);
         assertEquals(false, plan.fallback());
         assertEquals(List.of("b", "a"), order(table, "m", new RoutingPolicy(null, List.of("b", "a"), null, Map.of())),
                 "a request's own providers win");
@@ -289,7 +289,7 @@ class RoutingPlannerTests {
         ObjectNode completion = Json.object().put("model", "auto").put("prompt", "Say hi");
 
         GatewayError error = assertThrows(GatewayError.class, () -> planner.plan(table, Operation.COMPLETIONS,
-                completion, "auto", RequestRouting.effective(null, "auto", table.policies())));
+                completion, "auto", RequestRouting.effective(null, "auto", table.policies()), null));
 
         assertEquals(404, error.status());
         assertEquals("model_not_found", error.code());
@@ -302,7 +302,7 @@ class RoutingPlannerTests {
         ObjectNode body = chat(0).put("max_tokens", Long.MAX_VALUE);
 
         GatewayError error = assertThrows(GatewayError.class, () -> planner.plan(table, Operation.CHAT, body, "m",
-                RequestRouting.effective(null, "m", table.policies())));
+                RequestRouting.effective(null, "m", table.policies()), null));
 
         assertEquals(400, error.status());
         assertEquals("context_length_exceeded", error.code());
