@@ -1,5 +1,6 @@
 package io.visca.gateway.router.routing;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -23,6 +24,7 @@ public class LiveState {
     private final Map<String, ActiveHealth> health = new ConcurrentHashMap<>();
     private final Map<String, EndpointState> endpoints = new ConcurrentHashMap<>();
     private final Map<String, ProviderState> providers = new ConcurrentHashMap<>();
+    private final Map<String, Rotation> rotations = new ConcurrentHashMap<>();
     private final BreakerSettings breaker;
     private final boolean exposeUpstreamDetails;
 
@@ -68,5 +70,13 @@ public class LiveState {
         return providers.compute(config.name(), (name, existing) -> existing != null
                 && existing.sameSettings(retry, config.rateLimit()) ? existing
                         : new ProviderState(name, retry, config.rateLimit()));
+    }
+
+    /** Its endpoints' rotation: the one it had while its endpoints (ids and base URLs) and weights stay the same. */
+    Rotation rotation(ProviderConfig config) {
+        List<String> endpoints = config.endpoints().stream().map(e -> e.id() + " " + e.baseUrl()).toList();
+        int[] weights = config.endpoints().stream().mapToInt(e -> Math.max(1, e.weight())).toArray();
+        return rotations.compute(config.name(), (name, existing) -> existing != null
+                && existing.sameAs(endpoints, weights) ? existing : new Rotation(endpoints, weights));
     }
 }

@@ -27,9 +27,7 @@ public final class ProviderRuntime implements UpstreamProvider {
     /** How clients see each endpoint: its id, or when upstream details are hidden an id the operator gave, else #n. */
     private final String[] labels;
     private final boolean exposeUpstreamDetails;
-    private final int[] weights;
-    /** Smooth weighted round-robin (nginx's): each endpoint's current weight. Guarded by {@code this}. */
-    private final long[] current;
+    private final Rotation rotation;
     private volatile boolean streamOptionsRejected;
 
     public ProviderRuntime(ProviderConfig config, ProviderAdapter adapter, Object prepared, LiveState live) {
@@ -49,13 +47,11 @@ public final class ProviderRuntime implements UpstreamProvider {
         this.endpointStates = new EndpointState[endpoints.size()];
         this.labels = new String[endpoints.size()];
         this.exposeUpstreamDetails = live.exposeUpstreamDetails();
-        this.weights = new int[endpoints.size()];
-        this.current = new long[endpoints.size()];
         for (int i = 0; i < endpoints.size(); i++) {
             endpointStates[i] = live.endpoint(config.name(), endpoints.get(i));
-            weights[i] = Math.max(1, endpoints.get(i).weight());
             labels[i] = exposeUpstreamDetails ? endpoints.get(i).id() : hiddenLabel(endpoints.get(i), i);
         }
+        this.rotation = live.rotation(config);
     }
 
     /**
@@ -185,11 +181,7 @@ public final class ProviderRuntime implements UpstreamProvider {
 
     /** The sum of its endpoints' weights: its share under {@code weighted} routing unless the policy sets one. */
     public int totalWeight() {
-        int total = 0;
-        for (int weight : weights) {
-            total += weight;
-        }
-        return total;
+        return rotation.totalWeight();
     }
 
     /**
@@ -215,23 +207,6 @@ public final class ProviderRuntime implements UpstreamProvider {
             return (ignoreHealth ? endpointStates[0].breakerAllows(now) : endpointStates[0].available(now)) ? 0 : -1;
         }
         long now = System.nanoTime();
-        synchronized (this) {
-            int best = -1;
-            long total = 0;
-            for (int i = 0; i < endpointStates.length; i++) {
-                if (ignoreHealth ? !endpointStates[i].breakerAllows(now) : !endpointStates[i].available(now)) {
-                    continue;
-                }
-                current[i] += weights[i];
-                total += weights[i];
-                if (best < 0 || current[i] > current[best]) {
-                    best = i;
-                }
-            }
-            if (best >= 0) {
-                current[best] -= total;
-            }
-            return best;
-        }
+        return rotation.next(i -> ignoreHealth ? endpointStates[i].breakerAllows(now) : endpointStates[i].available(now));
     }
 }

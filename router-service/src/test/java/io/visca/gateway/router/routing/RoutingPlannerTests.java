@@ -307,4 +307,27 @@ class RoutingPlannerTests {
         assertEquals(400, error.status());
         assertEquals("context_length_exceeded", error.code());
     }
+
+    @Test
+    void aNewSnapshotWithTheSameEndpointsContinuesTheWeightedRotation() {
+        EndpointConfig[] cluster = { new EndpointConfig("a", "http://a.test/v1", 1),
+                new EndpointConfig("b", "http://b.test/v1", 1), new EndpointConfig("c", "http://c.test/v1", 2) };
+        int[] served = new int[3];
+        for (int snapshot = 0; snapshot < 10; snapshot++) {
+            // every snapshot between two requests (a discovered model list, a new price): the split stays exact
+            RoutingTable table = table(RoutingPolicies.NONE,
+                    provider("cluster", "m", null, String.valueOf(snapshot), null, null, cluster));
+            served[table.routes("m").get(0).provider().nextEndpoint()]++;
+        }
+        assertEquals(List.of(3, 2, 5), List.of(served[0], served[1], served[2]),
+                "the rotation of 1:1:2 continued across ten snapshots (restarted each time it would be 0:0:10)");
+
+        int[] reweighted = new int[3];
+        RoutingTable changed = table(RoutingPolicies.NONE, provider("cluster", "m", null, null, null, null,
+                cluster[0], cluster[1], new EndpointConfig("c", "http://c.test/v1", 1)));
+        for (int i = 0; i < 30; i++) {
+            reweighted[changed.routes("m").get(0).provider().nextEndpoint()]++;
+        }
+        assertEquals(List.of(10, 10, 10), List.of(reweighted[0], reweighted[1], reweighted[2]), "new weights, new split");
+    }
 }
