@@ -140,6 +140,66 @@ class SeveralRoutersTests {
         assertEquals(answered.keySet(), ledger.keySet(), "no row for a request nobody answered");
     }
 
+    @Test
+    void aProvidersRequestsPerMinuteHoldsAcrossRouters() throws Exception {
+        int limit = 30;
+        try (FakeOpenAiServer limited = FakeOpenAiServer.start().models("m-limited").reply("limited");
+                FakeOpenAiServer overflow = FakeOpenAiServer.start().models("m-limited").reply("overflow")) {
+            // saved in this order: a router that knows the overflow provider knows the limited one too
+            stack.admin.putProvider("""
+                    {"name": "several-limited", "type": "openai-compatible", "base_url": "%s", "api_key": "${API_KEY}",
+                     "rate_limit": {"requests_per_minute": %d}, "models": [{"id": "m-limited"}], "enabled": true}
+                    """.formatted(limited.baseUrl(), limit));
+            stack.admin.putProvider("""
+                    {"name": "several-overflow", "type": "openai-compatible", "base_url": "%s",
+                     "api_key": "${API_KEY}", "models": [{"id": "m-limited"}], "enabled": true}
+                    """.formatted(overflow.baseUrl()));
+            String key = stack.admin.createKey("several-provider-limit")[1];
+            for (ServiceProcess router : stack.routers) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (limitedChat(router, key, "several-overflow").statusCode() != 200 && System.nanoTime() < deadline
+                        && pause(100)) {
+                    // until this router knows both providers
+                }
+            }
+            overflow.clearRequests();
+            long second = java.time.Instant.now().getEpochSecond() % 60;
+            if (second >= 50) { // the limit counts per UTC minute: the whole run (a few seconds) in one
+                pause((61 - second) * 1000);
+            }
+
+            // three times the limit, all at once, spread evenly over the routers
+            int offered = 3 * limit;
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(12);
+            List<java.util.concurrent.Future<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < offered; i++) {
+                ServiceProcess router = stack.routers.get(i % ROUTERS);
+                answers.add(pool.submit(() -> limitedChat(router, key, "several-limited\",\"several-overflow")));
+            }
+            Map<String, Integer> servedBy = new HashMap<>();
+            for (var answer : answers) {
+                HttpResponse<String> response = answer.get();
+                assertEquals(200, response.statusCode(), response.body());
+                servedBy.merge(response.headers().firstValue("x-visca-provider").orElse("?"), 1, Integer::sum);
+            }
+            pool.shutdown();
+
+            long atLimited = limited.requests().stream().filter(r -> r.path().endsWith("/chat/completions")).count();
+            assertEquals(limit, atLimited, "the limited provider got exactly its limit from three routers: " + servedBy);
+            assertEquals(Map.of("several-limited", limit, "several-overflow", offered - limit), servedBy);
+        }
+    }
+
+    private static HttpResponse<String> limitedChat(ServiceProcess router, String key, String providers) {
+        String body = """
+                {"model": "m-limited", "messages": [{"role": "user", "content": "Limited?"}],
+                 "routing": {"strategy": "priority", "providers": ["%s"], "fallback": true}}
+                """.formatted(providers);
+        return send(HttpRequest.newBuilder(URI.create(router.url() + "/v1/chat/completions"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     private static HttpResponse<String> awaitServed(ServiceProcess router, String key) {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         HttpResponse<String> last;

@@ -9,7 +9,6 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.smallrye.faulttolerance.api.RateLimitException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -127,7 +126,10 @@ final class Attempts {
             }
             Future<UpstreamResponse> tried;
             try {
-                tried = provider.state().guard().get(() -> onEndpoint(route, credentials.result()));
+                Integer perMinute = provider.config().rateLimit() == null ? null
+                        : provider.config().rateLimit().requestsPerMinute();
+                tried = provider.state().guard().get(() -> services.providerRates().slot(provider.name(), perMinute)
+                        .compose(slot -> onEndpoint(route, credentials.result())));
             } catch (RuntimeException e) {
                 tried = Future.failedFuture(e);
             }
@@ -258,10 +260,6 @@ final class Attempts {
     private GatewayError asError(ProviderRuntime provider, Throwable failure) {
         if (failure instanceof GatewayError error) {
             return error;
-        }
-        if (failure instanceof RateLimitException) {
-            return new GatewayError(Failure.PROVIDER_RATE_LIMITED, "Provider '" + provider.name()
-                    + "' is at its requests_per_minute limit.", 1);
         }
         if (failure instanceof org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException) {
             return new GatewayError(Failure.CIRCUIT_OPEN, "Provider '" + provider.name()

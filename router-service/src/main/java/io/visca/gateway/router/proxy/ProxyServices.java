@@ -5,6 +5,7 @@ import jakarta.inject.Singleton;
 import io.vertx.core.Vertx;
 import io.visca.gateway.router.auth.UpstreamCredentials;
 import io.visca.gateway.router.config.RouterConfig;
+import io.visca.gateway.router.quota.ProviderRates;
 import io.visca.gateway.router.quota.Quotas;
 import io.visca.gateway.router.registry.SnapshotHolder;
 import io.visca.gateway.router.routing.RoutingPlanner;
@@ -23,11 +24,14 @@ public class ProxyServices {
     private final Vertx vertx;
     private final RoutingPlanner planner;
     private final Quotas quotas;
+    private final ProviderRates providerRates;
 
     public ProxyServices(SnapshotHolder snapshots, UpstreamClient http, UpstreamCredentials credentials,
-            UsageRecorder usage, RouterConfig config, Vertx vertx, RoutingPlanner planner, Quotas quotas) {
+            UsageRecorder usage, RouterConfig config, Vertx vertx, RoutingPlanner planner, Quotas quotas,
+            ProviderRates providerRates) {
         this.planner = planner;
         this.quotas = quotas;
+        this.providerRates = providerRates;
         this.snapshots = snapshots;
         this.http = http;
         this.credentials = credentials;
@@ -62,6 +66,10 @@ public class ProxyServices {
 
     Quotas quotas() {
         return quotas;
+    }
+
+    ProviderRates providerRates() {
+        return providerRates;
     }
 
     Vertx vertx() {

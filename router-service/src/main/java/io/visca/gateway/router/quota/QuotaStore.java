@@ -2,8 +2,12 @@ package io.visca.gateway.router.quota;
 
 import java.io.IOException;
 import java.net.URI;
+import java.util.List;
+import java.util.UUID;
 
 import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -20,12 +24,20 @@ import io.visca.gateway.router.config.RouterConfig;
 
 /**
  * The quota store's HTTP API as the router calls it: {@code POST /internal/quota} with the service token. A failed
- * call (refused, timed out, a non-200 answer) fails the future; the caller decides what waiting requests get.
+ * call (refused, timed out, a non-200 answer) fails the future; the caller decides what waiting requests get. After
+ * a failure the store counts as {@link #down()} for a second, so requests that need it do not pile up waiting.
  */
 @Singleton
 public class QuotaStore {
 
+    private static final Logger LOG = Logger.getLogger(QuotaStore.class);
+    /** After a failed call, requests needing the store fail at once for this long (no pile of waiting calls). */
+    private static final long DOWN_NANOS = 1_000_000_000L;
+
+    /** How this router names itself to the store: its leases and grants are held under this id. */
+    private final String routerId = "router-" + UUID.randomUUID();
     private final HttpClient client;
+    private volatile long downUntil;
     private final ObjectMapper json;
     private final RequestOptions post;
 
@@ -43,7 +55,21 @@ public class QuotaStore {
         this.json = json;
     }
 
-    public Future<QuotaAnswer> exchange(QuotaExchange exchange) {
+    /** Whether a call failed less than a second ago. */
+    boolean down() {
+        return System.nanoTime() - downUntil < 0;
+    }
+
+    /** One exchange of this router's releases, held leases and asks (the router id is filled in). */
+    Future<QuotaAnswer> exchange(List<QuotaExchange.Release> releases, List<String> held,
+            List<QuotaExchange.Ask> asks) {
+        return exchange(new QuotaExchange(routerId, releases, held, asks)).onFailure(cause -> {
+            downUntil = System.nanoTime() + DOWN_NANOS;
+            LOG.debugf("the quota store could not be asked: %s", cause.getMessage());
+        });
+    }
+
+    private Future<QuotaAnswer> exchange(QuotaExchange exchange) {
         Buffer body;
         try {
             body = Buffer.buffer(json.writeValueAsBytes(exchange));

@@ -7,7 +7,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.annotation.PreDestroy;
@@ -44,8 +43,6 @@ import io.visca.gateway.router.error.GatewayError;
 public class Quotas {
 
     private static final Logger LOG = Logger.getLogger(Quotas.class);
-    /** After a failed call, requests needing the store fail at once for this long (no pile of waiting calls). */
-    private static final long STORE_DOWN_NANOS = 1_000_000_000L;
     /** How soon a request waiting for other leases to come back is asked for again. */
     private static final long RETRY_MILLIS = 250;
     private static final String[] RATE_KINDS = { QuotaExchange.REQUESTS, QuotaExchange.TOKENS };
@@ -53,16 +50,16 @@ public class Quotas {
     private final QuotaStore store;
     private final RouterConfig.Quota config;
     private final Vertx vertx;
-    private final String routerId = "router-" + UUID.randomUUID();
+    private final RateAsks rateAsks;
     private final Map<String, BudgetPool> budgets = new ConcurrentHashMap<>();
     private final Map<String, RatePool> rates = new ConcurrentHashMap<>();
-    private volatile long storeDownUntil;
     private long timer = -1;
 
     Quotas(QuotaStore store, RouterConfig config, Vertx vertx) {
         this.store = store;
         this.config = config.quota();
         this.vertx = vertx;
+        this.rateAsks = new RateAsks(store, this.config.rateChunk());
     }
 
     void start(@Observes StartupEvent event) {
@@ -79,7 +76,7 @@ public class Quotas {
         budgets.values().forEach(pool -> releases.addAll(pool.releaseIdle()));
         if (!releases.isEmpty()) {
             try {
-                store.exchange(new QuotaExchange(routerId, releases, List.of(), List.of())).toCompletionStage()
+                store.exchange(releases, List.of(), List.of()).toCompletionStage()
                         .toCompletableFuture().get(config.storeTimeout().toMillis(),
                                 java.util.concurrent.TimeUnit.MILLISECONDS);
             } catch (Exception e) {
@@ -140,12 +137,15 @@ public class Quotas {
         boolean tokens = QuotaExchange.TOKENS.equals(kind);
         if (pool.tryTake(wanted)) {
             admission.hold(pool, wanted, tokens);
-            if (pool.runsLow(chunk(limit))) {
+            if (pool.runsLow(rateAsks.chunk(limit))) {
                 askRate(pool);
             }
             return Future.succeededFuture();
         }
-        if (storeDown()) {
+        if (pool.exhausted()) {
+            return Future.failedFuture(rateLimited(pool));
+        }
+        if (store.down()) {
             return Future.failedFuture(unavailable());
         }
         Promise<Boolean> waiting = Promise.promise();
@@ -180,7 +180,7 @@ public class Quotas {
             return Future.failedFuture(budgetExceeded("The request may cost up to $" + plain(maxCost)
                     + ", more than the whole budget of $" + plain(limit) + "; send a smaller max_tokens or prompt."));
         }
-        if (storeDown()) {
+        if (store.down()) {
             return Future.failedFuture(unavailable());
         }
         Promise<BudgetPool.Lease> waiting = Promise.promise();
@@ -196,7 +196,7 @@ public class Quotas {
     private void askBudget(BudgetPool pool) {
         List<QuotaExchange.Release> releases = pool.releaseIdle();
         QuotaExchange.Ask ask = pool.ask("b", slice(pool.limitNow()));
-        store.exchange(new QuotaExchange(routerId, releases, List.of(), List.of(ask))).onComplete(answer -> {
+        store.exchange(releases, List.of(), List.of(ask)).onComplete(answer -> {
             boolean later = false;
             if (answer.succeeded() && answer.result().grants().size() == 1) {
                 List<Waiting<BudgetPool.Lease, BigDecimal>> admitted = new ArrayList<>();
@@ -211,7 +211,6 @@ public class Quotas {
                         + " has no room left for this request's maximum cost ($" + plain(request.amount())
                         + ") in its " + pool.period.wireName() + " budget of $" + plain(pool.limitNow()) + ".")));
             } else {
-                failed(answer.cause());
                 pool.failed().forEach(request -> request.fail(unavailable()));
             }
             if (later) {
@@ -228,22 +227,8 @@ public class Quotas {
     }
 
     private void askRate(RatePool pool) {
-        QuotaExchange.Ask ask = pool.ask("r", chunk(pool.limit()));
-        store.exchange(new QuotaExchange(routerId, List.of(), List.of(), List.of(ask))).onComplete(answer -> {
-            if (answer.succeeded() && answer.result().grants().size() == 1) {
-                List<Waiting<Boolean, Long>> admitted = new ArrayList<>();
-                List<Waiting<Boolean, Long>> refused = new ArrayList<>();
-                pool.granted(answer.result().grants().get(0), admitted, refused);
-                admitted.forEach(request -> request.complete(Boolean.TRUE));
-                refused.forEach(request -> request.fail(rateLimited(pool)));
-            } else {
-                failed(answer.cause());
-                pool.failed().forEach(request -> request.fail(unavailable()));
-            }
-            if (pool.askForWaiting()) {
-                askRate(pool);
-            }
-        });
+        rateAsks.ask(pool, Quotas::rateLimited,
+                (failed, waiting) -> waiting.forEach(request -> request.fail(unavailable())));
     }
 
     /** Every tick: give back what is not needed, hold on what expires soon, forget finished windows. */
@@ -270,10 +255,9 @@ public class Quotas {
         }
         List<String> holding = new ArrayList<>();
         held.values().forEach(holding::addAll);
-        store.exchange(new QuotaExchange(routerId, releases, holding, List.of())).onComplete(answer -> {
+        store.exchange(releases, holding, List.of()).onComplete(answer -> {
             if (answer.failed()) {
-                failed(answer.cause()); // released leases are gone here; the store reclaims them after they expire
-                return;
+                return; // released leases are gone here; the store reclaims them after they expire
             }
             QuotaAnswer result = answer.result();
             held.forEach((pool, ids) -> {
@@ -320,21 +304,8 @@ public class Quotas {
         return pool == null ? limit : pool.remaining();
     }
 
-    private boolean storeDown() {
-        return System.nanoTime() - storeDownUntil < 0;
-    }
-
-    private void failed(Throwable cause) {
-        storeDownUntil = System.nanoTime() + STORE_DOWN_NANOS;
-        LOG.debugf("the quota store could not be asked: %s", cause == null ? "no answer" : cause.getMessage());
-    }
-
     private BigDecimal slice(BigDecimal limit) {
         return limit.multiply(BigDecimal.valueOf(config.budgetSlice())).setScale(10, RoundingMode.DOWN);
-    }
-
-    private long chunk(long limit) {
-        return Math.max(1, (long) Math.ceil(limit * config.rateChunk()));
     }
 
     static BudgetPeriod period(KeyLimits limits) {

@@ -21,6 +21,8 @@ final class RatePool extends AskingPool<Boolean, Long> {
     private long taken;
     /** Everything granted in the minute to every router, as the store last said. */
     private long committed;
+    /** What this router may take in the minute while the store cannot be reached (a provider's rate only). */
+    private long outageAllowance;
 
     RatePool(String scope, String kind, Instant windowStart, long limit) {
         this.scope = scope;
@@ -40,6 +42,32 @@ final class RatePool extends AskingPool<Boolean, Long> {
             return true;
         }
         return false;
+    }
+
+    /**
+     * Whether the whole limit of the minute is granted (to this router or others) and this router holds none of it:
+     * nothing more can come until the minute ends (rates are never given back), so a request is refused at once.
+     */
+    synchronized boolean exhausted() {
+        return committed >= limit && granted - taken <= 0;
+    }
+
+    synchronized void outageAllowance(long allowance) {
+        outageAllowance = allowance;
+    }
+
+    /** While the store cannot be reached: takes {@code amount} if the minute's takings stay within the allowance. */
+    synchronized boolean tryTakeInOutage(long amount) {
+        if (taken + amount <= Math.max(granted, outageAllowance)) {
+            taken += amount;
+            return true;
+        }
+        return false;
+    }
+
+    /** What the store granted this router in the minute. */
+    synchronized long granted() {
+        return granted;
     }
 
     /** Gives back what a request reserved beyond what it used (tokens), or takes what it used beyond it. */
@@ -68,7 +96,10 @@ final class RatePool extends AskingPool<Boolean, Long> {
                 java.math.BigDecimal.valueOf(need), java.math.BigDecimal.valueOf(Math.max(want, need)));
     }
 
-    /** As {@link BudgetPool#granted}: admits the waiting requests that now fit; refuses the first when none came. */
+    /**
+     * As {@link BudgetPool#granted}: admits the waiting requests that now fit; refuses the first when none came, and
+     * every one that does not fit once the whole limit of the minute is granted.
+     */
     synchronized void granted(QuotaAnswer.Grant grant, List<Waiting<Boolean, Long>> admitted,
             List<Waiting<Boolean, Long>> refused) {
         Waiting<Boolean, Long> asked = answered();
@@ -83,7 +114,7 @@ final class RatePool extends AskingPool<Boolean, Long> {
                 taken += next.amount();
                 waiting.poll();
                 admitted.add(next);
-            } else if (got == 0 && next == asked) {
+            } else if (got == 0 && next == asked || committed >= limit) {
                 waiting.poll();
                 refused.add(next);
             } else {

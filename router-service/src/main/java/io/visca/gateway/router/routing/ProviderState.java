@@ -4,7 +4,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.smallrye.faulttolerance.api.RateLimitType;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import io.vertx.core.Future;
 import io.visca.gateway.contracts.provider.RateLimitConfig;
@@ -14,7 +13,8 @@ import io.visca.gateway.router.error.GatewayError;
 
 /**
  * What the router keeps about one provider across snapshots while its retry and rate limit settings stay the same: a
- * guard around each attempt on it (retries with exponential backoff and jitter, the requests-per-minute limit),
+ * guard around each attempt on it (retries with exponential backoff and jitter; the requests-per-minute limit is
+ * global, {@link io.visca.gateway.router.quota.ProviderRates}),
  * requests in flight (its {@code max_concurrent}, and least-busy routing), and until when it asked for a pause with
  * a 429's {@code Retry-After}.
  */
@@ -33,7 +33,7 @@ public final class ProviderState {
         this.rateLimit = rateLimit;
     }
 
-    /** Retries and the requests-per-minute limit around each attempt on this provider (made on first use). */
+    /** Retries around each attempt on this provider (made on first use). */
     public TypedGuard<Future<UpstreamResponse>> guard() {
         TypedGuard<Future<UpstreamResponse>> made = guard;
         if (made == null) {
@@ -57,10 +57,6 @@ public final class ProviderState {
                     .whenException(ProviderState::worthRetrying)
                     .withExponentialBackoff().factor(2).maxDelay(Math.max(backoff, 10_000), ChronoUnit.MILLIS)
                     .done().done();
-        }
-        if (rateLimit != null && rateLimit.requestsPerMinute() != null) {
-            builder.withRateLimit().limit(rateLimit.requestsPerMinute()).window(1, ChronoUnit.MINUTES)
-                    .type(RateLimitType.ROLLING).done();
         }
         return builder.build();
     }

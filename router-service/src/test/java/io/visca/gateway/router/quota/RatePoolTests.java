@@ -65,6 +65,37 @@ class RatePoolTests {
         assertTrue(pool.tryTake(300));
     }
 
+    @Test
+    void aMinuteFullyGrantedElsewhereIsExhaustedAndRefusesEveryoneWaiting() {
+        grant(5, 590);
+        assertFalse(pool.exhausted(), "5 held here, 10 not granted to anyone yet");
+        assertTrue(pool.tryTake(5));
+        List<Waiting<Boolean, Long>> waiting = List.of(new Waiting<>(1L, Promise.promise(), null),
+                new Waiting<>(1L, Promise.promise(), null), new Waiting<>(1L, Promise.promise(), null));
+        waiting.forEach(pool::enqueue);
+        pool.ask("r", 12);
+        List<Waiting<Boolean, Long>> admitted = new ArrayList<>();
+        List<Waiting<Boolean, Long>> refused = new ArrayList<>();
+        pool.granted(new QuotaAnswer.Grant("r", null, BigDecimal.valueOf(2), BigDecimal.valueOf(600), null), admitted,
+                refused);
+        assertEquals(waiting.subList(0, 2), admitted, "the last two of the limit");
+        assertEquals(waiting.subList(2, 3), refused, "nothing more can come this minute: no ask for it");
+        assertTrue(pool.exhausted());
+    }
+
+    @Test
+    void inAnOutageAProviderRateGoesOnUpToItsAllowance() {
+        pool.outageAllowance(20);
+        grant(12, 12);
+        for (int i = 0; i < 12; i++) {
+            assertTrue(pool.tryTake(1));
+        }
+        for (int i = 0; i < 8; i++) {
+            assertTrue(pool.tryTakeInOutage(1), "within the allowance of 20 in the minute");
+        }
+        assertFalse(pool.tryTakeInOutage(1), "the allowance counts what was taken from grants too");
+    }
+
     private void grant(long granted, long committed) {
         pool.enqueue(new Waiting<>(0L, Promise.promise(), null));
         pool.ask("r", granted);

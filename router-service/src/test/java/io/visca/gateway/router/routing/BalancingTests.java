@@ -192,6 +192,9 @@ class BalancingTests {
 
     @Test
     void aProviderOverItsRequestsPerMinuteFallsBackToTheNext() {
+        if (Instant.now().getEpochSecond() % 60 >= 50) { // the limit counts per UTC minute: all four in one
+            RoutingTests.sleep((61 - Instant.now().getEpochSecond() % 60) * 1000);
+        }
         String routing = "{\"strategy\":\"priority\",\"providers\":[\"limited-ai\",\"overflow-ai\"]}";
         List<String> servedBy = new java.util.ArrayList<>();
         for (int i = 0; i < 3; i++) {
