@@ -128,8 +128,9 @@ final class Attempts {
             try {
                 Integer perMinute = provider.config().rateLimit() == null ? null
                         : provider.config().rateLimit().requestsPerMinute();
-                tried = provider.state().guard().get(() -> services.providerRates().slot(provider.name(), perMinute)
-                        .compose(slot -> onEndpoint(route, credentials.result())));
+                tried = provider.state().guard().get(() -> perMinute == null ? onEndpoint(route, credentials.result())
+                        : services.providerRates().slot(provider.name(), perMinute)
+                                .compose(slot -> onEndpoint(route, credentials.result())));
             } catch (RuntimeException e) {
                 tried = Future.failedFuture(e);
             }

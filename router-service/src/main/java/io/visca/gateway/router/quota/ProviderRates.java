@@ -52,12 +52,9 @@ public class ProviderRates {
      * A slot for one attempt on the provider; failed with {@link Failure#PROVIDER_RATE_LIMITED} when the provider is
      * at its limit in this minute.
      *
-     * @param requestsPerMinute the provider's limit; null when it has none
+     * @param requestsPerMinute the provider's limit
      */
-    public Future<Void> slot(String provider, Integer requestsPerMinute) {
-        if (requestsPerMinute == null) {
-            return ADMITTED;
-        }
+    public Future<Void> slot(String provider, int requestsPerMinute) {
         RatePool pool = pool(provider, requestsPerMinute, Instant.now().truncatedTo(ChronoUnit.MINUTES));
         if (pool.tryTake(1)) {
             if (pool.runsLow(asks.chunk(pool.limit()))) {
