@@ -47,8 +47,8 @@ public final class FailOpen {
     }
 
     /**
-     * A request for {@code model} fails open over {@code providers}: counted; logged when the model was not failing
-     * open over these providers already.
+     * A request for {@code model} fails open over {@code providers}: counted; logged (WARN) when the model was not
+     * failing open, and (INFO) when it fails open over other providers than before.
      *
      * @param reasons why each provider's endpoints are out, as the 503 would have said
      */
@@ -58,7 +58,12 @@ public final class FailOpen {
                         + "fail-open)")
                 .tag("model", m).register(registry)).increment();
         String set = String.join(", ", providers);
-        if (!set.equals(failingOpen.put(model, set))) {
+        String before = failingOpen.put(model, set);
+        if (before != null && !before.equals(set)) {
+            // still failing open, over other providers (a request that found its last endpoints DOWN only when it
+            // tried them fails open over its own provider): one warning per episode, the change at INFO
+            LOG.infof("model '%s' now fails open over %s (was %s)", model, set, before);
+        } else if (before == null) {
             LOG.warnf("model '%s' fails open: no candidate provider has a healthy endpoint (%s); its requests go to "
                     + "the endpoints of %s as if healthy, marked x-visca-health: fail-open, until one is healthy "
                     + "again (router.routing.fail-open=false answers 503 instead)", model, String.join("; ", reasons),

@@ -213,15 +213,17 @@ class FailOpenPlannerTests {
         assertTrue(warnings.get(0).contains("fails open"), warnings.get(0));
 
         plan(table, List.of("one"));
-        assertEquals(2, log(Level.WARNING).size(), "another set of providers is another change");
+        assertEquals(1, log(Level.WARNING).size(), "one warning per episode of failing open");
+        assertEquals(1, log(Level.INFO).size(), "another set of providers is logged as a change");
+        assertTrue(log(Level.INFO).get(0).contains("now fails open over one (was one, two)"), log(Level.INFO).get(0));
 
         live.health("two/b1", false, "HTTP 200");
         for (int i = 0; i < 3; i++) {
             assertFalse(plan(table, List.of()).failOpen());
         }
         List<String> infos = log(Level.INFO);
-        assertEquals(1, infos.size(), infos.toString());
-        assertTrue(infos.get(0).contains("no longer fails open"), infos.get(0));
+        assertEquals(2, infos.size(), infos.toString());
+        assertTrue(infos.get(1).contains("no longer fails open"), infos.get(1));
         assertEquals(6, failedOpen(), "nothing counted while routing normally");
     }
 
