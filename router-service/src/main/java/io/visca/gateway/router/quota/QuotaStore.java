@@ -2,9 +2,13 @@ package io.visca.gateway.router.quota;
 
 import java.io.IOException;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
@@ -38,19 +42,26 @@ public class QuotaStore {
     private final String routerId = "router-" + UUID.randomUUID();
     private final HttpClient client;
     private volatile long downUntil;
+    /** Releases whose exchange failed, to go with the next exchange. */
+    private final Queue<QuotaExchange.Release> unconfirmed = new ConcurrentLinkedQueue<>();
     private final ObjectMapper json;
     private final RequestOptions post;
 
+    @Inject
     QuotaStore(Vertx vertx, RouterConfig config, ObjectMapper json) {
-        URI store = URI.create(config.quota().storeUrl());
+        this(vertx, URI.create(config.quota().storeUrl()), config.registry().serviceToken(),
+                config.quota().storeTimeout().toMillis(), json);
+    }
+
+    QuotaStore(Vertx vertx, URI store, String serviceToken, long timeoutMillis, ObjectMapper json) {
         boolean tls = "https".equalsIgnoreCase(store.getScheme());
         int port = store.getPort() > 0 ? store.getPort() : tls ? 443 : 80;
         String base = store.getRawPath() == null ? "" : store.getRawPath().replaceAll("/+$", "");
         this.client = vertx.createHttpClient(new HttpClientOptions().setSsl(tls).setMaxPoolSize(8)
-                .setConnectTimeout((int) config.quota().storeTimeout().toMillis()));
+                .setConnectTimeout((int) timeoutMillis));
         this.post = new RequestOptions().setMethod(HttpMethod.POST).setHost(store.getHost()).setPort(port)
-                .setURI(base + "/internal/quota").setTimeout(config.quota().storeTimeout().toMillis())
-                .putHeader("authorization", "Bearer " + config.registry().serviceToken())
+                .setURI(base + "/internal/quota").setTimeout(timeoutMillis)
+                .putHeader("authorization", "Bearer " + serviceToken)
                 .putHeader("content-type", "application/json");
         this.json = json;
     }
@@ -60,13 +71,33 @@ public class QuotaStore {
         return System.nanoTime() - downUntil < 0;
     }
 
-    /** One exchange of this router's releases, held leases and asks (the router id is filled in). */
+    /**
+     * One exchange of this router's releases, held leases and asks (the router id is filled in). Releases of an
+     * exchange that failed go again with the next one: the router has forgotten those leases, and the store would
+     * count them at their full amount until it reclaims them (after they expire plus its grace), leaving that much
+     * of a budget unused after an outage. A release the store already took is ignored by it.
+     */
     Future<QuotaAnswer> exchange(List<QuotaExchange.Release> releases, List<String> held,
             List<QuotaExchange.Ask> asks) {
-        return exchange(new QuotaExchange(routerId, releases, held, asks)).onFailure(cause -> {
+        List<QuotaExchange.Release> sent = releases;
+        if (!unconfirmed.isEmpty()) {
+            sent = new ArrayList<>(releases);
+            for (QuotaExchange.Release release; (release = unconfirmed.poll()) != null;) {
+                sent.add(release);
+            }
+        }
+        List<QuotaExchange.Release> all = sent;
+        return exchange(new QuotaExchange(routerId, all, held, asks)).onFailure(cause -> {
+            unconfirmed.addAll(all);
             downUntil = System.nanoTime() + DOWN_NANOS;
-            LOG.debugf("the quota store could not be asked: %s", cause.getMessage());
+            LOG.debugf("the quota store could not be asked (%d releases kept to send again): %s", all.size(),
+                    cause.getMessage());
         });
+    }
+
+    /** Whether releases wait to be sent again (an exchange is due even with nothing else to say). */
+    boolean releasesPending() {
+        return !unconfirmed.isEmpty();
     }
 
     private Future<QuotaAnswer> exchange(QuotaExchange exchange) {

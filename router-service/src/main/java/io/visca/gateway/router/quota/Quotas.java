@@ -74,7 +74,7 @@ public class Quotas {
         }
         List<QuotaExchange.Release> releases = new ArrayList<>();
         budgets.values().forEach(pool -> releases.addAll(pool.releaseIdle()));
-        if (!releases.isEmpty()) {
+        if (!releases.isEmpty() || store.releasesPending()) {
             try {
                 store.exchange(releases, List.of(), List.of()).toCompletionStage()
                         .toCompletableFuture().get(config.storeTimeout().toMillis(),
@@ -250,14 +250,14 @@ public class Quotas {
         });
         Instant minute = now.truncatedTo(ChronoUnit.MINUTES);
         rates.entrySet().removeIf(entry -> entry.getValue().windowStart.isBefore(minute) && entry.getValue().idle());
-        if (releases.isEmpty() && held.isEmpty()) {
+        if (releases.isEmpty() && held.isEmpty() && !store.releasesPending()) {
             return;
         }
         List<String> holding = new ArrayList<>();
         held.values().forEach(holding::addAll);
         store.exchange(releases, holding, List.of()).onComplete(answer -> {
             if (answer.failed()) {
-                return; // released leases are gone here; the store reclaims them after they expire
+                return; // the releases go again with the next exchange (QuotaStore)
             }
             QuotaAnswer result = answer.result();
             held.forEach((pool, ids) -> {

@@ -1,0 +1,91 @@
+package io.visca.gateway.router.quota;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.visca.gateway.contracts.quota.QuotaExchange;
+
+/** The quota store's client: a release whose exchange failed goes again with the next exchange, once. */
+class QuotaStoreTests {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Vertx vertx;
+    private HttpServer server;
+    private final AtomicInteger failuresLeft = new AtomicInteger();
+    /** The lease ids of each exchange's releases, as the store received them. */
+    private final List<List<String>> received = new ArrayList<>();
+    private QuotaStore store;
+
+    @BeforeEach
+    void start() throws Exception {
+        vertx = Vertx.vertx();
+        server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+            try {
+                List<String> ids = new ArrayList<>();
+                for (JsonNode release : JSON.readTree(body.getBytes()).path("releases")) {
+                    ids.add(release.path("leaseId").asText());
+                }
+                synchronized (received) {
+                    received.add(ids);
+                }
+            } catch (java.io.IOException e) {
+                request.response().setStatusCode(400).end();
+                return;
+            }
+            if (failuresLeft.getAndDecrement() > 0) {
+                request.response().setStatusCode(503).end();
+            } else {
+                request.response().putHeader("content-type", "application/json").end("{\"grants\":[],\"expired\":[]}");
+            }
+        })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        store = new QuotaStore(vertx, URI.create("http://127.0.0.1:" + server.actualPort()), "service-token", 5000,
+                JSON);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aReleaseTheStoreDidNotTakeGoesAgainWithTheNextExchange() throws Exception {
+        failuresLeft.set(1);
+        assertFalse(exchange(List.of(release("lease-1"))), "the store answered 503");
+        assertTrue(store.down(), "no more asking for a second");
+        assertTrue(store.releasesPending());
+
+        assertTrue(exchange(List.of(release("lease-2"))));
+        assertFalse(store.releasesPending());
+        assertTrue(exchange(List.of()));
+
+        assertEquals(List.of(List.of("lease-1"), List.of("lease-2", "lease-1"), List.of()), received,
+                "lease-1 sent again with the next exchange, and only until the store took it");
+    }
+
+    private boolean exchange(List<QuotaExchange.Release> releases) throws Exception {
+        return store.exchange(releases, List.of(), List.of()).map(answer -> true).otherwise(false)
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private static QuotaExchange.Release release(String id) {
+        return new QuotaExchange.Release(id, new BigDecimal("0.01"));
+    }
+}
