@@ -31,7 +31,7 @@ class DashboardSessionTests {
 
     @ParameterizedTest
     @ValueSource(strings = { "/", "/providers", "/providers/new", "/providers/some-name/edit", "/routing", "/keys",
-            "/keys/some-id/edit", "/teams", "/teams/some-team/edit", "/monitoring", "/playground",
+            "/keys/some-id/edit", "/teams", "/teams/some-team/edit", "/budget-alerts", "/monitoring", "/playground",
             "/providers?x=1" })
     void sendsEveryPageWithoutASessionToTheLogin(String path) {
         given().redirects().follow(false).get(path).then().statusCode(303)

@@ -4,6 +4,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.visca.gateway.registry.TestApi;
 import io.visca.gateway.registry.TinyHttpServer;
 
@@ -13,7 +17,8 @@ import io.visca.gateway.registry.TinyHttpServer;
  * them,
  * and billing's quota store ({@code GET /internal/quota/budgets}) as the key and team budget views read it
  * (same JSON
- * shape, same bearer tokens), with what they report set by each test; either can be switched to failing (503) to
+ * shape, same bearer tokens), and billing's {@code GET /api/budget-alerts}, with what they report set by each test; either can
+ * be switched to failing (503) to
  * see the dashboard's banners.
  */
 public final class FakeBackends implements AutoCloseable {
@@ -38,6 +43,9 @@ public final class FakeBackends implements AutoCloseable {
     /** Billing's quota store: {@code scope -> "spent,reserved"}. */
     private final Map<String, String> budgets = new ConcurrentHashMap<>();
     private volatile boolean quotaSilent;
+    /** Billing's budget alerts, oldest first (a position is the index + 1, as billing's seq). */
+    private final List<ObjectNode> alerts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private FakeBackends() throws Exception {
         health = TinyHttpServer.start(in -> {
@@ -75,6 +83,9 @@ public final class FakeBackends implements AutoCloseable {
             }
             if (!("Bearer " + TestApi.ADMIN_TOKEN).equals(in.headers().get("authorization"))) {
                 return new TinyHttpServer.Reply(401, "application/json", "{}");
+            }
+            if (in.path().equals("/api/budget-alerts")) {
+                return budgetAlerts(in);
             }
             if (in.path().equals("/api/usage/timeseries")) {
                 return new TinyHttpServer.Reply(200, "application/json", "{\"bucket\":\"hour\",\"buckets\":["
@@ -158,6 +169,65 @@ public final class FakeBackends implements AutoCloseable {
             }
         }
         return new TinyHttpServer.Reply(200, "application/json", "[" + body + "]");
+    }
+
+    /**
+     * Billing's {@code GET /api/budget-alerts?scope=&limit=&cursor=} (admin token): the alerts added by
+     * {@link #budgetAlert}, newest first, of one scope if asked, {@code limit} a page, the cursor the last one's
+     * position.
+     */
+    private TinyHttpServer.Reply budgetAlerts(TinyHttpServer.Received in) {
+        Map<String, String> query = query(in.query());
+        String scope = query.get("scope");
+        int limit = Integer.parseInt(query.getOrDefault("limit", "100"));
+        int before = query.containsKey("cursor") ? Integer.parseInt(query.get("cursor")) : Integer.MAX_VALUE;
+        ArrayNode data = JSON.createArrayNode();
+        String next = null;
+        int last = 0;
+        for (int seq = alerts.size(); seq >= 1; seq--) {
+            ObjectNode alert = alerts.get(seq - 1);
+            if (seq >= before || scope != null && !scope.equals(alert.path("scope").asText())) {
+                continue;
+            }
+            if (data.size() == limit) {
+                next = Integer.toString(last); // one more exists: the next page starts below the last shown
+                break;
+            }
+            data.add(alert);
+            last = seq;
+        }
+        ObjectNode page = JSON.createObjectNode();
+        page.set("data", data);
+        page.put("next_cursor", next);
+        return new TinyHttpServer.Reply(200, "application/json", page.toString());
+    }
+
+    /**
+     * Records a budget alert as billing's API shows it (the newest so far), not yet delivered; the caller may change
+     * the returned node (delivery fields, ids) before the next request.
+     */
+    public ObjectNode budgetAlert(String scope, int thresholdPercent, String spentUsd, String maxBudgetUsd,
+            String periodStart, String crossedAt) {
+        ObjectNode alert = JSON.createObjectNode().put("id", java.util.UUID.randomUUID().toString())
+                .put("scope", scope).put("key_id", scope.startsWith("key:") ? scope.substring(4) : null)
+                .put("team", scope.startsWith("team:") ? scope.substring(5) : null).put("period_start", periodStart)
+                .put("threshold_percent", thresholdPercent).put("spent_usd", spentUsd)
+                .put("max_budget_usd", maxBudgetUsd).put("crossed_at", crossedAt).putNull("delivered_at")
+                .put("attempts", 0).putNull("last_error");
+        alerts.add(alert);
+        return alert;
+    }
+
+    private static Map<String, String> query(String query) {
+        Map<String, String> values = new java.util.HashMap<>();
+        for (String pair : (query == null ? "" : query).split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                values.put(pair.substring(0, eq), java.net.URLDecoder.decode(pair.substring(eq + 1),
+                        java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return values;
     }
 
     /** What the quota store reports for a scope ({@code key:<id>}, {@code team:<name>}) in any window. */

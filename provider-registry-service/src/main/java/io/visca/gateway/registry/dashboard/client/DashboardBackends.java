@@ -125,6 +125,16 @@ public class DashboardBackends {
         return read("health monitor", health.transitions(serviceAuthorization, provider, since.toString(), limit));
     }
 
+    /**
+     * Billing's budget alerts, newest first ({@link BudgetAlerts} reads them).
+     *
+     * @param scope {@code key:<id>} or {@code team:<name>}; null: every budget's
+     * @param cursor the previous page's {@code next_cursor}; null: from the newest
+     */
+    public Uni<Read> budgetAlerts(String scope, int limit, String cursor) {
+        return read("billing", billing.budgetAlerts(adminAuthorization, scope, limit, cursor));
+    }
+
     /** Billing's CSV export of the records over {@code [from, to)}. */
     public Uni<String> export(Instant from, Instant to, String provider, String model) {
         return billing.export(adminAuthorization, from.toString(), to.toString(), provider, model).ifNoItem()

@@ -33,6 +33,8 @@ import io.visca.gateway.registry.apikey.mapping.ApiKeyView;
 import io.visca.gateway.registry.apikey.mapping.KeyPatch;
 import io.visca.gateway.registry.apikey.rest.ApiKeyResource;
 import io.visca.gateway.registry.apikey.service.ApiKeyService;
+import io.visca.gateway.registry.dashboard.client.BudgetAlerts;
+import io.visca.gateway.registry.dashboard.client.DashboardBackends;
 import io.visca.gateway.registry.dashboard.form.BudgetBar;
 import io.visca.gateway.registry.dashboard.form.FormRow;
 import io.visca.gateway.registry.dashboard.form.PolicyForm;
@@ -45,7 +47,8 @@ import io.visca.gateway.registry.team.service.TeamService;
  * API keys: the list with each key's policy and its budget's spend, create and edit every policy field, rotate (the
  * new key in that one answer only, like a created one) and revoke. Every change goes through {@link ApiKeyService}
  * with the API's own {@link KeyPatch}, so the page stores what the API would and shows its violations beside their
- * fields. The answers that show a key are never cached ({@code Cache-Control: no-store} on every dashboard page).
+ * fields. A key's edit page also lists its recent budget alerts (billing's, {@link BudgetAlerts}). The answers that
+ * show a key are never cached ({@code Cache-Control: no-store} on every dashboard page).
  */
 @Path("/keys")
 @Dashboard
@@ -54,14 +57,16 @@ public class KeysPage {
 
     private final ApiKeyService keys;
     private final TeamService teams;
+    private final DashboardBackends backends;
     private final DashboardPages pages;
     private final Template list;
     private final Template edit;
 
-    KeysPage(ApiKeyService keys, TeamService teams, DashboardPages pages, @Location("dashboard/keys.html") Template list,
-            @Location("dashboard/key-form.html") Template edit) {
+    KeysPage(ApiKeyService keys, TeamService teams, DashboardBackends backends, DashboardPages pages,
+            @Location("dashboard/keys.html") Template list, @Location("dashboard/key-form.html") Template edit) {
         this.keys = keys;
         this.teams = teams;
+        this.backends = backends;
         this.pages = pages;
         this.list = list;
         this.edit = edit;
@@ -179,9 +184,12 @@ public class KeysPage {
 
     private Uni<String> renderEdit(ApiKeyView key, FormRow form, FormRow rotation, boolean saved,
             HttpServerRequest request) {
-        return teams.list().map(all -> pages.page(edit.data("key", key).data("bar", BudgetBar.of(key.budget()))
-                .data("form", form).data("rotation", rotation).data("saved", saved).data("teams", teamNames(all))
-                .data("maxGrace", ApiKeyService.MAX_GRACE_SECONDS), "keys", request).render());
+        String scope = "key:" + key.id();
+        return Uni.combine().all().unis(teams.list(), backends.budgetAlerts(scope, BudgetAlerts.RECENT, null))
+                .asTuple().map(t -> pages.page(edit.data("key", key).data("bar", BudgetBar.of(key.budget()))
+                        .data("form", form).data("rotation", rotation).data("saved", saved)
+                        .data("teams", teamNames(t.getItem1())).data("maxGrace", ApiKeyService.MAX_GRACE_SECONDS)
+                        .data("recent", BudgetAlerts.recent(scope, t.getItem2())), "keys", request).render());
     }
 
     private static List<String> teamNames(List<TeamView> teams) {

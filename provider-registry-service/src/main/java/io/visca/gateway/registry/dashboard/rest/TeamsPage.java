@@ -24,6 +24,8 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import io.visca.gateway.kit.admin.error.ApiException;
 import io.visca.gateway.kit.admin.error.Violation;
+import io.visca.gateway.registry.dashboard.client.BudgetAlerts;
+import io.visca.gateway.registry.dashboard.client.DashboardBackends;
 import io.visca.gateway.registry.dashboard.form.BudgetBar;
 import io.visca.gateway.registry.dashboard.form.FormRow;
 import io.visca.gateway.registry.dashboard.form.PolicyForm;
@@ -34,7 +36,8 @@ import io.visca.gateway.registry.team.mapping.TeamView;
 import io.visca.gateway.registry.team.service.TeamService;
 
 /**
- * Teams: the list with each team's limits and its budget's spend (across all its keys), create, edit and delete.
+ * Teams: the list with each team's limits and its budget's spend (across all its keys), create, edit (with the
+ * team's recent budget alerts, {@link BudgetAlerts}) and delete.
  * Every change goes through {@link TeamService} with the API's own {@link TeamPatch}; a delete refused because keys
  * still name the team (409 {@code team_in_use}) is shown on the list with the API's message.
  */
@@ -44,13 +47,15 @@ import io.visca.gateway.registry.team.service.TeamService;
 public class TeamsPage {
 
     private final TeamService teams;
+    private final DashboardBackends backends;
     private final DashboardPages pages;
     private final Template list;
     private final Template edit;
 
-    TeamsPage(TeamService teams, DashboardPages pages, @Location("dashboard/teams.html") Template list,
-            @Location("dashboard/team-form.html") Template edit) {
+    TeamsPage(TeamService teams, DashboardBackends backends, DashboardPages pages,
+            @Location("dashboard/teams.html") Template list, @Location("dashboard/team-form.html") Template edit) {
         this.teams = teams;
+        this.backends = backends;
         this.pages = pages;
         this.list = list;
         this.edit = edit;
@@ -87,7 +92,7 @@ public class TeamsPage {
     @GET
     @Path("/{name}/edit")
     public Uni<String> edit(@RestPath String name, @RestQuery String saved, HttpServerRequest request) {
-        return teams.get(name).map(team -> renderEdit(team, PolicyForm.of(team), "1".equals(saved), request));
+        return teams.get(name).chain(team -> renderEdit(team, PolicyForm.of(team), "1".equals(saved), request));
     }
 
     @POST
@@ -101,14 +106,14 @@ public class TeamsPage {
             typed.values().put("name", name); // a team is never renamed: the form's name is only shown
             PolicyForm.Body body = PolicyForm.body(typed, PolicyForm.TEAM_FIELDS, false, stored.metadata());
             if (!body.violations().isEmpty()) {
-                return Uni.createFrom().item(invalidEdit(stored, typed, body.violations(), request));
+                return invalidEdit(stored, typed, body.violations(), request);
             }
             return Uni.createFrom().deferred(() -> teams.update(name, TeamPatch.forUpdate(body.json())))
                     .map(team -> Response.seeOther(URI.create("/teams/" + name + "/edit?saved=1")).build())
-                    .onFailure(ApiException.class).recoverWithItem(e -> {
+                    .onFailure(ApiException.class).recoverWithUni(e -> {
                         ApiException api = (ApiException) e;
                         if (api.status() != 400) {
-                            throw api;
+                            return Uni.createFrom().failure(api);
                         }
                         return invalidEdit(stored, typed, api.violations(), request);
                     });
@@ -143,10 +148,10 @@ public class TeamsPage {
                 .map(html -> Response.status(status).entity(html).build());
     }
 
-    private Response invalidEdit(TeamView stored, FormRow typed, List<Violation> violations,
+    private Uni<Response> invalidEdit(TeamView stored, FormRow typed, List<Violation> violations,
             HttpServerRequest request) {
-        return Response.status(400)
-                .entity(renderEdit(stored, PolicyForm.withViolations(typed, violations), false, request)).build();
+        return renderEdit(stored, PolicyForm.withViolations(typed, violations), false, request)
+                .map(html -> Response.status(400).entity(html).build());
     }
 
     private Uni<String> render(FormRow form, String deleted, Refusal refused, HttpServerRequest request) {
@@ -156,9 +161,11 @@ public class TeamsPage {
                 .render());
     }
 
-    private String renderEdit(TeamView team, FormRow form, boolean saved, HttpServerRequest request) {
-        return pages.page(edit.data("team", team).data("bar", BudgetBar.of(team.budget())).data("form", form)
-                .data("saved", saved), "teams", request).render();
+    private Uni<String> renderEdit(TeamView team, FormRow form, boolean saved, HttpServerRequest request) {
+        String scope = "team:" + team.name();
+        return backends.budgetAlerts(scope, BudgetAlerts.RECENT, null).map(read -> pages.page(edit.data("team", team)
+                .data("bar", BudgetBar.of(team.budget())).data("form", form).data("saved", saved)
+                .data("recent", BudgetAlerts.recent(scope, read)), "teams", request).render());
     }
 
     private static List<Violation> violationsOf(ApiException e) {

@@ -17,7 +17,7 @@ public class DashboardPages {
 
     public static final String CSRF_HEADER = "X-CSRF-Token";
     private static final Pattern PATHS = Pattern.compile(
-            "/|/login|/logout|/(providers|routing|keys|teams|monitoring|playground)(/.*)?");
+            "/|/login|/logout|/(providers|routing|keys|teams|budget-alerts|monitoring|playground)(/.*)?");
 
     private final DashboardSessions sessions;
 
