@@ -7,13 +7,9 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,38 +27,32 @@ import org.yaml.snakeyaml.Yaml;
  */
 class DockerComposeConsistencyTests {
 
-    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-    private static final Pattern REQUIRED_ENV = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)}");
-    private static final Pattern ANY_ENV = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)(:[^}]*)?}");
-    /** {@code ${ROUTER_MANAGEMENT_PORT:9080}}: the variable and the default port. */
-    private static final Pattern PORT_WITH_DEFAULT = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*):(\\d+)}");
-    /** Read by name at call time when a provider config references them, not through Quarkus config. */
-    private static final Set<String> PROVIDER_SECRETS = Set.of("OPENAI_API_KEY", "ANTHROPIC_API_KEY",
-            "LLAMA_API_KEY", "TGI_TOKEN", "LEGACY_USER", "LEGACY_PASSWORD", "CORP_CLIENT_ID", "CORP_CLIENT_SECRET");
+    private static final Path ROOT = ServiceModule.ROOT;
 
     @ParameterizedTest
     @CsvSource({ "provider-registry,provider-registry-service", "router,router-service",
             "health-monitor,health-monitor-service", "billing,billing-service" })
     void serviceIsBuiltFromItsModuleAndPublishesItsPort(String service, String module) throws IOException {
+        ServiceModule code = ServiceModule.named(service);
+        assertEquals(module, code.module());
         Map<String, Object> spec = service(service);
         @SuppressWarnings("unchecked")
         Map<String, Object> build = (Map<String, Object>) spec.get("build");
         Path dockerfile = ROOT.resolve((String) build.get("dockerfile"));
-        assertEquals(ROOT.resolve(module + "/src/main/docker/Dockerfile"), dockerfile);
+        assertEquals(code.dockerfile(), dockerfile);
         assertTrue(Files.isRegularFile(dockerfile), dockerfile + " is missing");
         String docker = Files.readString(dockerfile);
         assertTrue(docker.contains("-pl " + module + " "), "the Dockerfile builds another module");
 
-        String port = properties(module).getProperty("quarkus.http.port");
+        String port = String.valueOf(code.httpPort());
         @SuppressWarnings("unchecked")
         List<String> ports = (List<String>) spec.get("ports");
         assertEquals(List.of(port + ":" + port), ports, "published port");
         assertTrue(docker.contains("EXPOSE " + port + "\n"), "EXPOSE " + port);
-        Matcher management = PORT_WITH_DEFAULT.matcher(properties(module).getProperty("quarkus.management.port", ""));
-        assertTrue(management.matches(), "quarkus.management.port is ${NAME:port}");
-        assertTrue(docker.contains("http://127.0.0.1:${" + management.group(1) + ":-" + management.group(2)
+        String management = String.valueOf(code.managementPortDefault());
+        assertTrue(docker.contains("http://127.0.0.1:${" + code.managementPortVariable() + ":-" + management
                 + "}/q/health/ready"), "the health check asks the management port");
-        assertTrue(ports.stream().noneMatch(p -> p.contains(management.group(2))), "the management port is private");
+        assertTrue(ports.stream().noneMatch(p -> p.contains(management)), "the management port is private");
         assertTrue(String.valueOf(spec.get("depends_on")).contains("condition=service_healthy"),
                 "depends_on waits for health");
     }
@@ -73,24 +63,14 @@ class DockerComposeConsistencyTests {
     void environmentMatchesWhatTheServiceReads(String service, String module) throws IOException {
         @SuppressWarnings("unchecked")
         Map<String, Object> env = (Map<String, Object>) service(service).get("environment");
-        String config = Files.readString(ROOT.resolve(module + "/src/main/resources/application.properties"));
+        ServiceModule code = ServiceModule.named(service);
 
-        List<String> missing = new ArrayList<>();
-        Matcher required = REQUIRED_ENV.matcher(config);
-        while (required.find()) {
-            if (!env.containsKey(required.group(1))) {
-                missing.add(required.group(1));
-            }
-        }
+        List<String> missing = code.requiredVariables().stream().filter(v -> !env.containsKey(v)).toList();
         assertEquals(List.of(), missing, "variables " + service + " needs but compose does not set");
 
-        Set<String> read = new java.util.HashSet<>();
-        Matcher any = ANY_ENV.matcher(config);
-        while (any.find()) {
-            read.add(any.group(1));
-        }
-        List<String> unread = env.keySet().stream().filter(k -> !read.contains(k) && !PROVIDER_SECRETS.contains(k))
-                .sorted().toList();
+        Set<String> read = code.variables().keySet();
+        List<String> unread = env.keySet().stream()
+                .filter(k -> !read.contains(k) && !ServiceModule.PROVIDER_SECRETS.contains(k)).sorted().toList();
         assertEquals(List.of(), unread, "variables compose sets for " + service + " that it never reads");
     }
 
@@ -135,13 +115,4 @@ class DockerComposeConsistencyTests {
             return new Yaml(options).load(r);
         }
     }
-
-    private static Properties properties(String module) throws IOException {
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(ROOT.resolve(module + "/src/main/resources/application.properties"))) {
-            p.load(r);
-        }
-        return p;
-    }
-
 }
