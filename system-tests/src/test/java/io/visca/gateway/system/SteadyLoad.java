@@ -49,6 +49,8 @@ final class SteadyLoad implements AutoCloseable {
     final Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
     /** An answer that is not what the client asked, e.g. a 401's body. */
     final Map<Integer, String> sampleBodies = new ConcurrentHashMap<>();
+    /** How many answers came with each status other than 200 and error code, as {@code "429 budget_exceeded"}. */
+    final Map<String, AtomicLong> refusals = new ConcurrentHashMap<>();
     /** The {@code Retry-After} of every answer with a status other than 200 that had one, by status. */
     final Map<Integer, Set<String>> retryAfters = new ConcurrentHashMap<>();
 
@@ -112,6 +114,8 @@ final class SteadyLoad implements AutoCloseable {
         if (response.statusCode() != 200) {
             statuses.computeIfAbsent(response.statusCode(), s -> new AtomicLong()).incrementAndGet();
             sampleBodies.putIfAbsent(response.statusCode(), response.body());
+            refusals.computeIfAbsent(response.statusCode() + " " + errorCode(response.body()), s -> new AtomicLong())
+                    .incrementAndGet();
             response.headers().firstValue("retry-after").ifPresent(value -> retryAfters
                     .computeIfAbsent(response.statusCode(), s -> ConcurrentHashMap.newKeySet()).add(value));
             return;
@@ -122,6 +126,15 @@ final class SteadyLoad implements AutoCloseable {
             return;
         }
         answered.put(id, cost(usage.path("prompt_tokens").asLong(), usage.path("completion_tokens").asLong()));
+    }
+
+    /** The OpenAI error's {@code code} of a body, {@code (not json)} when it is none. */
+    private static String errorCode(String body) {
+        try {
+            return JSON.readTree(body).path("error").path("code").asText("(no code)");
+        } catch (IOException e) {
+            return "(not json)";
+        }
     }
 
     /** The answer's usage object; null when the answer is not whole. */
@@ -165,6 +178,11 @@ final class SteadyLoad implements AutoCloseable {
         return count == null ? 0 : count.get();
     }
 
+    /** Tells the clients to stop after their current request ({@link #close()} also waits for them). */
+    void halt() {
+        stopping = true;
+    }
+
     @Override
     public void close() {
         stopping = true;
@@ -179,8 +197,8 @@ final class SteadyLoad implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "%d answered, %d failed connections, other statuses %s".formatted(answered.size(), failed.size(),
-                statuses);
+        return "%d answered, %d failed connections, other answers %s".formatted(answered.size(), failed.size(),
+                refusals);
     }
 
     private static void sleep(long millis) {
