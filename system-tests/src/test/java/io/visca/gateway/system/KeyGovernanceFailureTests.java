@@ -25,6 +25,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -141,7 +142,7 @@ class KeyGovernanceFailureTests {
                     () -> ledger.leases(dead, key[0]).open() == 0
                             && ledger.keySpend(key[0]).add(reservation).compareTo(budget) >= 0);
         } finally {
-            stopAll(loads);
+            SteadyLoad.stopAll(loads);
         }
         Duration reclaimedAfter = Duration.between(killedAt, Instant.now());
         Leases after = ledger.leases(dead, key[0]);
@@ -154,7 +155,7 @@ class KeyGovernanceFailureTests {
         }
         assertTrue(Set.of(BUDGET_EXCEEDED, "503 gateway_starting").containsAll(loads.get(2).refusals.keySet()),
                 "the restarted router refuses only while starting or over budget: " + loads.get(2));
-        BigDecimal billed = billedWithin(key, budget, run, loads);
+        BigDecimal billed = billedWithin(key, budget, run, loads, Set.of());
         System.out.printf("router killed holding %s of a $%s budget (%s): %s; billed %s; leases reclaimed and "
                 + "the budget used up %d s after the kill%n", stuck.outstanding(), budget, after, loads, billed,
                 reclaimedAfter.toSeconds());
@@ -189,14 +190,14 @@ class KeyGovernanceFailureTests {
             usedUpAfter = Duration.between(stoppedAt, Instant.now());
             assertEquals(0, ledger.leases(gone, key[0]).reclaimed(), "nothing of the stopped router was reclaimed");
         } finally {
-            stopAll(loads);
+            SteadyLoad.stopAll(loads);
         }
         for (SteadyLoad survivor : loads.subList(0, 2)) {
             assertTrue(Set.of(BUDGET_EXCEEDED).containsAll(survivor.refusals.keySet()),
                     "the other routers' clients see only budget refusals: " + survivor + " " + survivor.sampleBodies);
             assertEquals(Set.of(), survivor.failed, "the other routers' clients lose no connection");
         }
-        BigDecimal billed = billedWithin(key, budget, run, loads);
+        BigDecimal billed = billedWithin(key, budget, run, loads, Set.of());
         System.out.printf("router stopped (%s): %s; billed %s of $%s, used up %d ms after the stop%n", stopped, loads,
                 billed, budget, usedUpAfter.toMillis());
     }
@@ -225,8 +226,8 @@ class KeyGovernanceFailureTests {
                 before.forEach(SteadyLoad::halt);
                 during.forEach(load -> load.start(2, Duration.ofMillis(100)));
                 pause(Duration.between(Instant.now(), stoppedAt.plus(STORE_OUTAGE)).toMillis());
-                stopAll(during); // each client's last request is answered (503 at most 5 s later) before billing wakes
-                stopAll(before);
+                SteadyLoad.stopAll(during); // each client's last request is answered (503 at most 5 s later) before billing wakes
+                SteadyLoad.stopAll(before);
             } finally {
                 stack.billing.resume();
             }
@@ -244,9 +245,9 @@ class KeyGovernanceFailureTests {
             awaitTrue("every router refuses over budget", Duration.ofSeconds(45),
                     () -> after.stream().allMatch(load -> load.refusals.containsKey(BUDGET_EXCEEDED)));
         } finally {
-            stopAll(before);
-            stopAll(during);
-            stopAll(after);
+            SteadyLoad.stopAll(before);
+            SteadyLoad.stopAll(during);
+            SteadyLoad.stopAll(after);
         }
 
         for (SteadyLoad load : before) {
@@ -288,6 +289,37 @@ class KeyGovernanceFailureTests {
                 before, servedDuring, during, after, billed, budget, billedByStop, leasedAtStop, atWake);
     }
 
+    @Test
+    @Order(4)
+    @Disabled("router bug, reported to the lead: a lease whose release fails while the quota store is down (every "
+            + "lease, once unusable 5 s before its expiry) is dropped by the router but stays counted at the store "
+            + "until expiry + reclaim grace (15 min by default), so after an outage longer than a lease is usable "
+            + "the key is refused 429 budget_exceeded with ~30 % of its budget (three routers) unused until then")
+    void aRecoveredQuotaStoreLetsTheBudgetBeUsedUpWithoutWaitingForReclaims() throws Exception {
+        BigDecimal budget = new BigDecimal("0.40");
+        String[] key = budgetedKey("gov-store-under-use", budget);
+        List<SteadyLoad> loads = loads("gov-under-use-" + UUID.randomUUID().toString().substring(0, 8), key[1]);
+        try {
+            loads.forEach(load -> load.start(2, Duration.ofMillis(100)));
+            awaitTrue("every router serves", Duration.ofSeconds(20),
+                    () -> loads.stream().allMatch(load -> load.answered.size() >= 3));
+            stack.billing.suspend();
+            try {
+                pause(STORE_OUTAGE.toMillis());
+            } finally {
+                stack.billing.resume();
+            }
+            BigDecimal reservation = reservation();
+            awaitTrue("the budget is used up", Duration.ofSeconds(40),
+                    () -> ledger.keySpend(key[0]).add(reservation).compareTo(budget) >= 0);
+        } finally {
+            SteadyLoad.stopAll(loads);
+        }
+        Leases leases = ledger.leases(null, key[0]);
+        assertEquals(0, leases.reclaimed(), "the budget was used up without waiting for the store to reclaim what "
+                + "the routers held when it stopped: " + leases + " " + loads);
+    }
+
     /**
      * Every request the clients saw answered is in the ledger exactly once, and everything billed to the key is
      * within its budget, exactly, and is what the quota store counts as the key's spend.
@@ -311,11 +343,6 @@ class KeyGovernanceFailureTests {
         return billed;
     }
 
-    private static BigDecimal billedWithin(String[] key, BigDecimal budget, String run, List<SteadyLoad> loads)
-            throws Exception {
-        return billedWithin(key, budget, run, loads, Set.of());
-    }
-
     /** The one router process whose leases these requests (answered by one router) were admitted under. */
     private static String routerOf(String run, Set<String> answered) throws Exception {
         ledger.awaitAll(run, answered, Duration.ofSeconds(30));
@@ -335,20 +362,9 @@ class KeyGovernanceFailureTests {
         return key;
     }
 
-    /** One steady load per router, its request ids {@code <run>-r<router>-<n>}. */
     private static List<SteadyLoad> loads(String run, String clientKey) {
-        List<SteadyLoad> loads = new ArrayList<>();
-        for (int i = 0; i < stack.routers.size(); i++) {
-            loads.add(new SteadyLoad(stack.routers.get(i).url(), clientKey, run + "-r" + (i + 1),
-                    KeyGovernanceFailureTests::body, INPUT_PER_1K, OUTPUT_PER_1K));
-        }
-        return loads;
-    }
-
-    /** Halts every client first, then waits for each (a client may be waiting for its budget for seconds). */
-    private static void stopAll(List<SteadyLoad> loads) {
-        loads.forEach(SteadyLoad::halt);
-        loads.forEach(SteadyLoad::close);
+        return SteadyLoad.onEach(stack.routers, run, clientKey, KeyGovernanceFailureTests::body, INPUT_PER_1K,
+                OUTPUT_PER_1K);
     }
 
     /** Half streamed, half not. */

@@ -20,6 +20,8 @@ import java.util.function.IntFunction;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.visca.gateway.infra.test.ServiceProcess;
+
 /**
  * A client fleet sending chats to the router at a steady rate, as an application would, and keeping its own books:
  * which requests it saw answered (a 200 with a whole body: the JSON, or a stream through {@code [DONE]}), what each
@@ -176,6 +178,23 @@ final class SteadyLoad implements AutoCloseable {
     long status(int status) {
         AtomicLong count = statuses.get(status);
         return count == null ? 0 : count.get();
+    }
+
+    /** One load per router, each its own clients; request ids {@code <run>-r<router number from 1>-<n>}. */
+    static List<SteadyLoad> onEach(List<ServiceProcess> routers, String run, String clientKey, IntFunction<String> body,
+            BigDecimal inputPer1k, BigDecimal outputPer1k) {
+        List<SteadyLoad> loads = new ArrayList<>();
+        for (int i = 0; i < routers.size(); i++) {
+            loads.add(new SteadyLoad(routers.get(i).url(), clientKey, run + "-r" + (i + 1), body, inputPer1k,
+                    outputPer1k));
+        }
+        return loads;
+    }
+
+    /** Halts every client of every load first, then waits for each (a client may be waiting seconds for an answer). */
+    static void stopAll(List<SteadyLoad> loads) {
+        loads.forEach(SteadyLoad::halt);
+        loads.forEach(SteadyLoad::close);
     }
 
     /** Tells the clients to stop after their current request ({@link #close()} also waits for them). */
