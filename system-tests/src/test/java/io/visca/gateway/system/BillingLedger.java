@@ -86,15 +86,7 @@ final class BillingLedger {
 
     /** Everything the ledger billed for a gateway key (all its rows, whatever their request id). */
     BigDecimal keySpend(String keyId) throws SQLException {
-        try (Connection connection = connect();
-                PreparedStatement query = connection.prepareStatement(
-                        "select coalesce(sum(total_cost), 0) from usage_record where api_key_id = ?")) {
-            query.setString(1, keyId);
-            try (ResultSet result = query.executeQuery()) {
-                result.next();
-                return result.getBigDecimal(1);
-            }
-        }
+        return decimal("select coalesce(sum(total_cost), 0) from usage_record where api_key_id = ?", keyId);
     }
 
     /** The routers ({@code router_id}) whose budget leases the ledger rows of these request ids were admitted under. */
@@ -140,10 +132,12 @@ final class BillingLedger {
 
     /** What the quota store has committed of a key's budget: its spend plus every lease's charge (all periods). */
     BigDecimal committed(String keyId) throws SQLException {
-        try (Connection connection = connect();
-                PreparedStatement query = connection.prepareStatement(
-                        "select coalesce(sum(committed), 0) from budget_counter where scope = ?")) {
-            query.setString(1, "key:" + keyId);
+        return decimal("select coalesce(sum(committed), 0) from budget_counter where scope = ?", "key:" + keyId);
+    }
+
+    private BigDecimal decimal(String sql, String parameter) throws SQLException {
+        try (Connection connection = connect(); PreparedStatement query = connection.prepareStatement(sql)) {
+            query.setString(1, parameter);
             try (ResultSet result = query.executeQuery()) {
                 result.next();
                 return result.getBigDecimal(1);

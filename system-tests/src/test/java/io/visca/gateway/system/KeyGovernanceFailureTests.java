@@ -124,8 +124,7 @@ class KeyGovernanceFailureTests {
         Leases stuck;
         Instant killedAt;
         try {
-            loads.forEach(load -> load.start(2, Duration.ofMillis(100)));
-            awaitTrue("the third router serves", Duration.ofSeconds(20), () -> loads.get(2).answered.size() >= 8);
+            startUntilTheThirdServes(loads);
             victim.kill(); // SIGKILL: its leases stay open at the store, nothing gives them back
             killedAt = Instant.now();
             Set<String> servedByDead = Set.copyOf(loads.get(2).answered.keySet());
@@ -148,11 +147,7 @@ class KeyGovernanceFailureTests {
         Leases after = ledger.leases(dead, key[0]);
         assertEquals(stuck.open(), after.reclaimed(), "the store reclaimed the leases it died with: " + after);
 
-        for (SteadyLoad survivor : loads.subList(0, 2)) {
-            assertTrue(Set.of(BUDGET_EXCEEDED).containsAll(survivor.refusals.keySet()),
-                    "the other routers' clients see only budget refusals: " + survivor + " " + survivor.sampleBodies);
-            assertEquals(Set.of(), survivor.failed, "the other routers' clients lose no connection");
-        }
+        onlyBudgetRefusals(loads.subList(0, 2), "the other routers' clients");
         assertTrue(Set.of(BUDGET_EXCEEDED, "503 gateway_starting").containsAll(loads.get(2).refusals.keySet()),
                 "the restarted router refuses only while starting or over budget: " + loads.get(2));
         BigDecimal billed = billedWithin(key, budget, run, loads, Set.of());
@@ -172,8 +167,7 @@ class KeyGovernanceFailureTests {
         Leases stopped;
         Duration usedUpAfter;
         try {
-            loads.forEach(load -> load.start(2, Duration.ofMillis(100)));
-            awaitTrue("the third router serves", Duration.ofSeconds(20), () -> loads.get(2).answered.size() >= 8);
+            startUntilTheThirdServes(loads);
             victim.stop(); // SIGTERM under load; returns once the process has exited
             Instant stoppedAt = Instant.now();
             Set<String> servedByStopped = Set.copyOf(loads.get(2).answered.keySet());
@@ -192,11 +186,7 @@ class KeyGovernanceFailureTests {
         } finally {
             SteadyLoad.stopAll(loads);
         }
-        for (SteadyLoad survivor : loads.subList(0, 2)) {
-            assertTrue(Set.of(BUDGET_EXCEEDED).containsAll(survivor.refusals.keySet()),
-                    "the other routers' clients see only budget refusals: " + survivor + " " + survivor.sampleBodies);
-            assertEquals(Set.of(), survivor.failed, "the other routers' clients lose no connection");
-        }
+        onlyBudgetRefusals(loads.subList(0, 2), "the other routers' clients");
         BigDecimal billed = billedWithin(key, budget, run, loads, Set.of());
         System.out.printf("router stopped (%s): %s; billed %s of $%s, used up %d ms after the stop%n", stopped, loads,
                 billed, budget, usedUpAfter.toMillis());
@@ -266,11 +256,7 @@ class KeyGovernanceFailureTests {
             assertEquals("server_error", error.path("type").asText(), load.sampleBodies.get(503));
         }
         assertTrue(servedDuring > 0, "requests are served under the leases held when the store stopped");
-        for (SteadyLoad load : after) {
-            assertTrue(Set.of(BUDGET_EXCEEDED).containsAll(load.refusals.keySet()),
-                    "after recovery every refusal is a budget refusal: " + load + " " + load.sampleBodies);
-            assertEquals(Set.of(), load.failed, "after");
-        }
+        onlyBudgetRefusals(after, "after recovery, clients");
 
         List<SteadyLoad> all = new ArrayList<>(before);
         all.addAll(during);
@@ -341,6 +327,21 @@ class KeyGovernanceFailureTests {
                 json(stack.admin.expect(200, "GET", "/api/keys/" + key[0], null)).path("budget").path("spend_usd")
                         .decimalValue()) == 0);
         return billed;
+    }
+
+    /** Starts the loads and waits until the third router (the one a test takes down) has served a few requests. */
+    private static void startUntilTheThirdServes(List<SteadyLoad> loads) {
+        loads.forEach(load -> load.start(2, Duration.ofMillis(100)));
+        awaitTrue("the third router serves", Duration.ofSeconds(20), () -> loads.get(2).answered.size() >= 8);
+    }
+
+    /** The loads' clients got answers and budget refusals only, and lost no connection. */
+    private static void onlyBudgetRefusals(List<SteadyLoad> loads, String whose) {
+        for (SteadyLoad load : loads) {
+            assertTrue(Set.of(BUDGET_EXCEEDED).containsAll(load.refusals.keySet()),
+                    whose + " see only budget refusals: " + load + " " + load.sampleBodies);
+            assertEquals(Set.of(), load.failed, whose + " lose no connection");
+        }
     }
 
     /** The one router process whose leases these requests (answered by one router) were admitted under. */
