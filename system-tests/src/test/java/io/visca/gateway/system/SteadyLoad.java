@@ -20,6 +20,8 @@ import java.util.function.IntFunction;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.visca.gateway.infra.test.ServiceProcess;
+
 /**
  * A client fleet sending chats to the router at a steady rate, as an application would, and keeping its own books:
  * which requests it saw answered (a 200 with a whole body: the JSON, or a stream through {@code [DONE]}), what each
@@ -49,6 +51,8 @@ final class SteadyLoad implements AutoCloseable {
     final Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
     /** An answer that is not what the client asked, e.g. a 401's body. */
     final Map<Integer, String> sampleBodies = new ConcurrentHashMap<>();
+    /** How many answers came with each status other than 200 and error code, as {@code "429 budget_exceeded"}. */
+    final Map<String, AtomicLong> refusals = new ConcurrentHashMap<>();
     /** The {@code Retry-After} of every answer with a status other than 200 that had one, by status. */
     final Map<Integer, Set<String>> retryAfters = new ConcurrentHashMap<>();
 
@@ -112,6 +116,8 @@ final class SteadyLoad implements AutoCloseable {
         if (response.statusCode() != 200) {
             statuses.computeIfAbsent(response.statusCode(), s -> new AtomicLong()).incrementAndGet();
             sampleBodies.putIfAbsent(response.statusCode(), response.body());
+            refusals.computeIfAbsent(response.statusCode() + " " + errorCode(response.body()), s -> new AtomicLong())
+                    .incrementAndGet();
             response.headers().firstValue("retry-after").ifPresent(value -> retryAfters
                     .computeIfAbsent(response.statusCode(), s -> ConcurrentHashMap.newKeySet()).add(value));
             return;
@@ -122,6 +128,15 @@ final class SteadyLoad implements AutoCloseable {
             return;
         }
         answered.put(id, cost(usage.path("prompt_tokens").asLong(), usage.path("completion_tokens").asLong()));
+    }
+
+    /** The OpenAI error's {@code code} of a body, {@code (not json)} when it is none. */
+    private static String errorCode(String body) {
+        try {
+            return JSON.readTree(body).path("error").path("code").asText("(no code)");
+        } catch (IOException e) {
+            return "(not json)";
+        }
     }
 
     /** The answer's usage object; null when the answer is not whole. */
@@ -165,6 +180,28 @@ final class SteadyLoad implements AutoCloseable {
         return count == null ? 0 : count.get();
     }
 
+    /** One load per router, each its own clients; request ids {@code <run>-r<router number from 1>-<n>}. */
+    static List<SteadyLoad> onEach(List<ServiceProcess> routers, String run, String clientKey, IntFunction<String> body,
+            BigDecimal inputPer1k, BigDecimal outputPer1k) {
+        List<SteadyLoad> loads = new ArrayList<>();
+        for (int i = 0; i < routers.size(); i++) {
+            loads.add(new SteadyLoad(routers.get(i).url(), clientKey, run + "-r" + (i + 1), body, inputPer1k,
+                    outputPer1k));
+        }
+        return loads;
+    }
+
+    /** Halts every client of every load first, then waits for each (a client may be waiting seconds for an answer). */
+    static void stopAll(List<SteadyLoad> loads) {
+        loads.forEach(SteadyLoad::halt);
+        loads.forEach(SteadyLoad::close);
+    }
+
+    /** Tells the clients to stop after their current request ({@link #close()} also waits for them). */
+    void halt() {
+        stopping = true;
+    }
+
     @Override
     public void close() {
         stopping = true;
@@ -179,8 +216,8 @@ final class SteadyLoad implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "%d answered, %d failed connections, other statuses %s".formatted(answered.size(), failed.size(),
-                statuses);
+        return "%d answered, %d failed connections, other answers %s".formatted(answered.size(), failed.size(),
+                refusals);
     }
 
     private static void sleep(long millis) {

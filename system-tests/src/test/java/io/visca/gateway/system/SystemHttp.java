@@ -6,11 +6,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** What the system tests do over HTTP, as a client would: send, read JSON, wait a little between tries. */
+/** What the system tests do over HTTP, as a client would: send, read JSON, wait a little between tries, poll. */
 final class SystemHttp {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,6 +48,29 @@ final class SystemHttp {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    /**
+     * Polls {@code condition} every 250 ms until it holds (a condition that throws does not hold yet); fails naming
+     * {@code what} and the last exception after {@code within}.
+     */
+    static void awaitTrue(String what, Duration within, Callable<Boolean> condition) {
+        long deadline = System.nanoTime() + within.toNanos();
+        Exception last = null;
+        while (true) {
+            try {
+                if (condition.call()) {
+                    return;
+                }
+            } catch (Exception e) {
+                last = e;
+            }
+            if (System.nanoTime() >= deadline) {
+                throw new AssertionError("not within " + within.toSeconds() + " s: " + what
+                        + (last == null ? "" : " (last: " + last + ")"), last);
+            }
+            pause(250);
         }
     }
 }

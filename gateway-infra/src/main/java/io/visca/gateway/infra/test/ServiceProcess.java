@@ -23,9 +23,9 @@ import io.visca.gateway.infra.Ports;
  * exactly as it runs in production: configured only through environment variables, on a free port
  * ({@code QUARKUS_HTTP_PORT}) and a free management port ({@code QUARKUS_MANAGEMENT_PORT}: health, metrics, OpenAPI),
  * its output appended to {@code target/<name>-process.log}. {@link #start()} returns once the management port's
- * {@code /q/health/ready} answers 200. {@link #stop()} (SIGTERM), {@link #kill()} (SIGKILL), {@link #restart()} and
- * {@link #launch()} (no waiting) serve outage tests (the ports and environment stay); the process is stopped when the
- * test JVM exits.
+ * {@code /q/health/ready} answers 200. {@link #stop()} (SIGTERM), {@link #kill()} (SIGKILL), {@link #suspend()}
+ * (SIGSTOP) and {@link #resume()} (SIGCONT), {@link #restart()} and {@link #launch()} (no waiting) serve outage tests
+ * (the ports and environment stay); the process is stopped when the test JVM exits.
  *
  * <pre>{@code
  * ServiceProcess registry = new ServiceProcess("registry", ServiceProcess.jar("registry.jar"),
@@ -51,6 +51,7 @@ public final class ServiceProcess {
     private final Path log;
     private Process process;
     private boolean hooked;
+    private boolean suspended;
 
     /**
      * @param name short name, for the log file and messages (e.g. {@code registry})
@@ -149,12 +150,50 @@ public final class ServiceProcess {
             Thread.currentThread().interrupt();
         }
         process = null;
+        suspended = false;
+    }
+
+    /**
+     * Freezes the process with SIGSTOP, as a stuck VM, a long stop-the-world pause or a debugger would: it keeps its
+     * sockets (the kernel still accepts connections and buffers requests) but answers nothing, runs no timer and sends
+     * no heartbeat until {@link #resume()}.
+     */
+    public synchronized void suspend() {
+        signal("STOP");
+        suspended = true;
+    }
+
+    /** Lets a {@link #suspend() suspended} process run on (SIGCONT), where it stopped. */
+    public synchronized void resume() {
+        signal("CONT");
+        suspended = false;
+    }
+
+    private void signal(String signal) {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException("the " + name + " process does not run");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                    .redirectErrorStream(true).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + signal + " of the " + name + " process failed");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("kill -" + signal + " of the " + name + " process failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted signalling the " + name + " process", e);
+        }
     }
 
     /** Stops the process (SIGTERM, then SIGKILL after 20 s); {@link #start()} or {@link #restart()} bring it back. */
     public synchronized void stop() {
         if (process == null) {
             return;
+        }
+        if (suspended && process.isAlive()) {
+            resume(); // a stopped process would only act on SIGTERM once continued
         }
         process.destroy();
         try {
@@ -165,6 +204,7 @@ public final class ServiceProcess {
             Thread.currentThread().interrupt();
         }
         process = null;
+        suspended = false;
     }
 
     /** Stops it and starts it again, at the same URL with the same environment. */
