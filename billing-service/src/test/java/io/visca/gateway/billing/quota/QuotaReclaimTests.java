@@ -40,6 +40,30 @@ class QuotaReclaimTests {
     QuotaReclaimJob job;
 
     @Test
+    void aLeaseTheRouterNamedIsGivenBackByItsNameThoughTheRouterNeverHeardOfIt() {
+        // a router's ask timed out while the store was stalled; the store granted it when it woke, to nobody
+        String scope = "key:" + UsageEvents.unique("key");
+        Instant window = BudgetPeriod.WEEK.start(Instant.now());
+        String lease = java.util.UUID.randomUUID().toString();
+        QuotaExchange.Ask ask = QuotaApi.budget("b", scope, window, "1", "0", "0.4");
+        QuotaExchange.Ask named = new QuotaExchange.Ask(ask.ref(), ask.scope(), ask.kind(), ask.windowStart(),
+                ask.limit(), ask.need(), ask.want(), lease);
+        QuotaAnswer.Grant granted = QuotaApi.exchange(QuotaApi.asks("stalled-router", named)).grants().get(0);
+        assertEquals(lease, granted.leaseId());
+        assertEquals(0, new BigDecimal("0.4").compareTo(QuotaApi.counter(scope, window)[3]));
+
+        QuotaAnswer.Grant again = QuotaApi.exchange(QuotaApi.asks("stalled-router", named)).grants().get(0);
+        assertNull(again.leaseId(), "an id the store has seen is never granted twice");
+        assertEquals(0, BigDecimal.ZERO.compareTo(again.granted()));
+        assertEquals(0, new BigDecimal("0.4").compareTo(QuotaApi.counter(scope, window)[3]), "nothing more counted");
+
+        QuotaAnswer released = QuotaApi.exchange(new QuotaExchange("stalled-router",
+                List.of(new QuotaExchange.Release(lease, BigDecimal.ZERO)), List.of(), List.of()));
+        assertEquals(List.of(), released.expired());
+        assertEquals(0, BigDecimal.ZERO.compareTo(QuotaApi.counter(scope, window)[3]), "the budget is free at once");
+    }
+
+    @Test
     void anAbandonedLeaseIsReclaimedDownToWhatWasBilled() {
         String scope = "key:" + UsageEvents.unique("key");
         String key = scope.substring(4);

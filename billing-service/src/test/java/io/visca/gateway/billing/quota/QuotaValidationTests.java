@@ -60,6 +60,17 @@ class QuotaValidationTests {
     }
 
     @Test
+    void aLeaseIdOfTheRoutersChoosingIsAUuidOfABudgetAsk() {
+        Map<String, Object> notUuid = ask("key:k", "budget", 1, 0, 1);
+        notUuid.put("lease_id", "lease-1");
+        Map<String, Object> onRate = ask("key:k", "requests", 10, 0, 1);
+        onRate.put("lease_id", "0b0c6c14-5a4f-4f4e-9f7a-1c2b3d4e5f60");
+        QuotaApi.internal().contentType("application/json")
+                .body(Map.of("router_id", "r1", "asks", List.of(notUuid, onRate))).post("/internal/quota").then()
+                .statusCode(400).body("error.violations.field", hasItems("asks[0].lease_id", "asks[1].lease_id"));
+    }
+
+    @Test
     void refusesAMissingRouterIdTooManyAsksAndAMissingBody() {
         List<Object> asks = new ArrayList<>();
         for (int i = 0; i < 501; i++) {

@@ -52,8 +52,17 @@ public record QuotaExchange(String routerId, List<Release> releases, List<String
      *        asks ahead of need
      * @param want the most the router would like (its slice); the store grants between {@code need} and this,
      *        less when several routers share little room, and nothing when not even {@code need} fits
+     * @param leaseId a budget ask's: the id the lease gets if one is granted (a UUID the router chose), so that a
+     *        router that never got the answer (a timeout while the store was stalled) can give the lease back by it;
+     *        null: the store chooses. The store grants nothing under an id it has seen before
      */
     public record Ask(String ref, String scope, String kind, Instant windowStart, BigDecimal limit, BigDecimal need,
-            BigDecimal want) {
+            BigDecimal want, String leaseId) {
+
+        /** An ask without a lease id of the router's choosing (rates; budgets of callers that need not give back). */
+        public Ask(String ref, String scope, String kind, Instant windowStart, BigDecimal limit, BigDecimal need,
+                BigDecimal want) {
+            this(ref, scope, kind, windowStart, limit, need, want, null);
+        }
     }
 }

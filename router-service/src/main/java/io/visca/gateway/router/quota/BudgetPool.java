@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.UUID;
 
 import io.visca.gateway.contracts.quota.QuotaAnswer;
 import io.visca.gateway.contracts.quota.QuotaExchange;
@@ -110,7 +111,9 @@ final class BudgetPool extends AskingPool<BudgetPool.Lease, BigDecimal> {
             all = all.add(request.amount());
         }
         want = want.max(all).max(need).min(limit.max(need));
-        return new QuotaExchange.Ask(ref, scope, QuotaExchange.BUDGET, windowStart, limit, need, want);
+        // the lease's id is this router's choice: were the answer lost, the lease can be given back by it
+        return new QuotaExchange.Ask(ref, scope, QuotaExchange.BUDGET, windowStart, limit, need, want,
+                UUID.randomUUID().toString());
     }
 
     /** Leases nothing runs against, given back with what they used (before an ask: their room is too small). */

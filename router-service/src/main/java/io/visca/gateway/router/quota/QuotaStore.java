@@ -1,6 +1,7 @@
 package io.visca.gateway.router.quota;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,7 +76,9 @@ public class QuotaStore {
      * One exchange of this router's releases, held leases and asks (the router id is filled in). Releases of an
      * exchange that failed go again with the next one: the router has forgotten those leases, and the store would
      * count them at their full amount until it reclaims them (after they expire plus its grace), leaving that much
-     * of a budget unused after an outage. A release the store already took is ignored by it.
+     * of a budget unused after an outage. So do the leases a failed exchange asked for (under ids this router chose),
+     * which a stalled store may grant when it wakes. A release the store already took, or of a lease it never
+     * granted, is ignored by it.
      */
     Future<QuotaAnswer> exchange(List<QuotaExchange.Release> releases, List<String> held,
             List<QuotaExchange.Ask> asks) {
@@ -89,6 +92,12 @@ public class QuotaStore {
         List<QuotaExchange.Release> all = sent;
         return exchange(new QuotaExchange(routerId, all, held, asks)).onFailure(cause -> {
             unconfirmed.addAll(all);
+            for (QuotaExchange.Ask ask : asks) {
+                if (ask.leaseId() != null) {
+                    // a stalled store may still grant it when it wakes, to nobody: given back with nothing used
+                    unconfirmed.add(new QuotaExchange.Release(ask.leaseId(), BigDecimal.ZERO));
+                }
+            }
             downUntil = System.nanoTime() + DOWN_NANOS;
             LOG.debugf("the quota store could not be asked (%d releases kept to send again): %s", all.size(),
                     cause.getMessage());

@@ -25,7 +25,7 @@ import io.visca.gateway.contracts.quota.QuotaExchange;
 /** The quota store's client: a release whose exchange failed goes again with the next exchange, once. */
 class QuotaStoreTests {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
 
     private Vertx vertx;
     private HttpServer server;
@@ -78,6 +78,19 @@ class QuotaStoreTests {
 
         assertEquals(List.of(List.of("lease-1"), List.of("lease-2", "lease-1"), List.of()), received,
                 "lease-1 sent again with the next exchange, and only until the store took it");
+    }
+
+    @Test
+    void aLeaseAskedForInAFailedExchangeIsGivenBackByTheIdTheRouterChose() throws Exception {
+        failuresLeft.set(1);
+        QuotaExchange.Ask ask = new QuotaExchange.Ask("b", "key:k", QuotaExchange.BUDGET,
+                java.time.Instant.parse("2026-12-07T00:00:00Z"), BigDecimal.ONE, BigDecimal.ZERO,
+                new BigDecimal("0.05"), "0b0c6c14-5a4f-4f4e-9f7a-1c2b3d4e5f60");
+        assertFalse(store.exchange(List.of(), List.of(), List.of(ask)).map(answer -> true).otherwise(false)
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+        assertTrue(exchange(List.of()));
+        assertEquals(List.of(List.of(), List.of("0b0c6c14-5a4f-4f4e-9f7a-1c2b3d4e5f60")), received,
+                "the store may have granted it to nobody: released by its id, with nothing used");
     }
 
     private boolean exchange(List<QuotaExchange.Release> releases) throws Exception {

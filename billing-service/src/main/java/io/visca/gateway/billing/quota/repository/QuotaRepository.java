@@ -130,11 +130,13 @@ public class QuotaRepository {
                        cast(cast($4 as text) as numeric), cast(cast($7 as text) as timestamptz),
                        cast(cast($8 as text) as timestamptz)
                 where $5 is not null
+                on conflict (id) do nothing
                 returning 1
             )
             update budget_counter set limit_usd = cast(cast($3 as text) as numeric),
                                       committed = committed + cast(cast($4 as text) as numeric)
             where scope = $1 and window_start = cast(cast($2 as text) as timestamptz)
+              and ($5 is null or exists (select 1 from lease))
             returning committed, (select count(*) from lease)
             """;
 
@@ -235,7 +237,8 @@ public class QuotaRepository {
 
     /**
      * Records a grant on a locked counter: a new lease of {@code amount} (none when {@code leaseId} is null, the
-     * amount then being zero), the counter's limit as the router gave it; returns the counter's committed amount.
+     * amount then being zero), the counter's limit as the router gave it; returns the counter's committed amount, or
+     * null when a lease with that id exists already (nothing recorded).
      */
     public Uni<BigDecimal> grant(SqlClient conn, CounterKey key, BigDecimal limit, BigDecimal amount, String leaseId,
             String routerId, Instant now, Instant expiresAt) {
@@ -243,7 +246,7 @@ public class QuotaRepository {
                 .addString(key.windowStart().toString()).addString(limit.toPlainString())
                 .addString(amount.toPlainString()).addString(leaseId).addString(routerId).addString(now.toString())
                 .addString(expiresAt.toString()))
-                .map(rows -> rows.iterator().next().getBigDecimal(0));
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getBigDecimal(0));
     }
 
     /** Locks a rate window (made at zero when new) and returns what it has granted so far. */

@@ -189,10 +189,15 @@ public class QuotaService {
         CounterKey key = new CounterKey(ask.scope(), ask.windowStart());
         return repository.budget(conn, key, routerId, now).chain(budget -> {
             BigDecimal granted = share(ask, ask.limit().subtract(budget.committed()), budget.otherRouters());
-            String leaseId = granted.signum() > 0 ? UUID.randomUUID().toString() : null;
+            String leaseId = granted.signum() <= 0 ? null
+                    : ask.leaseId() == null ? UUID.randomUUID().toString() : ask.leaseId().toLowerCase();
             return repository.grant(conn, key, ask.limit(), granted, leaseId, routerId, now, expiresAt)
-                    .map(committed -> new QuotaAnswer.Grant(ask.ref(), leaseId, granted, committed,
-                            leaseId == null ? null : expiresAt, budget.outstanding()));
+                    .map(committed -> committed == null
+                            // the router named a lease id the store has seen before: nothing granted
+                            ? new QuotaAnswer.Grant(ask.ref(), null, BigDecimal.ZERO, budget.committed(), null,
+                                    budget.outstanding())
+                            : new QuotaAnswer.Grant(ask.ref(), leaseId, granted, committed,
+                                    leaseId == null ? null : expiresAt, budget.outstanding()));
         });
     }
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import io.visca.gateway.billing.ledger.LeaseSettlement;
 import io.visca.gateway.contracts.quota.QuotaExchange;
 import io.visca.gateway.kit.admin.error.ApiException;
 import io.visca.gateway.kit.admin.error.Violation;
@@ -89,6 +90,9 @@ final class QuotaValidator {
         if (ask.scope() == null || !(budget ? BUDGET_SCOPE : SCOPE).matcher(ask.scope()).matches()) {
             add(at + ".scope", budget ? "a budget's scope is key:<id> or team:<name> (1 to 200 characters)"
                     : "must be key:<id>, team:<name> or provider:<name> (1 to 200 characters)");
+        }
+        if (ask.leaseId() != null && !(budget && LeaseSettlement.isLeaseId(ask.leaseId()))) {
+            add(at + ".lease_id", budget ? "must be a UUID" : "only a budget ask names its lease");
         }
         if (ask.windowStart() == null) {
             add(at + ".window_start", "is required (the period's or the minute's start, an ISO-8601 instant)");
