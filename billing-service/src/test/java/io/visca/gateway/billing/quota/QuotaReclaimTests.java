@@ -61,6 +61,17 @@ class QuotaReclaimTests {
                 List.of(new QuotaExchange.Release(lease, BigDecimal.ZERO)), List.of(), List.of()));
         assertEquals(List.of(), released.expired());
         assertEquals(0, BigDecimal.ZERO.compareTo(QuotaApi.counter(scope, window)[3]), "the budget is free at once");
+
+        // the other order: the router's release by the id reaches the store before the stale ask it gave up on
+        String early = java.util.UUID.randomUUID().toString();
+        QuotaAnswer unknown = QuotaApi.exchange(new QuotaExchange("stalled-router",
+                List.of(new QuotaExchange.Release(early, BigDecimal.ZERO)), List.of(), List.of()));
+        assertEquals(List.of(early), unknown.expired(), "not a lease the store knows");
+        QuotaAnswer.Grant stale = QuotaApi.exchange(QuotaApi.asks("stalled-router", new QuotaExchange.Ask(ask.ref(),
+                ask.scope(), ask.kind(), ask.windowStart(), ask.limit(), ask.need(), ask.want(), early)))
+                .grants().get(0);
+        assertNull(stale.leaseId(), "a lease given back before it was granted is never granted");
+        assertEquals(0, BigDecimal.ZERO.compareTo(QuotaApi.counter(scope, window)[3]), "nothing counted");
     }
 
     @Test

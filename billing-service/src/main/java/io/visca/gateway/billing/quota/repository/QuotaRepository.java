@@ -105,6 +105,21 @@ public class QuotaRepository {
             where not exists (select 1 from budget_lease l where l.id = r.id and l.reclaimed_at is null)
             """;
 
+    /**
+     * A release of a lease the store does not know leaves a tombstone under its id (released, nothing charged, no
+     * scope), so that a grant under that id arriving later (an ask that timed out at the router while the store was
+     * stalled) gets nothing. An id that conflicts exists already: a lease a concurrent grant has just committed.
+     */
+    private static final String TOMBSTONE = """
+            insert into budget_lease (id, scope, window_start, router_id, amount, used, granted_at, expires_at,
+                                      released_at)
+            select id, '', cast(cast($2 as text) as timestamptz), '', 0, 0, cast(cast($2 as text) as timestamptz),
+                   cast(cast($2 as text) as timestamptz), cast(cast($2 as text) as timestamptz)
+            from unnest(cast(cast($1 as text[]) as uuid[])) as t(id)
+            on conflict (id) do nothing
+            returning cast(id as text)
+            """;
+
     private static final String HOLD = """
             update budget_lease set expires_at = cast(cast($2 as text) as timestamptz)
             where id = any(cast(cast($1 as text[]) as uuid[])) and released_at is null and reclaimed_at is null
@@ -197,11 +212,47 @@ public class QuotaRepository {
                 });
     }
 
-    /** Releases open leases with what they used; counters locked. A lease released before is neither. */
+    /**
+     * Releases open leases with what they used; counters locked. A lease released before is neither. A lease the
+     * store does not know is voided (a tombstone, {@link #TOMBSTONE}); one a concurrent grant committed meanwhile is
+     * released after all.
+     */
     public Uni<Released> release(SqlClient conn, List<String> ids, List<BigDecimal> used, Instant now) {
         if (ids.isEmpty()) {
             return Uni.createFrom().item(new Released(Set.of(), Set.of()));
         }
+        return releaseOnce(conn, ids, used, now).chain(first -> {
+            if (first.expired().isEmpty()) {
+                return Uni.createFrom().item(first);
+            }
+            return conn.preparedQuery(TOMBSTONE).execute(Tuple.of(first.expired().toArray(String[]::new),
+                    now.toString())).chain(rows -> {
+                        Set<String> voided = new HashSet<>();
+                        rows.forEach(row -> voided.add(row.getString(0)));
+                        List<String> again = new ArrayList<>();
+                        List<BigDecimal> againUsed = new ArrayList<>();
+                        for (int i = 0; i < ids.size(); i++) {
+                            String id = ids.get(i).toLowerCase();
+                            if (first.expired().contains(id) && !voided.contains(id)) {
+                                again.add(id);
+                                againUsed.add(used.get(i));
+                            }
+                        }
+                        if (again.isEmpty()) {
+                            return Uni.createFrom().item(first);
+                        }
+                        return releaseOnce(conn, again, againUsed, now).map(second -> {
+                            Set<String> released = new HashSet<>(first.released());
+                            released.addAll(second.released());
+                            Set<String> expired = new HashSet<>(first.expired());
+                            expired.removeAll(second.released());
+                            return new Released(released, expired);
+                        });
+                    });
+        });
+    }
+
+    private Uni<Released> releaseOnce(SqlClient conn, List<String> ids, List<BigDecimal> used, Instant now) {
         return conn.preparedQuery(RELEASE).execute(Tuple.of(ids.toArray(String[]::new),
                 used.stream().map(BigDecimal::toPlainString).toArray(String[]::new), now.toString())).map(rows -> {
                     Set<String> released = new HashSet<>();
