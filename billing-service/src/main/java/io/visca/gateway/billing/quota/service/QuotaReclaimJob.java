@@ -18,7 +18,8 @@ import io.visca.gateway.billing.ledger.DbErrors;
  * <ul>
  * <li>open leases whose expiry plus {@code billing.quota.reclaim-grace} has passed are reclaimed: their router is
  * gone or cut off (it admits nothing under a lease after its expiry, and the grace outlasts any request admitted
- * before), so their charge drops to what the ledger billed under them, and the rest is free again;</li>
+ * before), so their charge drops to what the ledger billed under them, and the rest is free again — only once this
+ * process has itself run for the grace without a gap ({@link ReclaimGate});</li>
  * <li>closed leases whose charge is what was billed under them are folded into their counter's opening spend and
  * deleted {@code billing.quota.closed-lease-retention} after they closed (both sums of the counter stay exact);</li>
  * <li>rate windows older than {@code billing.quota.rate-window-retention} are deleted.</li>
@@ -78,25 +79,35 @@ public class QuotaReclaimJob {
     private final Pool pool;
     private final QuotaMetrics metrics;
     private final BillingConfig.Quota config;
+    /** Reclaims only after this process has run for the grace without a gap. */
+    private final ReclaimGate gate;
 
     QuotaReclaimJob(Pool pool, QuotaMetrics metrics, BillingConfig config) {
         this.pool = pool;
         this.metrics = metrics;
         this.config = config.quota();
+        this.gate = new ReclaimGate(this.config.reclaimGrace(), this.config.reclaimInterval());
     }
 
     @Scheduled(identity = "quota-reclaim", every = "${billing.quota.reclaim-interval:10s}", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
-        return run(Instant.now()).onFailure().invoke(e -> LOG.warnf("the quota reclaim run failed (%s); the next "
-                + "run tries again", DbErrors.describe(e))).onFailure().recoverWithNull().replaceWithVoid();
+        Instant now = Instant.now();
+        Uni<Long> run = gate.open(now) ? run(now) : tidy(now).replaceWith(0L);
+        return run.onFailure().invoke(e -> {
+            gate.failed(); // the database was away: the ledger may be behind as well
+            LOG.warnf("the quota reclaim run failed (%s); the next run tries again", DbErrors.describe(e));
+        }).onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /** Folds closed leases and deletes old rate windows (no reclaim). */
+    private Uni<Void> tidy(Instant now) {
+        return fold(now.minus(config.closedLeaseRetention())).chain(() -> pool.preparedQuery(OLD_RATES)
+                .execute(Tuple.of(now.minus(config.rateWindowRetention()).toString()))).replaceWithVoid();
     }
 
     /** One run as of {@code now}; returns the leases reclaimed. */
     public Uni<Long> run(Instant now) {
-        return reclaim(now)
-                .call(() -> fold(now.minus(config.closedLeaseRetention())))
-                .call(() -> pool.preparedQuery(OLD_RATES)
-                        .execute(Tuple.of(now.minus(config.rateWindowRetention()).toString())));
+        return reclaim(now).call(() -> tidy(now));
     }
 
     /** Reclaims the open leases that expired before {@code now} minus the grace; returns how many. */
