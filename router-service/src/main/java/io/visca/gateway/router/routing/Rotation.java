@@ -14,6 +14,7 @@ final class Rotation {
 
     private final List<String> endpoints;
     private final int[] weights;
+    private final int totalWeight;
     /** Each endpoint's current weight. Guarded by {@code this}. */
     private final long[] current;
 
@@ -21,6 +22,11 @@ final class Rotation {
         this.endpoints = List.copyOf(endpoints);
         this.weights = weights.clone();
         this.current = new long[weights.length];
+        int total = 0;
+        for (int weight : weights) {
+            total += weight;
+        }
+        this.totalWeight = total;
     }
 
     boolean sameAs(List<String> endpoints, int[] weights) {
@@ -28,11 +34,7 @@ final class Rotation {
     }
 
     int totalWeight() {
-        int total = 0;
-        for (int weight : weights) {
-            total += weight;
-        }
-        return total;
+        return totalWeight;
     }
 
     /** The next endpoint among those {@code available} lets through; -1 when none does. */
