@@ -80,8 +80,8 @@ public class AlertWebhook {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
                 .setConnectTimeout(timeoutMs).setIdleTimeout(timeoutMs).setFollowRedirects(false)
                 .putHeader("content-type", "application/json").putHeader("user-agent", "visca-health-monitor");
-        http.client().request(options).compose(request -> request.send(body))
-                .compose(response -> response.end().map(ignored -> response.statusCode()))
+        http.client().request(options).compose(request -> request.send(body)
+                .compose(response -> response.end().map(ignored -> response.statusCode())))
                 .compose(status -> status >= 200 && status <= 299 ? Future.succeededFuture(status)
                         : Future.failedFuture("HTTP " + status))
                 .onComplete(done -> {

@@ -98,9 +98,8 @@ public class ProbeCredentials {
             long timeoutMs = Math.max(1, timeout.toMillis());
             RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
                     .setConnectTimeout(timeoutMs).setIdleTimeout(timeoutMs).setHeaders(headers);
-            return http.upstream(options).compose(request -> request.send(form))
-                    .compose(response -> response.body()
-                            .map(body -> new TokenEndpoint.Reply(response.statusCode(), body)));
+            return http.upstream(options).compose(request -> request.send(form).compose(response -> response.body()
+                    .map(body -> new TokenEndpoint.Reply(response.statusCode(), body))));
         };
     }
 }

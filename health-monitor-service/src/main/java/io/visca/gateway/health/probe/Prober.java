@@ -88,8 +88,9 @@ public class Prober {
                 request.reset();
                 return Future.failedFuture("timed out");
             }
-            return request.send();
-        }).compose(response -> response.end().map(ignored -> response.statusCode())).onComplete(done -> {
+            // end() in the callback the response arrives in (asked later, the response may have ended)
+            return request.send().compose(response -> response.end().map(ignored -> response.statusCode()));
+        }).onComplete(done -> {
             vertx.cancelTimer(timer);
             long latency = elapsedMs(started);
             if (done.succeeded()) {

@@ -116,7 +116,10 @@ public class QuotaStore {
         } catch (IOException e) {
             return Future.failedFuture(e);
         }
-        return client.request(post).compose(request -> request.send(body)).compose(response -> response.body()
+        // body() is asked for in the callback the response arrives in: asked later (a caller that is not on a Vert.x
+        // thread, such as the shutdown hook, chaining on an already answered request), the body has gone by and the
+        // future never completes
+        return client.request(post).compose(request -> request.send(body).compose(response -> response.body()
                 .compose(answer -> {
                     if (response.statusCode() != 200) {
                         return Future.failedFuture(new IOException("the quota store answered HTTP "
@@ -127,6 +130,6 @@ public class QuotaStore {
                     } catch (IOException e) {
                         return Future.failedFuture(new IOException("the quota store's answer is not readable"));
                     }
-                }));
+                })));
     }
 }

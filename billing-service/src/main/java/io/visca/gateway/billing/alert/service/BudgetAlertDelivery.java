@@ -185,8 +185,8 @@ public class BudgetAlertDelivery {
         }
         Future<Integer> status = outbound.server(target.host(), target.port())
                 .compose(server -> client.request(request.setServer(server)))
-                .compose(req -> req.send(Buffer.buffer(body)))
-                .compose(response -> response.end().map(done -> response.statusCode()));
+                .compose(req -> req.send(Buffer.buffer(body))
+                        .compose(response -> response.end().map(done -> response.statusCode())));
         return Uni.createFrom().completionStage(status.toCompletionStage())
                 .ifNoItem().after(config.timeout()).failWith(TimeoutException::new)
                 .map(code -> code >= 200 && code < 300 ? (String) null : "HTTP " + code)
