@@ -9,7 +9,8 @@ import io.vertx.core.http.HttpServerResponse;
  * A streamed (chunked) response body of events: SSE events or NDJSON lines. Counts what it sends and, when a break is
  * set ({@link FakeUpstream#breakStreamAfter}), closes the connection abruptly instead of sending the event after that
  * many (once those are flushed, and {@value #BREAK_PAUSE_MS} ms later, so that a client has read them), so the client
- * sees the body end without its last chunk and without the stream's terminating event.
+ * sees the body end without its last chunk and without the stream's terminating event. With a pacing
+ * ({@link FakeUpstream#streamPacing}) each event goes out that long after the one before.
  */
 final class EventStream {
 
@@ -19,15 +20,19 @@ final class EventStream {
     private final HttpServerRequest req;
     private final HttpServerResponse res;
     private final int breakAfter;
+    private final long pacingMs;
+    /** Events scheduled so far (paced streams). */
+    private long scheduled;
     private int sent;
     private boolean closed;
     private Future<Void> lastWrite = Future.succeededFuture();
 
-    EventStream(Vertx vertx, HttpServerRequest req, String contentType, int breakAfter) {
+    EventStream(Vertx vertx, HttpServerRequest req, String contentType, int breakAfter, long pacingMs) {
         this.vertx = vertx;
         this.req = req;
         this.res = req.response();
         this.breakAfter = breakAfter;
+        this.pacingMs = pacingMs;
         res.setStatusCode(200).putHeader("content-type", contentType).putHeader("cache-control", "no-cache")
                 .setChunked(true);
     }
@@ -55,6 +60,14 @@ final class EventStream {
 
     /** Sends one event (already framed). */
     void send(String frame) {
+        if (pacingMs > 0) {
+            vertx.setTimer(++scheduled * pacingMs, t -> write(frame));
+        } else {
+            write(frame);
+        }
+    }
+
+    private void write(String frame) {
         if (!breaking()) {
             lastWrite = res.write(frame);
             sent++;
@@ -63,6 +76,14 @@ final class EventStream {
 
     /** Sends the terminating event (already framed; may be empty) and ends the body. */
     void end(String frame) {
+        if (pacingMs > 0) {
+            vertx.setTimer(++scheduled * pacingMs, t -> finish(frame));
+        } else {
+            finish(frame);
+        }
+    }
+
+    private void finish(String frame) {
         if (!breaking()) {
             closed = true;
             res.end(frame);

@@ -29,6 +29,7 @@ public abstract class FakeUpstream<S extends FakeUpstream<S>> extends FakeServer
     private volatile ToolCall toolCall;
     private volatile long cachedTokens;
     private volatile int breakStreamAfter;
+    private volatile long streamPacingMs;
 
     /** A tool call the fake model makes: the tool's name and its arguments as a JSON object text. */
     public record ToolCall(String name, String argumentsJson) {
@@ -120,6 +121,15 @@ public abstract class FakeUpstream<S extends FakeUpstream<S>> extends FakeServer
     }
 
     /**
+     * A stream sends its events this many milliseconds apart (the first one too), like a model generating token by
+     * token: a stream of n events takes n times as long. 0: all at once.
+     */
+    public S streamPacing(long millis) {
+        this.streamPacingMs = millis;
+        return self();
+    }
+
+    /**
      * Requires the API key the way the provider's clients send it; by default {@code Authorization: Bearer key}.
      * Null drops the requirement.
      */
@@ -151,7 +161,7 @@ public abstract class FakeUpstream<S extends FakeUpstream<S>> extends FakeServer
 
     /** Opens a stream of events on the response, with the break set by {@link #breakStreamAfter}. */
     protected final EventStream stream(HttpServerRequest req, String contentType) {
-        return new EventStream(vertx(), req, contentType, breakStreamAfter);
+        return new EventStream(vertx(), req, contentType, breakStreamAfter, streamPacingMs);
     }
 
     /**

@@ -169,6 +169,32 @@ public final class ServiceProcess {
         suspended = false;
     }
 
+    /**
+     * Sends SIGTERM and returns at once, as Kubernetes does when it ends a pod: the process drains (what it accepted
+     * finishes) while the caller goes on; {@link #awaitExit} waits for the end.
+     */
+    public synchronized void terminate() {
+        signal("TERM");
+    }
+
+    /** Waits up to {@code within} for the process to exit (after {@link #terminate()}): whether it did. */
+    public boolean awaitExit(Duration within) throws InterruptedException {
+        Process running;
+        synchronized (this) {
+            running = process;
+        }
+        if (running == null || !running.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+            return running == null;
+        }
+        synchronized (this) {
+            if (process == running) {
+                process = null;
+                suspended = false;
+            }
+        }
+        return true;
+    }
+
     private void signal(String signal) {
         if (process == null || !process.isAlive()) {
             throw new IllegalStateException("the " + name + " process does not run");
