@@ -4,9 +4,9 @@
 #
 #   ./gateway.sh up       build if needed, start everything, wait until every service is ready, print the URLs
 #   ./gateway.sh down     stop everything this script started
-#   ./gateway.sh status   what runs, and whether it is ready (every router of ROUTER_REPLICAS on a line of its own)
-#   ./gateway.sh logs S   follow the log of S (router, registry, health-monitor, billing, infra; router: every router,
-#                         router-2, router-3, ...: one of several)
+#   ./gateway.sh status   what runs, and whether it is ready (every instance on a line of its own)
+#   ./gateway.sh logs S   follow the log of S (router, registry, health-monitor, billing, infra; a service: every
+#                         instance of it, router-2, billing-2, ...: one of several)
 #   ./gateway.sh fake-model-server [--port 8000] [--models a,b] [--type openai|anthropic|ollama|tgi|replicate|custom]
 #                         a fake model server in the foreground (the tests' fakes), to try the product page's examples
 #                         without a GPU: e.g. --port 8000 --models meta-llama/Llama-2-70b-hf is its vLLM example
@@ -31,12 +31,15 @@
 #   ROUTER_PORT, REGISTRY_PORT, HEALTH_MONITOR_PORT, BILLING_PORT   (8080, 8081, 8082, 8083)
 #   ROUTER_MANAGEMENT_PORT, REGISTRY_MANAGEMENT_PORT, HEALTH_MONITOR_MANAGEMENT_PORT, BILLING_MANAGEMENT_PORT
 #                                    management ports: health, metrics, OpenAPI, Swagger UI (9080, 9081, 9082, 9083)
-#   ROUTER_REPLICAS                  how many routers (default 1, at most 20): the first is "router" on ROUTER_PORT and
-#                                    ROUTER_MANAGEMENT_PORT, the others "router-2", "router-3", ... on both ports
-#                                    +100, +200, ... (8180/9180, 8280/9280, ...), each with its own log, pid file and
-#                                    usage spool (data/usage-spool-2, ...; ROUTER_USAGE_SPOOL_DIR-2, ... when that is
-#                                    set); they share the registry, Kafka and billing. With the default ports at
-#                                    most 10 (router-11 would be on 9080): up refuses ports in use or planned twice
+#   ROUTER_REPLICAS, REGISTRY_REPLICAS, HEALTH_MONITOR_REPLICAS, BILLING_REPLICAS
+#                                    how many instances of each service (default 1, at most 20): the first is "router"
+#                                    on ROUTER_PORT and ROUTER_MANAGEMENT_PORT, the others "router-2", "router-3", ...
+#                                    on both ports +100, +200, ... (8180/9180, 8280/9280, ...), each with its own log
+#                                    and pid file; each router has its own usage spool (data/usage-spool-2, ...;
+#                                    ROUTER_USAGE_SPOOL_DIR-2, ... when that is set). Instances of a service share its
+#                                    database and Kafka consumer group; the other services call the first instance.
+#                                    With the default ports at most 10 (router-11 would be on 9080): up refuses ports
+#                                    in use or planned twice
 #   MANAGEMENT_HOST                  the interface the management ports listen on (default 127.0.0.1: this machine)
 #   GATEWAY_STATE_DIR                pids, logs, data, tokens (default ./.gateway); the services run from there,
 #                                    so the router's usage spool is data/usage-spool in it
@@ -57,34 +60,38 @@ KAFKA_PORT=${GATEWAY_KAFKA_PORT:-9092}
 PG_PORT=${GATEWAY_POSTGRES_PORT:-5432}
 SERVICES=(registry router health-monitor billing)
 
+MAX_REPLICAS=20
+STEP=100 # instance n of a service listens on its ports + 100 × (n − 1): router-2 on ROUTER_PORT+100, ...
+base_of() { if [[ $1 =~ ^(.+)-([0-9]+)$ ]]; then echo "${BASH_REMATCH[1]}"; else echo "$1"; fi; }
+replica_of() { if [[ $1 =~ -([0-9]+)$ ]]; then echo $((10#${BASH_REMATCH[1]})); else echo 1; fi; }
+upper() { echo "$1" | tr 'a-z-' 'A-Z_'; }
 module_of() {
-  case $1 in
+  case $(base_of "$1") in
     registry) echo provider-registry-service ;;
-    router | router-*) echo router-service ;;
+    router) echo router-service ;;
     health-monitor) echo health-monitor-service ;;
     billing) echo billing-service ;;
   esac
 }
-MAX_ROUTERS=20
-ROUTER_STEP=100 # router-2 listens on ROUTER_PORT+100 and ROUTER_MANAGEMENT_PORT+100, router-3 on +200, ...
-replica_of() { case $1 in router-*) echo "${1#router-}" ;; *) echo 1 ;; esac; }
-offset() { echo $((10#$1 + ROUTER_STEP * ($(replica_of "$2") - 1))); } # offset PORT INSTANCE
+offset() { # offset PORT INSTANCE: the port of that instance (a port that is not a number is left to check_ports)
+  local n
+  n=$(replica_of "$2")
+  if [ "$n" = 1 ] || ! [[ $1 =~ ^[0-9]+$ ]]; then echo "$1"; else echo $((10#$1 + STEP * (n - 1))); fi
+}
 port_of() {
-  case $1 in
-    router) echo "${ROUTER_PORT:-8080}" ;;
-    router-*) offset "${ROUTER_PORT:-8080}" "$1" ;;
-    registry) echo "${REGISTRY_PORT:-8081}" ;;
-    health-monitor) echo "${HEALTH_MONITOR_PORT:-8082}" ;;
-    billing) echo "${BILLING_PORT:-8083}" ;;
+  case $(base_of "$1") in
+    router) offset "${ROUTER_PORT:-8080}" "$1" ;;
+    registry) offset "${REGISTRY_PORT:-8081}" "$1" ;;
+    health-monitor) offset "${HEALTH_MONITOR_PORT:-8082}" "$1" ;;
+    billing) offset "${BILLING_PORT:-8083}" "$1" ;;
   esac
 }
 management_port_of() { # health, metrics, OpenAPI and Swagger UI: never on the API's port
-  case $1 in
-    router) echo "${ROUTER_MANAGEMENT_PORT:-9080}" ;;
-    router-*) offset "${ROUTER_MANAGEMENT_PORT:-9080}" "$1" ;;
-    registry) echo "${REGISTRY_MANAGEMENT_PORT:-9081}" ;;
-    health-monitor) echo "${HEALTH_MONITOR_MANAGEMENT_PORT:-9082}" ;;
-    billing) echo "${BILLING_MANAGEMENT_PORT:-9083}" ;;
+  case $(base_of "$1") in
+    router) offset "${ROUTER_MANAGEMENT_PORT:-9080}" "$1" ;;
+    registry) offset "${REGISTRY_MANAGEMENT_PORT:-9081}" "$1" ;;
+    health-monitor) offset "${HEALTH_MONITOR_MANAGEMENT_PORT:-9082}" "$1" ;;
+    billing) offset "${BILLING_MANAGEMENT_PORT:-9083}" "$1" ;;
   esac
 }
 
@@ -95,34 +102,38 @@ pid_alive() { [ -f "$PIDS/$1.pid" ] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/nu
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 ready() { curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$(management_port_of "$1")/q/health/ready"; }
 
-router_names() { # router_names N: router router-2 ... router-N
+instance_names() { # instance_names S N: S S-2 ... S-N
   local i
-  echo router
-  for ((i = 2; i <= $1; i++)); do echo "router-$i"; done
+  echo "$1"
+  for ((i = 2; i <= $2; i++)); do echo "$1-$i"; done
 }
-requested_routers() { # ROUTER_REPLICAS, checked (up refuses anything but 1..MAX_ROUTERS, saying why)
-  local n=${ROUTER_REPLICAS:-1}
-  if ! [[ $n =~ ^[0-9]{1,3}$ ]] || [ $((10#$n)) -lt 1 ] || [ $((10#$n)) -gt $MAX_ROUTERS ]; then
-    die "ROUTER_REPLICAS must be a whole number from 1 to $MAX_ROUTERS (routers on ROUTER_PORT, +$ROUTER_STEP," \
-      "+$((2 * ROUTER_STEP)), ...), not '$n'"
+requested() { # requested S: S's <S>_REPLICAS, checked (up refuses anything but 1..MAX_REPLICAS, saying why)
+  local variable n
+  variable=$(upper "$1")_REPLICAS
+  n=${!variable:-1}
+  if ! [[ $n =~ ^[0-9]{1,3}$ ]] || [ $((10#$n)) -lt 1 ] || [ $((10#$n)) -gt $MAX_REPLICAS ]; then
+    die "$variable must be a whole number from 1 to $MAX_REPLICAS (instances on $(upper "$1")_PORT, +$STEP," \
+      "+$((2 * STEP)), ...), not '$n'"
   fi
   echo $((10#$n))
 }
-known_routers() { # the routers ROUTER_REPLICAS asks for and every router with a pid file (down needs no variable)
-  local n=1 f i
-  [[ ${ROUTER_REPLICAS:-1} =~ ^[0-9]{1,3}$ ]] && [ $((10#${ROUTER_REPLICAS:-1})) -le $MAX_ROUTERS ] \
-    && n=$((10#${ROUTER_REPLICAS:-1}))
-  for f in "$PIDS"/router-*.pid; do
+known() { # known S: the instances <S>_REPLICAS asks for and every one with a pid file (down needs no variable)
+  local n=1 f i variable
+  variable=$(upper "$1")_REPLICAS
+  [[ ${!variable:-1} =~ ^[0-9]{1,3}$ ]] && [ $((10#${!variable:-1})) -le $MAX_REPLICAS ] && n=$((10#${!variable:-1}))
+  for f in "$PIDS/$1"-*.pid; do
     [ -f "$f" ] || continue
-    i=${f##*/router-}; i=${i%.pid}
+    i=${f##*/"$1"-}; i=${i%.pid}
     [[ $i =~ ^[0-9]{1,3}$ ]] && [ $((10#$i)) -gt "$n" ] && n=$((10#$i))
   done
-  router_names "$n"
+  instance_names "$1" "$n"
 }
+all_known() { local s; for s in registry router health-monitor billing; do known "$s"; done; }
 port_variable() { # the variable that sets a port of S: router-3 is ROUTER_PORT+200
-  local base=${1%%-[0-9]*} suffix=
-  [ "$base" = "$1" ] || suffix="+$(($(replica_of "$1") * ROUTER_STEP - ROUTER_STEP))"
-  printf '%s_%s%s' "$(echo "$base" | tr 'a-z-' 'A-Z_')" "$2" "$suffix"
+  local base suffix=
+  base=$(base_of "$1")
+  [ "$base" = "$1" ] || suffix="+$(($(replica_of "$1") * STEP - STEP))"
+  printf '%s_%s%s' "$(upper "$base")" "$2" "$suffix"
 }
 taken() { # taken S KIND PORT: the message when a port of S is in use
   local variable
@@ -218,13 +229,13 @@ start_service() {
   port_busy "$management" && die "$(taken "$s" MANAGEMENT_PORT "$management")"
   local kafka=${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:$KAFKA_PORT}
   local db=
-  case $s in
+  case $(base_of "$s") in # every instance of a service on its one database
     registry) db=${REGISTRY_DB_URL:-postgresql://127.0.0.1:$PG_PORT/registry} ;;
     billing) db=${BILLING_DB_URL:-postgresql://127.0.0.1:$PG_PORT/billing} ;;
   esac
   (
-    case $s in # the key of provider secrets: only for the services that call upstreams
-      registry | router*| health-monitor) [ -z "$SECRETS_KEY_FILE" ] || export GATEWAY_SECRETS_KEY_FILE=$SECRETS_KEY_FILE ;;
+    case $(base_of "$s") in # the key of provider secrets: only for the services that call upstreams
+      registry | router | health-monitor) [ -z "$SECRETS_KEY_FILE" ] || export GATEWAY_SECRETS_KEY_FILE=$SECRETS_KEY_FILE ;;
       *) unset GATEWAY_SECRETS_KEY GATEWAY_SECRETS_KEY_FILE GATEWAY_SECRETS_PREVIOUS_KEYS GATEWAY_SECRETS_PREVIOUS_KEYS_FILE ;;
     esac
     export KAFKA_BOOTSTRAP_SERVERS=$kafka DB_URL=$db DB_USER=${DB_USER:-postgres} DB_PASSWORD=${DB_PASSWORD:-postgres}
@@ -247,16 +258,18 @@ cmd_up() {
   command -v java >/dev/null || die "java (JDK 17 or newer) is not on the PATH"
   command -v curl >/dev/null || die "curl is needed to check readiness"
   mkdir -p "$PIDS" "$LOGS"
-  local routers s
-  routers=$(requested_routers) || exit 1
-  for s in infra registry $(known_routers) health-monitor billing; do
+  local s n
+  declare -A replicas
+  for s in "${SERVICES[@]}"; do n=$(requested "$s") || exit 1; replicas[$s]=$n; done
+  for s in infra $(all_known); do
     pid_alive "$s" && die "already running ($s, pid $(cat "$PIDS/$s.pid")): ./gateway.sh status, or ./gateway.sh down first"
   done
-  local later=()
+  # the first registry migrates the database before anything else starts; every other instance after it
+  local later=($(instance_names registry "${replicas[registry]}" | tail -n +2))
   for s in router health-monitor billing; do
     case " ${GATEWAY_WITHOUT:-} " in
       *" $s "*) [ "$s" != router ] || die "GATEWAY_WITHOUT: the router is needed"; say "  not starting $s (GATEWAY_WITHOUT)" ;;
-      *) if [ "$s" = router ]; then later+=($(router_names "$routers")); else later+=("$s"); fi ;;
+      *) later+=($(instance_names "$s" "${replicas[$s]}")) ;;
     esac
   done
   check_ports registry "${later[@]}"
@@ -298,11 +311,13 @@ cmd_up() {
   for s in "${later[@]}"; do wait_for "$s" 120 ready "$s"; done
   say ""
   say "Visca AI Gateway is up."
-  if [ "$routers" = 1 ]; then
+  if [ "${replicas[router]}" = 1 ]; then
     say "  router (OpenAI-compatible /v1)  http://127.0.0.1:$(port_of router)/v1"
   else
-    say "  $routers routers (OpenAI-compatible /v1, the same keys and providers; balance them as you like)"
-    for s in $(router_names "$routers"); do printf '    %-29s http://127.0.0.1:%s/v1\n' "$s" "$(port_of "$s")"; done
+    say "  ${replicas[router]} routers (OpenAI-compatible /v1, the same keys and providers; balance them as you like)"
+    for s in $(instance_names router "${replicas[router]}"); do
+      printf '    %-29s http://127.0.0.1:%s/v1\n' "$s" "$(port_of "$s")"
+    done
   fi
   say "  dashboard (log in: admin token) http://127.0.0.1:$(port_of registry)/"
   say "  provider registry (admin API)   http://127.0.0.1:$(port_of registry)/api"
@@ -310,10 +325,12 @@ cmd_up() {
   say "  billing (finance API)           http://127.0.0.1:$(port_of billing)"
   say "  Swagger UI (registry, billing)  http://127.0.0.1:$(management_port_of registry)/q/swagger-ui" \
     "http://127.0.0.1:$(management_port_of billing)/q/swagger-ui"
-  say "  management (/q/health, /q/metrics, never on the API ports)" \
-    "$(for s in $(router_names "$routers"); do printf ' %s :%s,' "$s" "$(management_port_of "$s")"; done)" \
-    "registry :$(management_port_of registry), health monitor :$(management_port_of health-monitor)," \
-    "billing :$(management_port_of billing)"
+  for s in registry health-monitor billing; do
+    [ "${replicas[$s]}" = 1 ] || say "  $s: ${replicas[$s]} instances, on$(for i in $(instance_names "$s" "${replicas[$s]}"); do
+      printf ' :%s' "$(port_of "$i")"; done) (the other services call the first)"
+  done
+  say "  management (/q/health, /q/metrics, never on the API ports)$(for s in registry "${later[@]}"; do
+    printf ' %s :%s' "$s" "$(management_port_of "$s")"; done)"
   say "  provider configs loaded from    $PROVIDERS"
   say "  admin token                     export GATEWAY_ADMIN_TOKEN=\$(cat $STATE/admin-token)"
   [ -z "${GATEWAY_ADMIN_TOKEN:-}" ] || say "                                  (the GATEWAY_ADMIN_TOKEN you set)"
@@ -344,14 +361,14 @@ stop_all() { # stop_all S...: SIGTERM to each at once, up to 30 s for them to ex
 
 cmd_down() {
   # services before the broker: a broker that goes first leaves stale consumer-group members behind
-  stop_all $(known_routers)
-  for s in health-monitor billing registry; do stop_all "$s"; done
+  stop_all $(known router)
+  for s in health-monitor billing registry; do stop_all $(known "$s"); done
   stop_all infra
 }
 
 cmd_status() {
   local state s
-  for s in infra registry $(known_routers) health-monitor billing; do
+  for s in infra $(all_known); do
     if pid_alive "$s"; then
       state="running (pid $(cat "$PIDS/$s.pid"))"
       if [ "$s" != infra ]; then
@@ -369,15 +386,15 @@ cmd_status() {
 }
 
 cmd_logs() { # logs router follows every router that runs (tail names each file), logs router-2 one of them
-  [ -n "$1" ] || die "usage: ./gateway.sh logs router|registry|health-monitor|billing|infra (router-2, ...: one router of several)"
+  [ -n "$1" ] || die "usage: ./gateway.sh logs router|registry|health-monitor|billing|infra (router-2, billing-2, ...: one instance of several)"
   local files=() s
-  if [ "$1" = router ]; then
-    for s in $(known_routers); do
-      [ "$s" = router ] || pid_alive "$s" && files+=("$LOGS/$s.log")
-    done
-  else
-    files=("$LOGS/$1.log")
-  fi
+  case $1 in
+    router | registry | health-monitor | billing)
+      for s in $(known "$1"); do
+        [ "$s" = "$1" ] || pid_alive "$s" && files+=("$LOGS/$s.log")
+      done ;;
+    *) files=("$LOGS/$1.log") ;;
+  esac
   for s in "${files[@]}"; do [ -f "$s" ] || die "no log $s (./gateway.sh status: what runs)"; done
   tail -n 200 -f "${files[@]}"
 }

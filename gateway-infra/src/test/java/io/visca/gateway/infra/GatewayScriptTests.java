@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@code ./gateway.sh} with several routers ({@code ROUTER_REPLICAS}), where it decides without starting a service:
@@ -37,11 +37,12 @@ class GatewayScriptTests {
     Path state;
 
     @ParameterizedTest
-    @ValueSource(strings = { "0", "21", "three", "-1", "2 3" })
-    void refusesRouterReplicasOutsideOneToTwenty(String replicas) throws Exception {
-        Result up = gateway(ports(Ports.free(), Ports.free(), Map.of("ROUTER_REPLICAS", replicas)), "up");
+    @CsvSource({ "ROUTER_REPLICAS,0", "BILLING_REPLICAS,21", "HEALTH_MONITOR_REPLICAS,three", "REGISTRY_REPLICAS,-1",
+            "ROUTER_REPLICAS,2 3" })
+    void refusesReplicasOutsideOneToTwenty(String variable, String replicas) throws Exception {
+        Result up = gateway(ports(Ports.free(), Ports.free(), Map.of(variable, replicas)), "up");
         assertEquals(1, up.exit, up.output);
-        assertTrue(up.output.contains("ROUTER_REPLICAS must be a whole number from 1 to 20"), up.output);
+        assertTrue(up.output.contains(variable + " must be a whole number from 1 to 20"), up.output);
         assertTrue(up.output.contains("'" + replicas + "'"), "names the value: " + up.output);
         assertNothingStarted();
     }
@@ -72,13 +73,14 @@ class GatewayScriptTests {
     }
 
     @Test
-    void statusAndDownCoverEveryRouterWithAPidFileWithoutTheVariable() throws Exception {
+    void statusAndDownCoverEveryInstanceWithAPidFileWithoutTheVariables() throws Exception {
         int router = Ports.free();
         int management = Ports.free();
         List<Process> routers = new ArrayList<>();
         Path pids = Files.createDirectories(state.resolve("pids"));
         try {
-            for (String name : List.of("router", "router-2", "router-3")) {
+            for (String name : List.of("router", "router-2", "router-3", "registry-2", "health-monitor-2",
+                    "billing-2")) {
                 Process stand = new ProcessBuilder("sleep", "300").start();
                 routers.add(stand);
                 Files.writeString(pids.resolve(name + ".pid"), stand.pid() + "\n");
@@ -93,10 +95,19 @@ class GatewayScriptTests {
                 assertEquals(String.format("%-15s running (pid %d), NOT ready on http://127.0.0.1:%d (management :%d)",
                         name, routers.get(i).pid(), router + 100 * i, management + 100 * i), line, status.output);
             }
+            for (String other : List.of("registry", "health-monitor", "billing")) {
+                assertTrue(status.output.contains(String.format("%-15s stopped", other)), status.output);
+                assertTrue(status.output.lines().anyMatch(l -> l.startsWith(other + "-2 ") && l.contains("running (pid ")
+                        && l.contains("NOT ready on http://127.0.0.1:" + (port(environment, other) + 100))),
+                        "instance 2 of " + other + " on its port + 100: " + status.output);
+            }
 
             Result down = gateway(environment, "down");
             assertEquals(0, down.exit, down.output);
             assertTrue(down.output.contains("stopped router\nstopped router-2\nstopped router-3\n"), down.output);
+            for (String other : List.of("registry-2", "health-monitor-2", "billing-2")) {
+                assertTrue(down.output.contains("stopped " + other + "\n"), down.output);
+            }
             for (Process stand : routers) {
                 assertTrue(stand.waitFor(10, TimeUnit.SECONDS), "SIGTERM reached pid " + stand.pid());
             }
@@ -106,6 +117,10 @@ class GatewayScriptTests {
         } finally {
             routers.forEach(Process::destroyForcibly);
         }
+    }
+
+    private static int port(Map<String, String> environment, String service) {
+        return Integer.parseInt(environment.get(service.toUpperCase().replace('-', '_') + "_PORT"));
     }
 
     /** The services' ports: the router's as given, the others free ones (none of this machine's gateways). */
