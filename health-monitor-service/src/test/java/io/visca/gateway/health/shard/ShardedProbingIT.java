@@ -68,7 +68,7 @@ class ShardedProbingIT {
         a = monitor("a", kafka).start();
         b = monitor("b", kafka).start();
 
-        ProviderJson provider = ProviderJson.of(PROVIDER, "ollama").probe(1, 1, 1);
+        ProviderJson provider = ProviderJson.of(PROVIDER, "ollama").probe(1, 2, 1);
         for (int i = 1; i <= ENDPOINTS; i++) {
             FakeOllamaServer upstream = FakeOllamaServer.start();
             upstreams.put("e" + i, upstream);
@@ -108,7 +108,8 @@ class ShardedProbingIT {
             JsonPath health = api(instance, "/api/health/" + PROVIDER);
             assertEquals(ENDPOINTS, health.getList("endpoints").size(), "each instance shows every endpoint");
             assertEquals(List.of("UP"), health.getList("endpoints.status").stream().distinct().toList());
-            assertEquals(ENDPOINTS, api(instance, "/api/health/transitions?provider=" + PROVIDER)
+            long published = upstreams.keySet().stream().mapToLong(e -> events.forKey(key(e)).size()).sum();
+            assertEquals(published, api(instance, "/api/health/transitions?provider=" + PROVIDER)
                     .getList("transitions").size(), "each instance lists every endpoint's history");
         }
 
@@ -117,6 +118,7 @@ class ShardedProbingIT {
                 .map(Map.Entry::getKey).toList();
         String failing = ofB.get(0);
         upstreams.values().forEach(FakeOllamaServer::clearRequests);
+        int before = events.forKey(key(failing)).size();
         long killed = System.nanoTime();
         b.kill();
         upstreams.get(failing).stop();
@@ -124,9 +126,10 @@ class ShardedProbingIT {
             await().atMost(KILL_BOUND).pollInterval(Duration.ofMillis(50))
                     .until(() -> probedBy(endpoint).contains("monitor-a"));
         }
-        Event down = events.await(key(failing), e -> "DOWN".equals(e.status()), KILL_BOUND.plusSeconds(2));
+        // the bound, and two failed probes a second apart (failure_threshold 2)
+        Event down = awaitNext(failing, before, KILL_BOUND.plusSeconds(3));
         assertEquals("UP", down.value().path("previous_status").asText());
-        assertTrue(Duration.ofNanos(System.nanoTime() - killed).compareTo(KILL_BOUND.plusSeconds(2)) < 0);
+        assertTrue(Duration.ofNanos(System.nanoTime() - killed).compareTo(KILL_BOUND.plusSeconds(3)) < 0);
         Map<String, String> afterKill = awaitSteadyHolders();
         assertEquals(Set.of("monitor-a"), new HashSet<>(afterKill.values()), "a probes everything: " + afterKill);
         assertOneProbePerInterval(Set.of("monitor-a"));
@@ -151,12 +154,22 @@ class ShardedProbingIT {
         Duration handover = Duration.ofNanos(System.nanoTime() - stopped);
         assertTrue(handover.compareTo(SESSION_TIMEOUT) < 0, "handed over in " + handover);
         String failsLater = ofA.get(0);
+        int seenLater = events.forKey(key(failsLater)).size();
         upstreams.get(failsLater).stop();
-        Event laterDown = events.await(key(failsLater), e -> "DOWN".equals(e.status()), Duration.ofSeconds(10));
+        Event laterDown = awaitNext(failsLater, seenLater, Duration.ofSeconds(10));
         assertEquals("UP", laterDown.value().path("previous_status").asText(), "health events keep flowing");
         assertOneProbePerInterval(Set.of("monitor-b"));
 
         assertNoMadeUpOrDoubledTransitions();
+    }
+
+    /** Waits for the endpoint's next event after the first {@code seen}, which must be the only one, a DOWN. */
+    private static Event awaitNext(String endpoint, int seen, Duration within) {
+        List<Event> next = await().atMost(within).pollInterval(Duration.ofMillis(50))
+                .until(() -> events.forKey(key(endpoint)), e -> e.size() > seen);
+        assertEquals(seen + 1, next.size(), endpoint + ": " + statuses(next));
+        assertEquals("DOWN", next.get(seen).status(), endpoint + ": " + statuses(next));
+        return next.get(seen);
     }
 
     /** Waits until each endpoint's probes (over 2.5 s) come from one instance; returns endpoint to instance. */
