@@ -39,6 +39,9 @@ public interface HealthConfig {
 
     Events events();
 
+    /** How the instances share the endpoints between them (a Kafka consumer group). */
+    Shards shards();
+
     Alert alert();
 
     /** Provider secrets: references, where they resolve from, the key of literal secrets at rest. */
@@ -50,7 +53,10 @@ public interface HealthConfig {
     /** Wrong bearer tokens per client address. */
     TokenThrottleConfig tokenThrottle();
 
-    /** The transition history of {@code /api/health/transitions} (in memory, empty after a restart). */
+    /**
+     * The transition history of {@code /api/health/transitions}, read back from {@code provider-health-changed} by
+     * every instance (which keeps every event younger than {@link #maxAge()}: {@code min.compaction.lag.ms}).
+     */
     interface Transitions {
         /** At most this many transitions are kept per endpoint (the oldest go first). */
         @WithDefault("500")
@@ -89,6 +95,40 @@ public interface HealthConfig {
         /** Events sent at once in one publishing round. */
         @WithDefault("256")
         int batchSize();
+    }
+
+    /**
+     * Probing is sharded: every instance joins one consumer group on the shard topic, and probes the endpoints whose
+     * key ({@code provider/endpoint}) hashes (Kafka's murmur2, as the default partitioner) to a partition assigned to
+     * it. An instance that dies is replaced after {@link #sessionTimeout()}; one that stops leaves the group at once.
+     */
+    interface Shards {
+        /** {@code HEALTH_SHARDS_TOPIC}: the topic whose partitions are the shards; nothing is ever written to it. */
+        @WithDefault("health-monitor-shards")
+        String topic();
+
+        /** {@code HEALTH_SHARDS_GROUP}: the consumer group every instance of one deployment joins. */
+        @WithDefault("health-monitor")
+        String group();
+
+        /**
+         * Partitions the shard topic is created with (a topic with fewer gets more): at most this many instances
+         * share the endpoints; more instances stand by.
+         */
+        @WithDefault("12")
+        int partitions();
+
+        /** Without a heartbeat for this long an instance's shards go to the others (Kafka allows 6 s to 30 min). */
+        @WithDefault("PT10S")
+        Duration sessionTimeout();
+
+        /** How often an instance heartbeats, and so learns of a rebalance (at most a third of the session timeout). */
+        @WithDefault("PT1S")
+        Duration heartbeatInterval();
+
+        /** How long an instance giving shards up waits for Kafka to take their last events before it lets go. */
+        @WithDefault("PT5S")
+        Duration handoverTimeout();
     }
 
     interface Alert {

@@ -1,10 +1,12 @@
 package io.visca.gateway.health.events;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -86,6 +88,46 @@ public class HealthChangedPublisher {
     /** Events (and tombstones) not yet acknowledged by the broker. */
     public synchronized int unpublished() {
         return pending.size();
+    }
+
+    /**
+     * Waits (blocking: never on an event loop) until the broker has acknowledged every event of the matching keys,
+     * for at most {@code within}: an instance handing endpoints over lets go of them only once their last statuses
+     * are on the topic, where the next holder reads them.
+     *
+     * @return whether none is left
+     */
+    public boolean awaitPublished(Predicate<String> keys, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (true) {
+            synchronized (this) {
+                if (pending.keySet().stream().noneMatch(keys)) {
+                    return true;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    /**
+     * Drops the unsent events of the matching keys: their endpoints may be another instance's now, whose statuses
+     * an older one of this instance must not overwrite; the next holder resumes from the topic and publishes what
+     * it finds.
+     *
+     * @return how many were dropped
+     */
+    public synchronized int discard(Predicate<String> keys) {
+        int before = pending.size();
+        pending.keySet().removeIf(keys);
+        return before - pending.size();
     }
 
     private void enqueue(String key, String value) {

@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -19,10 +18,12 @@ import jakarta.inject.Singleton;
 import io.visca.gateway.health.config.HealthConfig;
 
 /**
- * The recent transitions of every endpoint, for the dashboard's timeline, in memory only: it starts empty when the
- * monitor starts (nothing is made up for the time before). Bounded per endpoint by count
- * ({@code health.transitions.max-per-endpoint}) and age ({@code health.transitions.max-age}); an endpoint's history is
- * forgotten when the registry no longer has it (its provider deleted, or the endpoint removed). Thread-safe.
+ * The recent transitions of every endpoint, for the dashboard's timeline: every transition on
+ * {@code provider-health-changed}, whichever instance published it, as {@code PublishedHealth} reads the topic (from
+ * its beginning at start, so the history survives a restart for as long as the topic keeps the events). Bounded per
+ * endpoint by count ({@code health.transitions.max-per-endpoint}) and age ({@code health.transitions.max-age}); an
+ * endpoint's history is forgotten when the registry no longer has it (its provider deleted, or the endpoint removed).
+ * Thread-safe.
  */
 @Singleton
 public class TransitionHistory {
@@ -34,9 +35,11 @@ public class TransitionHistory {
     private final int maxPerEndpoint;
     private final Duration maxAge;
     private final Clock clock;
-    private final Instant startedAt;
+    private Instant startedAt;
     /** Per endpoint key, oldest first. Guarded by {@code this}. */
     private final Map<String, Deque<HealthTransition>> byEndpoint = new HashMap<>();
+    /** The base URL of every endpoint the registry has; null until the first snapshot. Guarded by {@code this}. */
+    private Map<String, String> endpoints;
 
     @Inject
     public TransitionHistory(HealthConfig config) {
@@ -56,8 +59,8 @@ public class TransitionHistory {
         this.startedAt = clock.instant();
     }
 
-    /** Since when transitions are kept: the monitor's start (the history does not survive a restart). */
-    public Instant startedAt() {
+    /** Since when transitions are kept: the monitor's start, or the oldest transition read back from the topic. */
+    public synchronized Instant startedAt() {
         return startedAt;
     }
 
@@ -65,7 +68,14 @@ public class TransitionHistory {
         return maxAge;
     }
 
+    /** Keeps the transition; one without a base URL gets the endpoint's current one, when the registry has it. */
     public synchronized void record(HealthTransition transition) {
+        if (transition.baseUrl() == null && endpoints != null && endpoints.containsKey(transition.key())) {
+            transition = withBaseUrl(transition, endpoints.get(transition.key()));
+        }
+        if (transition.at().isBefore(startedAt)) {
+            startedAt = transition.at();
+        }
         Deque<HealthTransition> kept = byEndpoint.computeIfAbsent(transition.key(), k -> new ArrayDeque<>());
         kept.addLast(transition);
         while (kept.size() > maxPerEndpoint) {
@@ -74,9 +84,13 @@ public class TransitionHistory {
         dropExpired(kept, clock.instant().minus(maxAge));
     }
 
-    /** Forgets the history of every endpoint whose key ({@code provider/endpoint}) is not in {@code existing}. */
-    public synchronized void retainOnly(Set<String> existing) {
-        byEndpoint.keySet().retainAll(existing);
+    /**
+     * The endpoints the registry has now, key ({@code provider/endpoint}) to base URL: the history of every other
+     * endpoint is forgotten, and is not listed should a late event of it be read.
+     */
+    public synchronized void retainOnly(Map<String, String> existing) {
+        endpoints = Map.copyOf(existing);
+        byEndpoint.keySet().retainAll(existing.keySet());
     }
 
     /**
@@ -87,25 +101,33 @@ public class TransitionHistory {
         Instant oldest = clock.instant().minus(maxAge);
         List<HealthTransition> out = new ArrayList<>();
         synchronized (this) {
-            for (Iterator<Deque<HealthTransition>> it = byEndpoint.values().iterator(); it.hasNext();) {
-                Deque<HealthTransition> kept = it.next();
+            for (Iterator<Map.Entry<String, Deque<HealthTransition>>> it = byEndpoint.entrySet().iterator(); it
+                    .hasNext();) {
+                Map.Entry<String, Deque<HealthTransition>> entry = it.next();
+                Deque<HealthTransition> kept = entry.getValue();
                 dropExpired(kept, oldest);
                 if (kept.isEmpty()) {
                     it.remove();
                     continue;
                 }
-                if (provider != null && !provider.equals(kept.peekFirst().provider())) {
+                if (provider != null && !provider.equals(kept.peekFirst().provider())
+                        || endpoints != null && !endpoints.containsKey(entry.getKey())) {
                     continue;
                 }
+                String baseUrl = endpoints == null ? null : endpoints.get(entry.getKey());
                 for (HealthTransition t : kept) {
                     if (since == null || !t.at().isBefore(since)) {
-                        out.add(t);
+                        out.add(t.baseUrl() == null && baseUrl != null ? withBaseUrl(t, baseUrl) : t);
                     }
                 }
             }
         }
         out.sort(NEWEST_FIRST);
         return out.size() > limit ? List.copyOf(out.subList(0, limit)) : out;
+    }
+
+    private static HealthTransition withBaseUrl(HealthTransition t, String baseUrl) {
+        return new HealthTransition(t.at(), t.provider(), t.endpoint(), baseUrl, t.from(), t.to(), t.reason());
     }
 
     private static void dropExpired(Deque<HealthTransition> kept, Instant oldest) {

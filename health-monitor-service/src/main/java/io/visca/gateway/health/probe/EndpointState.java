@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 
+import io.visca.gateway.contracts.event.ProviderHealthChanged;
+
 /**
  * The live health of one endpoint: UNKNOWN until its first status is determined, then UP or DOWN. It turns DOWN
  * after {@code failure_threshold} consecutive failed probes and UP after {@code success_threshold} consecutive good
@@ -44,6 +46,49 @@ public final class EndpointState {
 
     public EndpointState(int transitionsKept) {
         this.transitionsKept = Math.max(1, transitionsKept);
+    }
+
+    /**
+     * Takes up where the instance that published {@code recent} (the endpoint's last events on the topic, oldest
+     * first) left off: its status and transitions, with the counters at zero. An instance that takes an endpoint over
+     * (a handover, a restart) so publishes only real changes from then on.
+     */
+    public synchronized void resume(List<ProviderHealthChanged> recent, int successThreshold) {
+        if (recent.isEmpty()) {
+            return;
+        }
+        for (ProviderHealthChanged event : recent) {
+            transitions.addLast(transition(event, successThreshold));
+        }
+        while (transitions.size() > transitionsKept) {
+            transitions.removeFirst();
+        }
+        ProviderHealthChanged last = recent.get(recent.size() - 1);
+        status = UP.equals(last.status()) || DOWN.equals(last.status()) ? last.status() : UNKNOWN;
+        lastCheckedAt = last.checkedAt();
+        latencyMs = last.latencyMs();
+        lastReason = last.reason();
+    }
+
+    /**
+     * The state of an endpoint another instance probes, as its events on the topic tell it ({@code recent}, oldest
+     * first; none: UNKNOWN).
+     */
+    public static Snapshot published(List<ProviderHealthChanged> recent, int successThreshold) {
+        EndpointState state = new EndpointState(recent.size());
+        state.resume(recent, successThreshold);
+        ProviderHealthChanged last = recent.isEmpty() ? null : recent.get(recent.size() - 1);
+        return new Snapshot(state.status, state.lastCheckedAt, state.latencyMs, null,
+                last == null ? 0 : last.consecutiveFailures(),
+                last != null && UP.equals(last.status()) ? successThreshold : 0, state.lastReason,
+                new ArrayList<>(state.transitions));
+    }
+
+    /** A published event as a transition; an UP was decided by {@code successThreshold} good probes in a row. */
+    private static Transition transition(ProviderHealthChanged event, int successThreshold) {
+        boolean up = UP.equals(event.status());
+        return new Transition(event.status(), event.previousStatus(), event.reason(), event.latencyMs(),
+                up ? 0 : event.consecutiveFailures(), up ? successThreshold : 0, event.checkedAt());
     }
 
     /**

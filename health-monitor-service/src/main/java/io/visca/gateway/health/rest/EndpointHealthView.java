@@ -15,9 +15,11 @@ import io.visca.gateway.health.probe.EndpointState;
  * @param lastHttpStatus the last probe's HTTP status, null when it got no answer
  * @param lastReason what the last probe found (never a secret)
  * @param transitions the latest status changes, oldest first
+ * @param probedHere whether the instance that answers probes it (with several instances each probes its share; the
+ *        others' endpoints are shown as their holder last published them)
  */
 public record EndpointHealthView(String provider, String endpoint, String baseUrl, String probe, String healthyWhen,
         int intervalSeconds, int timeoutSeconds, int failureThreshold, int successThreshold, String status,
         Instant lastCheckedAt, Long latencyMs, Integer lastHttpStatus, int consecutiveFailures,
-        int consecutiveSuccesses, String lastReason, List<EndpointState.Transition> transitions) {
+        int consecutiveSuccesses, String lastReason, List<EndpointState.Transition> transitions, boolean probedHere) {
 }

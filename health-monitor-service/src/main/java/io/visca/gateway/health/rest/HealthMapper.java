@@ -39,6 +39,6 @@ final class HealthMapper {
         return new EndpointHealthView(t.provider(), t.endpoint(), t.baseUrl(), t.describe(), t.healthyWhen(),
                 t.intervalSeconds(), t.timeoutSeconds(), t.failureThreshold(), t.successThreshold(), s.status(),
                 s.lastCheckedAt(), s.latencyMs(), s.lastHttpStatus(), s.consecutiveFailures(),
-                s.consecutiveSuccesses(), s.lastReason(), s.transitions());
+                s.consecutiveSuccesses(), s.lastReason(), s.transitions(), health.probedHere());
     }
 }

@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
@@ -94,8 +94,19 @@ class TransitionHistoryTests {
         history.record(at(T0, "p", "a", "UP"));
         history.record(at(T0, "p", "b", "UP"));
         history.record(at(T0, "q", "c", "UP"));
-        history.retainOnly(Set.of("p/a", "q/c"));
+        history.retainOnly(Map.of("p/a", "http://a.example", "q/c", "http://c.example"));
         assertEquals(List.of("p/a", "q/c"), history.list(null, null, 10).stream().map(HealthTransition::key)
                 .sorted().toList());
+    }
+
+    @Test
+    void aLateTransitionOfAForgottenEndpointIsNotListedAndOnesReadWithoutAUrlGetTheCurrentOne() {
+        TransitionHistory history = new TransitionHistory(500, Duration.ofDays(7), new MovingClock());
+        history.retainOnly(Map.of("p/a", "http://a.example"));
+        history.record(new HealthTransition(T0, "p", "a", null, null, "UP", "ok"));
+        history.record(at(T0.plusSeconds(1), "p", "gone", "UP"));
+        List<HealthTransition> listed = history.list(null, null, 10);
+        assertEquals(List.of("p/a"), listed.stream().map(HealthTransition::key).toList());
+        assertEquals("http://a.example", listed.get(0).baseUrl());
     }
 }

@@ -51,6 +51,11 @@ public final class HealthEvents {
         reader.start();
     }
 
+    /** A reader of its own, of the topic on this broker (for tests outside Quarkus, which run the monitor as processes). */
+    public static HealthEvents on(String bootstrap) {
+        return new HealthEvents(bootstrap);
+    }
+
     public static synchronized HealthEvents get() {
         if (instance == null) {
             instance = new HealthEvents(
