@@ -86,11 +86,14 @@ class KubernetesTopologyTests {
      */
     @Test
     void servicesNotYetSafeAsSeveralInstancesRunAsOne() {
-        for (String name : List.of("provider-registry", "health-monitor")) {
+        for (String name : List.of("provider-registry")) {
             Deployment deployment = named(BASE, Deployment.class, name);
             assertEquals(1, deployment.getSpec().getReplicas(), name);
             assertEquals("Recreate", deployment.getSpec().getStrategy().getType(), name + ": never two at once");
         }
+        Deployment monitors = named(BASE, Deployment.class, "health-monitor");
+        assertTrue(monitors.getSpec().getReplicas() >= 2, "the health monitors share the probing");
+        assertEquals("RollingUpdate", monitors.getSpec().getStrategy().getType());
         Deployment billing = named(BASE, Deployment.class, "billing");
         assertTrue(billing.getSpec().getReplicas() >= 2, "billing scales");
         String group = ServiceModule.named("billing").properties()
@@ -180,7 +183,13 @@ class KubernetesTopologyTests {
             assertEquals(cluster, topic.getMetadata().getLabels().get("strimzi.io/cluster"));
             topics.put(topic.getMetadata().getName(), topic.get("spec"));
         }
-        assertEquals(codeTopics(), topics.keySet(), "gateway-contracts' Topics");
+        Set<String> expected = new TreeSet<>(codeTopics());
+        expected.add(ServiceModule.named("health-monitor").properties().getProperty("health.shards.topic",
+                "health-monitor-shards"));
+        assertEquals(expected, topics.keySet(), "gateway-contracts' Topics and the health monitors' shard topic");
+        assertEquals(ServiceModule.named("health-monitor").properties().getProperty("health.shards.partitions"),
+                "${HEALTH_SHARDS_PARTITIONS:" + topics.get("health-monitor-shards").get("partitions") + "}",
+                "as many shards as the monitors make by default");
         assertEquals("compact", config(topics.get("provider-health-changed")).get("cleanup.policy"),
                 "provider-health-changed is compacted (HealthTopic)");
         assertEquals("delete", config(topics.get("usage-recorded")).get("cleanup.policy"), "every usage event billed");

@@ -41,6 +41,10 @@ final class GatewayStack implements AutoCloseable {
     final List<ServiceProcess> routers;
     /** Null unless the stack was made {@link #withBilling with billing}. */
     final ServiceProcess billing;
+    /** Every registry, billing and health monitor instance (one of each unless {@link #scaledOut}). */
+    final List<ServiceProcess> registries;
+    final List<ServiceProcess> billings;
+    final List<ServiceProcess> healthMonitors;
     final Map<String, String> billingDb;
     final RegistryAdminClient admin;
 
@@ -70,8 +74,27 @@ final class GatewayStack implements AutoCloseable {
         return new GatewayStack(adminToken, serviceToken, shared, true, routers);
     }
 
+    /**
+     * Every service as several instances ({@code ROUTER_REPLICAS=.. BILLING_REPLICAS=.. ./gateway.sh up}): the
+     * instances of a service share its database and Kafka consumer group; the other services call the first registry
+     * and the first billing, as under {@code gateway.sh}. Instance n of a service is named {@code <service>-n}.
+     */
+    static GatewayStack scaledOut(int routers, int registries, int healthMonitors, int billings, String adminToken,
+            String serviceToken, Map<String, String> shared) {
+        return new GatewayStack(adminToken, serviceToken, shared, routers, registries, healthMonitors, billings);
+    }
+
     private GatewayStack(String adminToken, String serviceToken, Map<String, String> shared, boolean withBilling,
             int routerCount) {
+        this(adminToken, serviceToken, shared, routerCount, 1, 1, withBilling ? 1 : 0);
+    }
+
+    private GatewayStack(String adminToken, String serviceToken, Map<String, String> shared, int routerCount,
+            int registryCount, int healthMonitorCount, int billingCount) {
+        if (routerCount < 1 || registryCount < 1 || healthMonitorCount < 1 || billingCount < 0) {
+            throw new IllegalArgumentException("a stack has at least one router, registry and health monitor");
+        }
+        boolean withBilling = billingCount > 0;
         this.adminToken = adminToken;
         this.serviceToken = serviceToken;
         CompletableFuture<String> kafka = CompletableFuture.supplyAsync(GatewayInfraResource::kafkaBootstrapServers);
@@ -92,12 +115,14 @@ final class GatewayStack implements AutoCloseable {
             Map<String, String> billingEnv = new HashMap<>(common);
             billingEnv.putAll(Map.of("DB_URL", billingDb.get("url"), "DB_USER", billingDb.get("user"), "DB_PASSWORD",
                     billingDb.get("password")));
-            billing = new ServiceProcess("billing", ServiceProcess.jar("billing.jar"), billingEnv);
+            billings = instances("billing", billingCount, "billing.jar", i -> billingEnv);
+            billing = billings.get(0);
             // the registry reads budgets' spend from billing, the routers lease budgets and rates from it
             common.put("BILLING_URL", billing.url());
         } else {
             billingDb = null;
             billing = null;
+            billings = List.of();
         }
 
         Map<String, String> registryEnv = new HashMap<>(common);
@@ -106,31 +131,40 @@ final class GatewayStack implements AutoCloseable {
         // the built-in openai and anthropic only where a test brings its own catalogue (pointed at fakes)
         registryEnv.putIfAbsent("GATEWAY_MANAGED_PROVIDERS",
                 shared.containsKey("GATEWAY_MANAGED_PROVIDERS_FILE") ? "true" : "false");
-        registry = new ServiceProcess("registry", ServiceProcess.jar("registry.jar"), registryEnv);
+        registries = instances("registry", registryCount, "registry.jar", i -> registryEnv);
+        registry = registries.get(0);
         Map<String, String> follower = new HashMap<>(common);
         follower.put("REGISTRY_URL", registry.url());
-        healthMonitor = new ServiceProcess("health-monitor", ServiceProcess.jar("health-monitor.jar"), follower);
-        List<ServiceProcess> started = new ArrayList<>();
-        for (int i = 1; i <= routerCount; i++) {
+        healthMonitors = instances("health-monitor", healthMonitorCount, "health-monitor.jar", i -> follower);
+        healthMonitor = healthMonitors.get(0);
+        routers = instances("router", routerCount, "router.jar", i -> {
             Map<String, String> routerEnv = new HashMap<>(follower);
             // the spool locks its folder: one per router
             routerEnv.put("ROUTER_USAGE_SPOOL_DIR",
                     Path.of("target", "usage-spool", UUID.randomUUID().toString()).toAbsolutePath().toString());
-            started.add(new ServiceProcess(i == 1 ? "router" : "router-" + i, ServiceProcess.jar("router.jar"),
-                    routerEnv));
-        }
-        routers = List.copyOf(started);
+            return routerEnv;
+        });
         router = routers.get(0);
 
-        registry.start();
+        registry.start(); // it migrates the database first
         List<Runnable> starting = new ArrayList<>();
-        starting.add(healthMonitor::start);
+        registries.stream().skip(1).forEach(r -> starting.add(r::start));
+        healthMonitors.forEach(h -> starting.add(h::start));
         routers.forEach(r -> starting.add(r::start));
-        if (billing != null) {
-            starting.add(billing::start);
-        }
+        billings.forEach(b -> starting.add(b::start));
         inParallel(starting);
         admin = new RegistryAdminClient(registry::url, adminToken);
+    }
+
+    /** {@code count} processes of a service: the first named as the service, the others {@code <service>-n}. */
+    private static List<ServiceProcess> instances(String service, int count, String jar,
+            java.util.function.IntFunction<Map<String, String>> environment) {
+        List<ServiceProcess> made = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            made.add(new ServiceProcess(i == 1 ? service : service + "-" + i, ServiceProcess.jar(jar),
+                    environment.apply(i)));
+        }
+        return List.copyOf(made);
     }
 
     /** The values no provider config may ever make a service send anywhere. */
@@ -175,10 +209,9 @@ final class GatewayStack implements AutoCloseable {
     public void close() {
         List<Runnable> stopping = new ArrayList<>();
         routers.forEach(r -> stopping.add(r::stop));
-        stopping.add(healthMonitor::stop);
-        if (billing != null) {
-            stopping.add(billing::stop);
-        }
+        healthMonitors.forEach(h -> stopping.add(h::stop));
+        billings.forEach(b -> stopping.add(b::stop));
+        registries.stream().skip(1).forEach(r -> stopping.add(r::stop));
         inParallel(stopping);
         registry.stop();
     }

@@ -244,6 +244,11 @@ public final class ServiceProcess {
     }
 
     /** The base URL, e.g. {@code http://127.0.0.1:40123}. */
+    /** The name it was given ({@code router-2}, ...): its log is {@code target/<name>-process.log}. */
+    public String name() {
+        return name;
+    }
+
     public String url() {
         return "http://127.0.0.1:" + port;
     }
