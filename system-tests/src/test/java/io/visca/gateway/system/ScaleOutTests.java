@@ -136,10 +136,10 @@ class ScaleOutTests {
         assertEquals(List.of(), missing, "answered requests missing from the ledger");
         assertEquals(0, answeredCost.compareTo(billed), answeredCost + " answered, " + billed + " billed");
         for (var row : ledger.entrySet()) {
-            // a row the client did not see answered can only be a request cut by a router's kill after its upstream
-            // answered: the upstream did the work
-            assertTrue(answered.containsKey(row.getKey()) || failed.contains(row.getKey()),
-                    "billed but neither answered nor cut: " + row);
+            // a success the client did not see answered can only be a request cut by a router's kill after its
+            // upstream answered: the upstream did the work (refusals, e.g. a starting router's 503, are error rows)
+            assertTrue(!row.getValue().status().equals("success") || answered.containsKey(row.getKey())
+                    || failed.contains(row.getKey()), "billed but neither answered nor cut: " + row);
         }
 
         assertProbedOncePerInterval("after the restarts");
