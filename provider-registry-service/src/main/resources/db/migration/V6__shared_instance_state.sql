@@ -23,3 +23,12 @@ create table scheduled_round (
     job        varchar(64)  primary key,
     started_at timestamptz  not null
 );
+
+-- The dashboard playground's gateway key, one for all instances: its id and its clear text sealed under the secrets
+-- key (GATEWAY_SECRETS_KEY), so that every instance sends with it and none revokes another's.
+create table playground_key (
+    id         smallint     primary key check (id = 1),
+    api_key_id varchar(36)  not null,
+    sealed     text         not null,
+    created_at timestamptz  not null
+);
