@@ -93,9 +93,26 @@ public interface RegistryConfig {
         @WithDefault("5s")
         Duration pollInterval();
 
-        /** Events read and published per round. */
+        /** Events read and published per round: at most this many are published again after a relay died. */
         @WithDefault("100")
         int batchSize();
+
+        /**
+         * How long a round waits for the relay lock another instance holds before it leaves the outbox to that
+         * instance (the next trigger or poll tries again).
+         */
+        @WithDefault("10s")
+        Duration lockWait();
+
+        /**
+         * How long the relaying instance's transaction may stay silent before PostgreSQL ends its session and frees
+         * the relay lock for another instance ({@code idle_in_transaction_session_timeout}): the handover bound when
+         * the relaying instance goes silent without its connection closing (host lost, process frozen). Longer than
+         * one publish may take (the producer's {@code max.block.ms} + {@code delivery.timeout.ms}: 40 s), so a live
+         * relay is never cut off while a send is under way.
+         */
+        @WithDefault("60s")
+        Duration idleTimeout();
     }
 
     interface Dashboard {

@@ -1,6 +1,6 @@
 package io.visca.gateway.registry.outbox;
 
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,7 +27,17 @@ import io.visca.gateway.registry.config.RegistryConfig;
  * Publishes the outbox to Kafka in revision order: one event at a time, each deleted only after the broker
  * acknowledged it (idempotent producer, {@code acks=all}). Runs after every commit ({@link #trigger()}) and on a
  * schedule, which retries whatever a Kafka outage left behind. One round at a time per instance; a trigger that
- * arrives during a round makes it run once more. Delivery is at least once: consumers compare revisions.
+ * arrives during a round makes it run once more.
+ * <p>
+ * Several instances share the outbox, so a round is one transaction that first takes the relay lock (a PostgreSQL
+ * advisory lock, {@link OutboxRepository#lockRelay}), then reads the oldest events and publishes and deletes them one
+ * by one. Only one instance relays at a time, and the next starts from what the last one committed: no event is
+ * published twice while both live, and none overtakes an older one. An instance that finds the lock taken waits for it
+ * ({@code registry.outbox.lock-wait}), then publishes what is left, so a change committed on any instance is published
+ * at once. When the relaying instance dies mid-round, PostgreSQL rolls its transaction back and frees the lock (at
+ * once for a killed process, after {@code registry.outbox.idle-timeout} for one that went silent); the next instance
+ * then publishes that round's events again, in order. Delivery is at least once (at most one round of duplicates,
+ * {@code registry.outbox.batch-size}): consumers compare revisions.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -39,6 +49,8 @@ public class OutboxRelay {
     private final ProviderChangedTopic topic;
     private final Vertx vertx;
     private final int batchSize;
+    private final Duration lockWait;
+    private final Duration idleTimeout;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     private volatile boolean failing;
@@ -50,6 +62,8 @@ public class OutboxRelay {
         this.topic = topic;
         this.vertx = vertx;
         this.batchSize = config.outbox().batchSize();
+        this.lockWait = config.outbox().lockWait();
+        this.idleTimeout = config.outbox().idleTimeout();
     }
 
     /** Publishes soon, without waiting: called after each committed change. */
@@ -88,26 +102,32 @@ public class OutboxRelay {
 
     private Uni<Void> drain(Executor onContext) {
         return topic.ensureExists().emitOn(onContext)
-                .chain(() -> Panache.withSession(() -> outbox.oldest(batchSize)))
-                .chain(rows -> publish(rows, 0, new ArrayList<>(), onContext)
-                        .call(round -> round.acked().isEmpty() ? Uni.createFrom().voidItem()
-                                : Panache.withTransaction(() -> outbox.deleteRevisions(round.acked())))
-                        .chain(round -> {
-                            if (round.failure() != null) {
-                                return Uni.createFrom().failure(round.failure());
-                            }
-                            if (failing && !rows.isEmpty()) {
-                                failing = false;
-                                LOG.info("provider-changed events are published again");
-                            }
-                            return rows.size() == batchSize ? drain(onContext) : Uni.createFrom().voidItem();
-                        }));
+                .chain(() -> Panache.withTransaction(() -> outbox.lockRelay(lockWait, idleTimeout)
+                        .chain(() -> outbox.oldest(batchSize))
+                        .chain(rows -> publish(rows, 0, onContext))))
+                .onFailure(OutboxRepository::lockTimedOut).recoverWithItem(Round.BUSY)
+                .chain(round -> {
+                    if (round.failure() != null) {
+                        return Uni.createFrom().failure(round.failure());
+                    }
+                    if (failing && round.published() > 0) {
+                        failing = false;
+                        LOG.info("provider-changed events are published again");
+                    }
+                    if (round == Round.BUSY) {
+                        LOG.debugf("another registry instance holds the outbox relay lock; it publishes");
+                    }
+                    return round.published() == batchSize ? drain(onContext) : Uni.createFrom().voidItem();
+                });
     }
 
-    /** Sends rows[from..] one by one, stopping at the first failure; says what was acknowledged (to delete it). */
-    private Uni<Round> publish(List<OutboxEntity> rows, int from, List<Long> acked, Executor onContext) {
+    /**
+     * Sends rows[from..] one by one, deleting each in the round's transaction once acknowledged, and stops at the
+     * first failure, which it returns as an item so that the transaction commits what was published before it.
+     */
+    private Uni<Round> publish(List<OutboxEntity> rows, int from, Executor onContext) {
         if (from == rows.size()) {
-            return Uni.createFrom().item(new Round(acked, null));
+            return Uni.createFrom().item(new Round(from, null));
         }
         OutboxEntity row = rows.get(from);
         Message<String> message = Message.of(row.payload)
@@ -116,15 +136,16 @@ public class OutboxRelay {
                 .emitOn(onContext)
                 .onItemOrFailure().transformToUni((ignored, failure) -> {
                     if (failure != null) {
-                        return Uni.createFrom().item(new Round(acked, failure));
+                        return Uni.createFrom().item(new Round(from, failure));
                     }
-                    acked.add(row.revision);
-                    return publish(rows, from + 1, acked, onContext);
+                    return outbox.deleteRevision(row.revision).chain(() -> publish(rows, from + 1, onContext));
                 });
     }
 
-    /** What one round published: the acknowledged revisions, and the failure that stopped it, if any. */
-    private record Round(List<Long> acked, Throwable failure) {
+    /** What one round published, and the failure that stopped it, if any. */
+    private record Round(int published, Throwable failure) {
+        /** Another instance held the relay lock throughout the wait. */
+        static final Round BUSY = new Round(0, null);
     }
 
     private void reportFailure(Throwable failure) {

@@ -1,5 +1,6 @@
 package io.visca.gateway.registry.outbox;
 
+import java.time.Duration;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,8 +20,46 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxEntity, Lon
         return findAll(Sort.by("revision")).page(0, limit).list();
     }
 
-    public Uni<Long> deleteRevisions(List<Long> revisions) {
-        return delete("revision in ?1", revisions);
+    /** Marks one event published: deleted in the relay's transaction, which also proves its session still lives. */
+    public Uni<Long> deleteRevision(long revision) {
+        return delete("revision = ?1", revision);
+    }
+
+    /**
+     * Takes the relay lock for the rest of the current transaction: a PostgreSQL advisory lock
+     * ({@code pg_advisory_xact_lock}) that one transaction of one instance holds at a time, released at its commit,
+     * its rollback, or when PostgreSQL ends its session (the process died: at once; it went silent inside the
+     * transaction: after {@code idle}, through {@code idle_in_transaction_session_timeout}).
+     *
+     * Fails, and with it the transaction, when another instance held it for longer than {@code wait}
+     * ({@code lock_timeout}): that instance is relaying ({@link #lockTimedOut}).
+     */
+    public Uni<Void> lockRelay(Duration wait, Duration idle) {
+        return Panache.getSession().chain(session -> session
+                .createNativeQuery("set local idle_in_transaction_session_timeout = '" + idle.toMillis() + "ms'")
+                .executeUpdate()
+                .chain(() -> session.createNativeQuery("set local lock_timeout = '" + wait.toMillis() + "ms'")
+                        .executeUpdate())
+                .chain(() -> session.createNativeQuery(
+                        "select count(*) from (select pg_advisory_xact_lock(" + RELAY_LOCK + ")) taken")
+                        .getSingleResult())
+                .replaceWithVoid());
+    }
+
+    /** The key of the relay lock ({@code 'visca' * 256 + 1}); nothing else in the registry's database uses it. */
+    static final long RELAY_LOCK = 0x766973636101L;
+
+    /** Whether a statement failed with {@code lock_not_available} (55P03): its {@code lock_timeout} passed. */
+    public static boolean lockTimedOut(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof io.vertx.pgclient.PgException pg && "55P03".equals(pg.getSqlState())) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
     }
 
     /**

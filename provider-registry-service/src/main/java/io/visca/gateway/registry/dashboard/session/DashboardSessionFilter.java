@@ -11,11 +11,13 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
 
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
- * Sends every dashboard request without a valid session to the login: a 303 to {@code /login?next=<path>}, or for
+ * Sends every dashboard request without a valid session (absent, forged, expired, or logged out on any instance:
+ * one primary-key read in {@link LoggedOutSessions} per request) to the login: a 303 to {@code /login?next=<path>}, or for
  * htmx requests a 401 with {@code HX-Redirect: /login}. Every dashboard response gets a restrictive Content
  * Security Policy and is never cached. Resources not marked {@link Dashboard} are left to the bearer token filter.
  */
@@ -25,20 +27,28 @@ public class DashboardSessionFilter {
             + "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
 
     private final DashboardSessions sessions;
+    private final LoggedOutSessions loggedOut;
 
-    DashboardSessionFilter(DashboardSessions sessions) {
+    DashboardSessionFilter(DashboardSessions sessions, LoggedOutSessions loggedOut) {
         this.sessions = sessions;
+        this.loggedOut = loggedOut;
     }
 
+    /** The lookup goes through the reactive client, which is fine on the event loop and on a worker alike. */
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
-    public Response requireSession(SimpleResourceInfo resource, HttpServerRequest request) {
+    public Uni<Response> requireSession(SimpleResourceInfo resource, HttpServerRequest request) {
         if (!isDashboard(resource) || resource.getMethodName() == null || isPublic(resource)) {
-            return null;
+            return Uni.createFrom().nullItem();
         }
         Cookie cookie = request.getCookie(DashboardSessions.COOKIE);
-        if (sessions.verify(cookie == null ? null : cookie.getValue()) != null) {
-            return null;
+        DashboardSessions.Session session = sessions.verify(cookie == null ? null : cookie.getValue());
+        if (session == null) {
+            return Uni.createFrom().item(toLogin(request));
         }
+        return loggedOut.contains(session).map(out -> out ? toLogin(request) : null);
+    }
+
+    private static Response toLogin(HttpServerRequest request) {
         if (request.getHeader("HX-Request") != null) {
             return Response.status(401).header("HX-Redirect", "/login").build();
         }

@@ -7,9 +7,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Iterator;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -24,7 +21,8 @@ import io.visca.gateway.registry.config.RegistryConfig;
  * and an HMAC-SHA256 over both, with a key derived from the admin token. So a session survives a restart, is valid
  * on every registry instance, and changing the admin token logs everyone out; the token itself is never in the
  * cookie. The CSRF token of a session is an HMAC of its id under a second derived key. Every comparison is in
- * constant time. Logout remembers the session id until it expires (on this instance; the cookie is cleared too).
+ * constant time. A logout is kept in PostgreSQL, for every instance ({@link LoggedOutSessions}); this class only
+ * signs and checks.
  */
 @ApplicationScoped
 public class DashboardSessions {
@@ -37,7 +35,6 @@ public class DashboardSessions {
     private final byte[] csrfKey;
     private final long ttlSeconds;
     private final SecureRandom random = new SecureRandom();
-    private final Map<String, Long> loggedOut = new ConcurrentHashMap<>();
     private final Clock clock;
 
     @Inject
@@ -70,7 +67,10 @@ public class DashboardSessions {
         return payload + "." + B64.encodeToString(hmac(sessionKey, payload.getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** The session of a cookie value, or null when it is absent, forged, expired or logged out. */
+    /**
+     * The session of a cookie value, or null when it is absent, forged or expired; whether it was logged out is
+     * {@link LoggedOutSessions}' to say.
+     */
     public Session verify(String cookie) {
         if (cookie == null || cookie.length() > 200) {
             return null;
@@ -97,7 +97,7 @@ public class DashboardSessions {
             return null;
         }
         String id = payload.substring(first + 1);
-        if (expiry <= clock.instant().getEpochSecond() || loggedOut.containsKey(id)) {
+        if (expiry <= clock.instant().getEpochSecond()) {
             return null;
         }
         return new Session(id, expiry);
@@ -113,17 +113,6 @@ public class DashboardSessions {
         }
         return MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8),
                 csrfToken(session).getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** Logs a session out on this instance (its cookie is cleared as well). */
-    public void logout(Session session) {
-        long now = clock.instant().getEpochSecond();
-        for (Iterator<Map.Entry<String, Long>> it = loggedOut.entrySet().iterator(); it.hasNext();) {
-            if (it.next().getValue() <= now) {
-                it.remove();
-            }
-        }
-        loggedOut.put(session.id(), session.expiresAt());
     }
 
     public Instant now() {

@@ -4,36 +4,66 @@ import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.visca.gateway.kit.admin.security.TokenThrottle;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 import io.visca.gateway.registry.config.RegistryConfig;
 
 /**
  * Slows down guessing of the admin token: after {@code registry.dashboard.login-failures-per-minute} failed logins
- * from one client address within a minute, further attempts from it are refused until the minute is over. The same
- * bounded table as the API's bearer-token throttle ({@link TokenThrottle}), with the login's own count.
+ * from one client address within a minute (from its first failure), every login from it is refused until the minute
+ * is over, the right token too (a lock that let it through would tell a guesser when it guessed right); a success
+ * before the lock resets the count. The counts live in PostgreSQL ({@code dashboard_login_failure}), so failures on
+ * every registry instance add up, and are timed by the database's clock, which all instances share. Expired windows
+ * are removed at each failure.
  */
 @ApplicationScoped
 public class LoginThrottle {
 
-    private static final int MAX_TRACKED = 10_000;
+    static final Duration WINDOW = Duration.ofMinutes(1);
 
-    private final TokenThrottle throttle;
+    private final Pool db;
+    private final int maxFailures;
 
-    LoginThrottle(RegistryConfig config) {
-        this.throttle = new TokenThrottle(config.dashboard().loginFailuresPerMinute(), Duration.ofMinutes(1),
-                MAX_TRACKED, System::currentTimeMillis);
+    LoginThrottle(Pool db, RegistryConfig config) {
+        this.db = db;
+        this.maxFailures = config.dashboard().loginFailuresPerMinute();
     }
 
-    /** Whether this client may try to log in now. */
-    public boolean allowed(String client) {
-        return throttle.retryAfterSeconds(client) == 0;
+    /** 0 when this client may try to log in now, else the whole seconds until it may (for {@code Retry-After}). */
+    public Uni<Long> retryAfterSeconds(String client) {
+        return db.preparedQuery("select ceil(extract(epoch from window_start + $2 * interval '1 millisecond' - now()))"
+                + "::bigint from dashboard_login_failure where client = $1 and failures >= $3 "
+                + "and window_start > now() - $2 * interval '1 millisecond'")
+                .execute(Tuple.of(client, WINDOW.toMillis(), maxFailures))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return 0L;
+                    }
+                    Row row = rows.iterator().next();
+                    return Math.max(1L, row.getLong(0));
+                });
     }
 
-    public void failed(String client) {
-        throttle.failed(client);
+    /** Counts a failed login of {@code client}, in its current window or a new one. */
+    public Uni<Void> failed(String client) {
+        return db.preparedQuery("insert into dashboard_login_failure as f (client, window_start, failures) "
+                + "values ($1, now(), 1) on conflict (client) do update set "
+                + "window_start = case when f.window_start <= now() - $2 * interval '1 millisecond' then now() "
+                + "else f.window_start end, "
+                + "failures = case when f.window_start <= now() - $2 * interval '1 millisecond' then 1 "
+                + "else f.failures + 1 end")
+                .execute(Tuple.of(client, WINDOW.toMillis()))
+                .chain(() -> db.preparedQuery("delete from dashboard_login_failure "
+                        + "where window_start <= now() - $1 * interval '1 millisecond'")
+                        .execute(Tuple.of(WINDOW.toMillis())))
+                .replaceWithVoid();
     }
 
-    public void succeeded(String client) {
-        throttle.succeeded(client);
+    /** A successful login resets the client's count. */
+    public Uni<Void> succeeded(String client) {
+        return db.preparedQuery("delete from dashboard_login_failure where client = $1").execute(Tuple.of(client))
+                .replaceWithVoid();
     }
 }

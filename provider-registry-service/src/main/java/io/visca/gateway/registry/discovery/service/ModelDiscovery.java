@@ -1,5 +1,6 @@
 package io.visca.gateway.registry.discovery.service;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,10 +24,12 @@ import io.vertx.core.Vertx;
 import io.visca.gateway.contracts.provider.EndpointConfig;
 import io.visca.gateway.contracts.provider.ProviderConfig;
 import io.visca.gateway.kit.admin.error.ApiException;
+import io.visca.gateway.registry.config.RegistryConfig;
 import io.visca.gateway.registry.discovery.mapping.DiscoveredModels;
 import io.visca.gateway.registry.discovery.mapping.EndpointListing;
 import io.visca.gateway.registry.discovery.repository.DiscoveryEntity;
 import io.visca.gateway.registry.discovery.repository.DiscoveryRepository;
+import io.visca.gateway.registry.instances.ScheduledRounds;
 import io.visca.gateway.registry.outbox.ChangeLog;
 import io.visca.gateway.registry.outbox.OutboxRelay;
 import io.visca.gateway.registry.provider.client.ModelLister;
@@ -48,6 +51,8 @@ import io.visca.gateway.registry.provider.repository.ProviderRepository;
 @ApplicationScoped
 public class ModelDiscovery {
 
+    /** The job name of the scheduled rounds in {@code scheduled_round}. */
+    static final String ROUND = "model-discovery";
     static final String PENDING = "pending";
     static final String OK = "ok";
     static final String PARTIAL = "partial";
@@ -64,10 +69,12 @@ public class ModelDiscovery {
     private final ChangeLog changes;
     private final OutboxRelay relay;
     private final Vertx vertx;
+    private final ScheduledRounds rounds;
+    private final Duration roundGap;
 
     ModelDiscovery(ProviderRepository providers, DiscoveryRepository states, ProviderMapper mapper,
             StoredSecrets secrets, ModelLister lister, DiscoveredModels discovered, ChangeLog changes,
-            OutboxRelay relay, Vertx vertx) {
+            OutboxRelay relay, Vertx vertx, ScheduledRounds rounds, RegistryConfig config) {
         this.providers = providers;
         this.states = states;
         this.mapper = mapper;
@@ -77,6 +84,8 @@ public class ModelDiscovery {
         this.changes = changes;
         this.relay = relay;
         this.vertx = vertx;
+        this.rounds = rounds;
+        this.roundGap = roundGap(config.discovery().interval());
     }
 
     /** Discovers soon, without waiting, when this saved config discovers its models: called after each save. */
@@ -120,8 +129,33 @@ public class ModelDiscovery {
         });
     }
 
+    /**
+     * Every interval, on one instance: each instance's scheduler fires, the one that claims the round
+     * ({@link ScheduledRounds}, at least 0.8 of the interval after the last one began) lists every provider.
+     */
     @Scheduled(every = "${registry.discovery.interval}", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refreshAll() {
+        return rounds.claim(ROUND, roundGap).chain(mine -> mine ? listAll() : Uni.createFrom().voidItem());
+    }
+
+    /** The shortest time between two rounds on any instances: 0.8 of the interval (the schedulers' jitter). */
+    static Duration roundGap(String interval) {
+        String value = interval.trim();
+        if (value.equalsIgnoreCase("off")) {
+            return Duration.ZERO;
+        }
+        try {
+            Duration every = value.matches("\\d+[dD]")
+                    ? Duration.ofDays(Long.parseLong(value.substring(0, value.length() - 1)))
+                    : Duration.parse(value.startsWith("P") || value.startsWith("p") ? value : "PT" + value);
+            return every.multipliedBy(4).dividedBy(5);
+        } catch (RuntimeException e) {
+            // a form the scheduler takes and this does not: every instance runs its rounds (they are idempotent)
+            return Duration.ZERO;
+        }
+    }
+
+    private Uni<Void> listAll() {
         Executor onContext = currentContext();
         return Panache.withSession(() -> providers.listByName())
                 .map(rows -> rows.stream().map(mapper::toConfig).filter(ModelDiscoveryRules::discovers)

@@ -29,6 +29,7 @@ import io.smallrye.mutiny.Uni;
 import io.visca.gateway.contracts.provider.ProviderConfig;
 import io.visca.gateway.kit.admin.error.ApiException;
 import io.visca.gateway.registry.config.RegistryConfig;
+import io.visca.gateway.registry.instances.StartupLock;
 import io.visca.gateway.registry.provider.mapping.ProviderDocument;
 import io.visca.gateway.registry.provider.mapping.ProviderDocumentParser;
 import io.visca.gateway.registry.provider.repository.ManagedSeedEntity;
@@ -64,15 +65,17 @@ public class ManagedProviders {
     private final ManagedSeedRepository seeds;
     private final RegistryConfig config;
     private final ObjectMapper json;
+    private final StartupLock startupLock;
     private final ProviderDocumentParser parser = new ProviderDocumentParser();
 
     ManagedProviders(ProviderService service, ProviderRepository providers, ManagedSeedRepository seeds,
-            RegistryConfig config, ObjectMapper json) {
+            RegistryConfig config, ObjectMapper json, StartupLock startupLock) {
         this.service = service;
         this.providers = providers;
         this.seeds = seeds;
         this.config = config;
         this.json = json;
+        this.startupLock = startupLock;
     }
 
     void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) StartupEvent event) {
@@ -80,7 +83,10 @@ public class ManagedProviders {
             LOG.info("managed providers: not seeded (GATEWAY_MANAGED_PROVIDERS=false)");
             return;
         }
-        seed(config.managedProviders().file().filter(f -> !f.isBlank()).map(Path::of).orElse(null));
+        // one instance at a time: two seeding at once would each find no seed row, and the one whose create found the
+        // provider made would record it as the operator's own
+        startupLock.run("seeding the managed providers",
+                () -> seed(config.managedProviders().file().filter(f -> !f.isBlank()).map(Path::of).orElse(null)));
     }
 
     /**

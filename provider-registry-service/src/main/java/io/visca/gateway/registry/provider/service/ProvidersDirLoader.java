@@ -17,6 +17,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
 import io.visca.gateway.kit.admin.error.ApiException;
 import io.visca.gateway.registry.config.RegistryConfig;
+import io.visca.gateway.registry.instances.StartupLock;
 import io.visca.gateway.registry.provider.advice.FieldWarning;
 import io.visca.gateway.registry.provider.advice.PlainHttpAdvice;
 import io.visca.gateway.registry.provider.mapping.ProviderDocument;
@@ -36,15 +37,18 @@ public class ProvidersDirLoader {
 
     private final ProviderService service;
     private final RegistryConfig config;
+    private final StartupLock startupLock;
     private final ProviderDocumentParser parser = new ProviderDocumentParser();
 
-    ProvidersDirLoader(ProviderService service, RegistryConfig config) {
+    ProvidersDirLoader(ProviderService service, RegistryConfig config, StartupLock startupLock) {
         this.service = service;
         this.config = config;
+        this.startupLock = startupLock;
     }
 
     void onStart(@Observes StartupEvent event) {
-        config.providersDir().filter(dir -> !dir.isBlank()).ifPresent(dir -> load(Path.of(dir)));
+        config.providersDir().filter(dir -> !dir.isBlank())
+                .ifPresent(dir -> startupLock.run("loading PROVIDERS_DIR", () -> load(Path.of(dir))));
     }
 
     /**

@@ -14,6 +14,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.visca.gateway.registry.instances.StartupLock;
 import io.visca.gateway.registry.outbox.ChangeLog;
 import io.visca.gateway.registry.outbox.OutboxRelay;
 import io.visca.gateway.registry.provider.mapping.ProviderMapper;
@@ -39,14 +40,16 @@ public class SecretsReencryption {
     private final StoredSecrets secrets;
     private final ChangeLog changes;
     private final OutboxRelay relay;
+    private final StartupLock startupLock;
 
     SecretsReencryption(ProviderRepository providers, ProviderMapper mapper, StoredSecrets secrets, ChangeLog changes,
-            OutboxRelay relay) {
+            OutboxRelay relay, StartupLock startupLock) {
         this.providers = providers;
         this.mapper = mapper;
         this.secrets = secrets;
         this.changes = changes;
         this.relay = relay;
+        this.startupLock = startupLock;
     }
 
     /**
@@ -62,7 +65,14 @@ public class SecretsReencryption {
 
     void onStart(@Observes StartupEvent event) {
         try {
-            log(VertxContextSupport.subscribeAndAwait(this::reencrypt));
+            // one instance at a time, so that one logs what it re-encrypted and the next finds nothing left
+            log(startupLock.run("re-encrypting provider secrets", () -> {
+                try {
+                    return VertxContextSupport.subscribeAndAwait(this::reencrypt);
+                } catch (Throwable e) {
+                    throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
+                }
+            }));
         } catch (Throwable e) {
             LOG.errorf(e, "re-encrypting the stored provider secrets failed; they stay as they were until the next "
                     + "start");
