@@ -80,20 +80,19 @@ class KubernetesTopologyTests {
     }
 
     /**
-     * The registry (dashboard sessions in memory, one outbox relay) and the health monitor (every instance probes
-     * every endpoint) are safe as one instance only, for now: one replica, and a rollout that never runs two.
-     * Billing shares usage-recorded in one consumer group: several replicas.
+     * Every service is safe as several instances: the registry (one outbox relay at a time, shared logouts and login
+     * throttle) and the health monitor (shards of the endpoints) run two, rolled one at a time; billing shares
+     * usage-recorded in one consumer group.
      */
     @Test
-    void servicesNotYetSafeAsSeveralInstancesRunAsOne() {
-        for (String name : List.of("provider-registry")) {
+    void everyServiceRunsAsSeveralInstances() {
+        for (String name : List.of("provider-registry", "health-monitor")) {
             Deployment deployment = named(BASE, Deployment.class, name);
-            assertEquals(1, deployment.getSpec().getReplicas(), name);
-            assertEquals("Recreate", deployment.getSpec().getStrategy().getType(), name + ": never two at once");
+            assertTrue(deployment.getSpec().getReplicas() >= 2, name + " runs as several instances");
+            assertEquals("RollingUpdate", deployment.getSpec().getStrategy().getType(), name);
+            assertEquals(0, deployment.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal(),
+                    name + ": a rollout never takes the last one away first");
         }
-        Deployment monitors = named(BASE, Deployment.class, "health-monitor");
-        assertTrue(monitors.getSpec().getReplicas() >= 2, "the health monitors share the probing");
-        assertEquals("RollingUpdate", monitors.getSpec().getStrategy().getType());
         Deployment billing = named(BASE, Deployment.class, "billing");
         assertTrue(billing.getSpec().getReplicas() >= 2, "billing scales");
         String group = ServiceModule.named("billing").properties()
