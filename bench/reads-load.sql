@@ -78,21 +78,8 @@ cross join lateral (select 100 + (i * 7919) % 1500 as p, 20 + (i * 104729) % 600
                                as lat) v
 where w.raw_start + i * interval '1 second' / ${rate} < now();
 
--- (3) the raw records' minute rollup, by the V6 backfill's SQL
-insert into usage_minute (minute, provider, served_model, api_key_id, team, requests, errors, prompt_tokens,
-    completion_tokens, cached_tokens, input_cost, output_cost, total_cost, reported_cost, priced_requests,
-    reported_requests, reported_configured_cost, unpriced_requests, unpriced_tokens, latency_hist, ttft_hist)
-select date_trunc('minute', occurred_at, 'UTC'), coalesce(provider, ''), coalesce(served_model, ''),
-       coalesce(api_key_id, ''), coalesce(team, ''), count(*), count(*) filter (where status = 'error'),
-       sum(prompt_tokens), sum(completion_tokens), sum(cached_tokens), coalesce(sum(input_cost), 0),
-       coalesce(sum(output_cost), 0), coalesce(sum(total_cost), 0), coalesce(sum(reported_cost), 0),
-       count(total_cost), count(reported_cost),
-       coalesce(sum(total_cost) filter (where reported_cost is not null), 0),
-       count(*) filter (where total_cost is null and served_model is not null),
-       coalesce(sum(prompt_tokens + completion_tokens) filter (where total_cost is null and served_model is not null),
-                0),
-       histogram_of(latency_ms), histogram_of(time_to_first_token_ms) filter (where stream)
-from usage_record where occurred_at >= (select raw_start from bench_window) group by 1, 2, 3, 4, 5;
+-- (3) the raw records' minute rollup, by the V6 backfill's function
+insert into usage_minute select * from usage_minute_of_raw((select raw_start from bench_window), 'infinity');
 
 -- (4) hourly and series rollups summed from the minutes
 insert into usage_hourly (hour, provider, served_model, api_key_id, team, requests, errors, prompt_tokens,

@@ -129,6 +129,24 @@ select usage_record_ensure_partitions(
 insert into usage_record select * from usage_record_unpartitioned;
 drop table usage_record_unpartitioned;
 
+-- The minute rollup rows of the raw records that occurred in [from_time, to_time), as the ingest adds them up (in
+-- usage_minute's column order): the backfill below and bench/reads.sh's loader use it.
+create function usage_minute_of_raw(from_time timestamptz, to_time timestamptz) returns setof usage_minute
+    language sql stable as $$
+    select date_trunc('minute', occurred_at, 'UTC'), coalesce(provider, ''), coalesce(served_model, ''),
+           coalesce(api_key_id, ''), count(*), count(*) filter (where status = 'error'), sum(prompt_tokens),
+           sum(completion_tokens), sum(cached_tokens), coalesce(sum(input_cost), 0), coalesce(sum(output_cost), 0),
+           coalesce(sum(total_cost), 0), coalesce(sum(reported_cost), 0), count(total_cost), count(reported_cost),
+           coalesce(sum(total_cost) filter (where reported_cost is not null), 0),
+           count(*) filter (where total_cost is null and served_model is not null),
+           coalesce(sum(prompt_tokens + completion_tokens)
+               filter (where total_cost is null and served_model is not null), 0),
+           coalesce(team, ''), histogram_of(latency_ms), histogram_of(time_to_first_token_ms) filter (where stream)
+    from usage_record where occurred_at >= from_time and occurred_at < to_time
+    group by date_trunc('minute', occurred_at, 'UTC'), coalesce(provider, ''), coalesce(served_model, ''),
+             coalesce(api_key_id, ''), coalesce(team, '')
+$$;
+
 -- Backfill from the raw records kept: the histograms of the hourly rollup (its totals are there already), and every
 -- row of the new rollups.
 update usage_hourly h set latency_hist = r.latency_hist, ttft_hist = r.ttft_hist
@@ -140,20 +158,7 @@ from (select date_trunc('hour', occurred_at, 'UTC') as hour, coalesce(provider, 
 where h.hour = r.hour and h.provider = r.provider and h.served_model = r.served_model
   and h.api_key_id = r.api_key_id and h.team = r.team;
 
-insert into usage_minute (minute, provider, served_model, api_key_id, team, requests, errors, prompt_tokens,
-    completion_tokens, cached_tokens, input_cost, output_cost, total_cost, reported_cost, priced_requests,
-    reported_requests, reported_configured_cost, unpriced_requests, unpriced_tokens, latency_hist, ttft_hist)
-select date_trunc('minute', occurred_at, 'UTC'), coalesce(provider, ''), coalesce(served_model, ''),
-       coalesce(api_key_id, ''), coalesce(team, ''), count(*), count(*) filter (where status = 'error'),
-       sum(prompt_tokens), sum(completion_tokens), sum(cached_tokens), coalesce(sum(input_cost), 0),
-       coalesce(sum(output_cost), 0), coalesce(sum(total_cost), 0), coalesce(sum(reported_cost), 0),
-       count(total_cost), count(reported_cost),
-       coalesce(sum(total_cost) filter (where reported_cost is not null), 0),
-       count(*) filter (where total_cost is null and served_model is not null),
-       coalesce(sum(prompt_tokens + completion_tokens) filter (where total_cost is null and served_model is not null),
-                0),
-       histogram_of(latency_ms), histogram_of(time_to_first_token_ms) filter (where stream)
-from usage_record group by 1, 2, 3, 4, 5;
+insert into usage_minute select * from usage_minute_of_raw('-infinity', 'infinity');
 
 -- the series rollups from the full ones (the hourly one from the minutes when its raw records are gone)
 insert into usage_series_minute
