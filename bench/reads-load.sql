@@ -93,11 +93,15 @@ select date_trunc('hour', minute, 'UTC'), provider, served_model, api_key_id, te
 from usage_minute where minute >= (select start from bench_window) group by 1, 2, 3, 4, 5;
 insert into usage_series_minute
 select minute, provider, served_model, sum(requests), sum(errors), sum(prompt_tokens), sum(completion_tokens),
-       sum(total_cost), histogram_sum(latency_hist), histogram_sum(ttft_hist)
+       sum(cached_tokens), sum(input_cost), sum(output_cost), sum(total_cost), sum(reported_cost),
+       sum(priced_requests), sum(reported_requests), sum(reported_configured_cost), sum(unpriced_requests),
+       sum(unpriced_tokens), histogram_sum(latency_hist), histogram_sum(ttft_hist)
 from usage_minute where minute >= (select start from bench_window) group by 1, 2, 3;
 insert into usage_series_hourly
 select hour, provider, served_model, sum(requests), sum(errors), sum(prompt_tokens), sum(completion_tokens),
-       sum(total_cost), histogram_sum(latency_hist), histogram_sum(ttft_hist)
+       sum(cached_tokens), sum(input_cost), sum(output_cost), sum(total_cost), sum(reported_cost),
+       sum(priced_requests), sum(reported_requests), sum(reported_configured_cost), sum(unpriced_requests),
+       sum(unpriced_tokens), histogram_sum(latency_hist), histogram_sum(ttft_hist)
 from usage_hourly where hour >= (select start from bench_window) group by 1, 2, 3;
 
 analyze;

@@ -61,21 +61,12 @@ create table usage_minute (like usage_hourly including defaults);
 alter table usage_minute rename column hour to minute;
 alter table usage_minute add primary key (minute, provider, served_model, api_key_id, team);
 
--- Time series without a key or team filter read these: per hour / minute, provider and served model only (many keys
--- share a model, so these hold a fraction of the rows).
-create table usage_series_hourly (
-    hour              timestamptz not null,
-    provider          text        not null,
-    served_model      text        not null,
-    requests          bigint      not null,
-    errors            bigint      not null,
-    prompt_tokens     bigint      not null,
-    completion_tokens bigint      not null,
-    total_cost        numeric     not null,
-    latency_hist      int[],
-    ttft_hist         int[],
-    primary key (hour, provider, served_model)
-);
+-- Time series, summaries and reconciliation without a key or team (as a filter or a group) read these: per hour /
+-- minute, provider and served model only, the same totals (many keys share a model, so these hold a fraction of the
+-- rows).
+create table usage_series_hourly (like usage_hourly including defaults);
+alter table usage_series_hourly drop column api_key_id, drop column team;
+alter table usage_series_hourly add primary key (hour, provider, served_model);
 create table usage_series_minute (like usage_series_hourly including defaults);
 alter table usage_series_minute rename column hour to minute;
 alter table usage_series_minute add primary key (minute, provider, served_model);
@@ -163,11 +154,15 @@ insert into usage_minute select * from usage_minute_of_raw('-infinity', 'infinit
 -- the series rollups from the full ones (the hourly one from the minutes when its raw records are gone)
 insert into usage_series_minute
 select minute, provider, served_model, sum(requests), sum(errors), sum(prompt_tokens), sum(completion_tokens),
-       sum(total_cost), histogram_sum(latency_hist), histogram_sum(ttft_hist)
+       sum(cached_tokens), sum(input_cost), sum(output_cost), sum(total_cost), sum(reported_cost),
+       sum(priced_requests), sum(reported_requests), sum(reported_configured_cost), sum(unpriced_requests),
+       sum(unpriced_tokens), histogram_sum(latency_hist), histogram_sum(ttft_hist)
 from usage_minute group by 1, 2, 3;
 insert into usage_series_hourly
 select hour, provider, served_model, sum(requests), sum(errors), sum(prompt_tokens), sum(completion_tokens),
-       sum(total_cost), histogram_sum(latency_hist), histogram_sum(ttft_hist)
+       sum(cached_tokens), sum(input_cost), sum(output_cost), sum(total_cost), sum(reported_cost),
+       sum(priced_requests), sum(reported_requests), sum(reported_configured_cost), sum(unpriced_requests),
+       sum(unpriced_tokens), histogram_sum(latency_hist), histogram_sum(ttft_hist)
 from usage_hourly group by 1, 2, 3;
 
 -- Drops the monthly partitions that end at or before before_time (the raw-record retention's cutoff), whole: the

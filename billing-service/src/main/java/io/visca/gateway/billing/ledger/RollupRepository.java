@@ -15,14 +15,15 @@ import io.smallrye.mutiny.Uni;
 /**
  * Adds a batch's {@link RollupDeltas} to the four rollups in one statement, inside the ledger write's transaction:
  * {@code usage_minute} and {@code usage_hourly} (provider, served model, API key and team) and
- * {@code usage_series_minute} and {@code usage_series_hourly} (provider and served model only). Each is an
+ * {@code usage_series_minute} and {@code usage_series_hourly} (provider and served model only), each with every
+ * total and both histograms. Each is an
  * {@code INSERT ... SELECT FROM unnest(...) ON CONFLICT ... DO UPDATE} adding the deltas (histograms bucket by bucket,
  * {@code histogram_add}); decimals travel as text, so money stays exact.
  */
 @ApplicationScoped
 public class RollupRepository {
 
-    /** A rollup table: its name, its time column, whether it has the key and team (and every total). */
+    /** A rollup table: its name, its time column, whether it has the key and team. */
     private record Table(String name, String time, boolean full, String prefix) {
     }
 
@@ -33,8 +34,6 @@ public class RollupRepository {
     private static final String[] FULL = { "requests", "errors", "prompt_tokens", "completion_tokens",
             "cached_tokens", "input_cost", "output_cost", "total_cost", "reported_cost", "priced_requests",
             "reported_requests", "reported_configured_cost", "unpriced_requests", "unpriced_tokens" };
-    private static final String[] SERIES = { "requests", "errors", "prompt_tokens", "completion_tokens",
-            "total_cost" };
     private static final List<String> DECIMALS = List.of("input_cost", "output_cost", "total_cost", "reported_cost",
             "reported_configured_cost");
 
@@ -43,7 +42,7 @@ public class RollupRepository {
     private static String upsert() {
         StringBuilder sql = new StringBuilder("with ");
         for (Table t : TABLES) {
-            String[] totals = t.full() ? FULL : SERIES;
+            String[] totals = FULL;
             StringBuilder columns = new StringBuilder(t.time()).append(", provider, served_model");
             StringBuilder values = new StringBuilder(
                     "timestamptz 'epoch' + u.at_micros * interval '1 microsecond', u.provider, u.served_model");
@@ -121,18 +120,16 @@ public class RollupRepository {
         parameters.put(p + "prompt_tokens", longs(rows, r -> r.promptTokens));
         parameters.put(p + "completion_tokens", longs(rows, r -> r.completionTokens));
         parameters.put(p + "total_cost", texts(rows, r -> r.totalCost.toPlainString()));
-        if (t.full()) {
-            parameters.put(p + "cached_tokens", longs(rows, r -> r.cachedTokens));
-            parameters.put(p + "input_cost", texts(rows, r -> r.inputCost.toPlainString()));
-            parameters.put(p + "output_cost", texts(rows, r -> r.outputCost.toPlainString()));
-            parameters.put(p + "reported_cost", texts(rows, r -> r.reportedCost.toPlainString()));
-            parameters.put(p + "priced_requests", longs(rows, r -> r.pricedRequests));
-            parameters.put(p + "reported_requests", longs(rows, r -> r.reportedRequests));
-            parameters.put(p + "reported_configured_cost",
-                    texts(rows, r -> r.reportedConfiguredCost.toPlainString()));
-            parameters.put(p + "unpriced_requests", longs(rows, r -> r.unpricedRequests));
-            parameters.put(p + "unpriced_tokens", longs(rows, r -> r.unpricedTokens));
-        }
+        parameters.put(p + "cached_tokens", longs(rows, r -> r.cachedTokens));
+        parameters.put(p + "input_cost", texts(rows, r -> r.inputCost.toPlainString()));
+        parameters.put(p + "output_cost", texts(rows, r -> r.outputCost.toPlainString()));
+        parameters.put(p + "reported_cost", texts(rows, r -> r.reportedCost.toPlainString()));
+        parameters.put(p + "priced_requests", longs(rows, r -> r.pricedRequests));
+        parameters.put(p + "reported_requests", longs(rows, r -> r.reportedRequests));
+        parameters.put(p + "reported_configured_cost",
+                texts(rows, r -> r.reportedConfiguredCost.toPlainString()));
+        parameters.put(p + "unpriced_requests", longs(rows, r -> r.unpricedRequests));
+        parameters.put(p + "unpriced_tokens", longs(rows, r -> r.unpricedTokens));
         parameters.put(p + "latency_hist", texts(rows, r -> literal(r.latency.build())));
         parameters.put(p + "ttft_hist", texts(rows, r -> literal(r.ttft.build())));
     }

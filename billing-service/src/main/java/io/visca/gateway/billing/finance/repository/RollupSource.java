@@ -95,8 +95,16 @@ final class RollupSource {
         return sql.append(")").toString();
     }
 
-    /** The filter's range as rows of {@code usage_hourly} ({@code hour} truncated to the hour), for summaries. */
-    static String hourly(UsageFilter filter, String hourlyColumns, String rawAsHourly, Map<String, Object> parameters) {
+    /**
+     * The filter's range as rows of {@code usage_hourly} ({@code hour} truncated to the hour), for summaries; when
+     * {@code narrow} (nothing asks for the key or team) from the series rollups, with '' as key and team.
+     */
+    static String hourly(UsageFilter filter, boolean narrow, String hourlyColumns, String rawAsHourly,
+            Map<String, Object> parameters) {
+        String rollupColumns = narrow
+                ? hourlyColumns.replace("api_key_id, team,", "'' as api_key_id, '' as team,")
+                : hourlyColumns;
+        String prefix = narrow ? "usage_series_" : "usage_";
         StringBuilder sql = new StringBuilder("(");
         List<Segment> segments = split(filter.from(), filter.to(), true);
         for (int i = 0; i < segments.size(); i++) {
@@ -110,9 +118,11 @@ final class RollupSource {
             };
             switch (s.kind()) {
                 case RAW -> sql.append(rawAsHourly);
-                case MINUTE -> sql.append("select ").append(hourlyColumns.replaceFirst("^hour",
-                        "date_trunc('hour', minute, 'UTC') as hour")).append(" from usage_minute");
-                case HOUR -> sql.append("select ").append(hourlyColumns).append(" from usage_hourly");
+                case MINUTE -> sql.append("select ").append(rollupColumns.replaceFirst("^hour",
+                        "date_bin('1 hour', minute, timestamptz 'epoch') as hour")).append(" from ").append(prefix)
+                        .append("minute");
+                case HOUR -> sql.append("select ").append(rollupColumns).append(" from ").append(prefix)
+                        .append("hourly");
             }
             sql.append(" where ").append(time).append(" >= cast(cast(:").append(p).append("from as text) as "
                     + "timestamptz) and ").append(time).append(" < cast(cast(:").append(p).append("to as text) as "

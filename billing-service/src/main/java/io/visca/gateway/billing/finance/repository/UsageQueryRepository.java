@@ -30,11 +30,14 @@ import io.visca.gateway.billing.ledger.UsageRecordEntity;
 public class UsageQueryRepository {
 
     private static final String TOTALS = """
-            cast(coalesce(sum(requests), 0) as bigint), cast(coalesce(sum(errors), 0) as bigint),
-            cast(coalesce(sum(prompt_tokens), 0) as bigint), cast(coalesce(sum(completion_tokens), 0) as bigint),
-            cast(coalesce(sum(cached_tokens), 0) as bigint), sum(input_cost), sum(output_cost), sum(total_cost),
-            sum(reported_cost), cast(coalesce(sum(unpriced_requests), 0) as bigint),
-            cast(coalesce(sum(unpriced_tokens), 0) as bigint)""";
+            cast(coalesce(sum(requests), 0) as bigint) as t0, cast(coalesce(sum(errors), 0) as bigint) as t1,
+            cast(coalesce(sum(prompt_tokens), 0) as bigint) as t2,
+            cast(coalesce(sum(completion_tokens), 0) as bigint) as t3,
+            cast(coalesce(sum(cached_tokens), 0) as bigint) as t4, sum(input_cost) as t5, sum(output_cost) as t6,
+            sum(total_cost) as t7, sum(reported_cost) as t8,
+            cast(coalesce(sum(unpriced_requests), 0) as bigint) as t9,
+            cast(coalesce(sum(unpriced_tokens), 0) as bigint) as t10""";
+    private static final String TOTAL_NAMES = "t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10";
 
     private static final String RECORD_COLUMNS = "event_id, request_id, occurred_at, api_key_id, requested_model, "
             + "served_model, provider, endpoint, strategy, operation, upstream_model, status, http_status, error_type, "
@@ -109,21 +112,34 @@ public class UsageQueryRepository {
      * the minute read only the rollups; a bound between two minutes takes its partial minute from the raw records.
      */
     public Uni<List<Object[]>> summary(UsageFilter filter, List<GroupBy> groups) {
+        StringBuilder inner = new StringBuilder("select ");
         StringBuilder sql = new StringBuilder("select ");
-        for (GroupBy group : groups) {
-            sql.append(group.sql()).append(", ");
+        for (int i = 0; i < groups.size(); i++) {
+            inner.append(groups.get(i).key()).append(" as g").append(i).append(", ");
+            sql.append(groups.get(i).format("g" + i)).append(", ");
         }
-        sql.append(TOTALS).append(" from ");
+        inner.append(TOTALS).append(" from ");
+        sql.append(TOTAL_NAMES);
+        boolean narrow = narrow(filter) && groups.stream().noneMatch(GroupBy::keyOrTeam);
         Map<String, Object> parameters = new LinkedHashMap<>();
-        sql.append(RollupSource.hourly(filter, HOURLY_COLUMNS, RAW_AS_HOURLY, parameters));
+        inner.append(RollupSource.hourly(filter, narrow, HOURLY_COLUMNS, RAW_AS_HOURLY, parameters));
+        StringBuilder positions = new StringBuilder();
+        for (int i = 1; i <= groups.size(); i++) {
+            positions.append(i == 1 ? "" : ", ").append(i);
+        }
         if (!groups.isEmpty()) {
-            StringBuilder positions = new StringBuilder();
-            for (int i = 1; i <= groups.size(); i++) {
-                positions.append(i == 1 ? "" : ", ").append(i);
-            }
-            sql.append(" group by ").append(positions).append(" order by ").append(positions);
+            inner.append(" group by ").append(positions);
+        }
+        sql.append(" from (").append(inner).append(") as totals");
+        if (!groups.isEmpty()) {
+            sql.append(" order by ").append(positions);
         }
         return list(sql.toString(), parameters);
+    }
+
+    /** Whether the filter leaves out the key and team, so the series rollups (provider and model) answer it. */
+    private static boolean narrow(UsageFilter filter) {
+        return filter.apiKey() == null && filter.team() == null;
     }
 
     /**
@@ -137,7 +153,7 @@ public class UsageQueryRepository {
                        cast(sum(priced_requests) as bigint), cast(sum(reported_requests) as bigint),
                        sum(total_cost), sum(reported_cost), sum(reported_configured_cost),
                        cast(sum(unpriced_requests) as bigint), cast(sum(unpriced_tokens) as bigint)
-                from usage_hourly""");
+                from""").append(narrow(filter) ? " usage_series_hourly" : " usage_hourly");
         Map<String, Object> parameters = rollupWhere(sql, filter);
         sql.append(" group by 1, 2 order by 1, 2");
         return list(sql.toString(), parameters);
