@@ -28,6 +28,8 @@ public interface BillingConfig {
 
     Retention retention();
 
+    Partitions partitions();
+
     Api api();
 
     Quota quota();
@@ -76,6 +78,17 @@ public interface BillingConfig {
         /** Rows deleted per statement, so a large purge holds no long lock. */
         @WithDefault("10000")
         int deleteBatchSize();
+    }
+
+    /** The raw records' monthly partitions, made ahead of the time they are needed. */
+    interface Partitions {
+        /** Monthly partitions are made up to this far ahead of now (rows beyond go to the default partition). */
+        @WithDefault("90d")
+        Duration ahead();
+
+        /** How often the partition job runs (also once at start). */
+        @WithDefault("1h")
+        Duration interval();
     }
 
     /** The quota store ({@code /internal/quota}): budget leases and rate grants for the routers. */

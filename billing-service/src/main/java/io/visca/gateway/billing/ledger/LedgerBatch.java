@@ -75,7 +75,7 @@ record LedgerBatch(String[] eventId, String[] requestId, Long[] occurredAt, Stri
      * Microseconds since the epoch, cut (not rounded, as PostgreSQL would round a finer instant): a request stays in
      * the hour it finished in. {@link UsageEventParser} keeps occurred_at within years 1 to 9999.
      */
-    private static long micros(Instant instant) {
+    static long micros(Instant instant) {
         return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
     }
 

@@ -7,22 +7,37 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Writes batches into the ledger. One statement per batch, run inside the caller's transaction: the raw rows go in
- * with {@code ON CONFLICT (event_id) DO NOTHING} (the router's id, unique per request; the client's request id is
- * a plain column that many rows may share), and only the rows that statement really inserted ({@code RETURNING})
- * are added to the hourly rollup ({@code ON CONFLICT ... DO UPDATE} adding to the totals). A redelivered event is
- * therefore neither stored nor counted twice. Both inserts take their rows in key order, so two writers lock rows in
- * the same order. The same inserted rows give the amounts to settle on the budget leases they name
- * ({@link LeaseSettlement}, in the same transaction): a redelivered event settles nothing a second time.
+ * with {@code ON CONFLICT (occurred_at, event_id) DO NOTHING} (the router's id, unique per request, with the time it
+ * carries: the partitioned table's key must hold its partition key; the client's request id is a plain column that
+ * many rows may share), and the statement answers which of the batch's events it really inserted ({@code RETURNING}),
+ * which {@link RollupRepository} then adds to the rollups in the same transaction. A redelivered event is therefore
+ * neither stored nor counted twice. Rows go in key order, so two writers lock rows in the same order. The same
+ * inserted rows give the amounts to settle on the budget leases they name ({@link LeaseSettlement}, in the same
+ * transaction): a redelivered event settles nothing a second time.
  */
 @ApplicationScoped
 public class LedgerRepository implements PanacheRepositoryBase<UsageRecordEntity, String> {
 
     /**
      * What a write did. {@code newestMicros}: the newest occurred_at stored, in µs since the epoch, or null;
+     * {@code positions}: the batch positions (0-based) of the events really inserted, each once;
      * {@code settlements}: per budget lease named by the rows really inserted, the sum of their total cost, as a
      * JSON array of {@code [lease, "amount"]} pairs (null when none named a lease), for {@link LeaseSettlement}.
      */
-    public record Stored(long inserted, Long newestMicros, String settlements) {
+    public record Stored(long inserted, Long newestMicros, int[] positions, String settlements) {
+    }
+
+    /** PostgreSQL's text of an int[] ({@code {1,4,5}}) as 0-based positions; none for null. */
+    private static int[] positions(String text) {
+        if (text == null || text.length() <= 2) {
+            return new int[0];
+        }
+        String[] parts = text.substring(1, text.length() - 1).split(",");
+        int[] out = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            out[i] = Integer.parseInt(parts[i]) - 1;
+        }
+        return out;
     }
 
     private static final String COLUMNS = "event_id, request_id, occurred_at, api_key_id, requested_model, "
@@ -46,48 +61,16 @@ public class LedgerRepository implements PanacheRepositoryBase<UsageRecordEntity
                     cast(cast(:reported_cost as text[]) as numeric[]), cast(:latency_ms as bigint[]),
                     cast(:time_to_first_token_ms as bigint[]), cast(cast(:attempt_log as text[]) as json[]),
                     cast(:schema_version as int[]), cast(:team as text[]), cast(:budget_leases as text[]))
-                as t(%1$s)
+                with ordinality as t(%1$s, n)
             ), inserted as (
                 insert into usage_record (%1$s)
-                select %2$s from input order by event_id
-                on conflict (event_id) do nothing
-                returning occurred_at, provider, served_model, api_key_id, team, status, prompt_tokens,
-                          completion_tokens, cached_tokens, input_cost, output_cost, total_cost, reported_cost,
-                          budget_leases
-            ), rolled as (
-                insert into usage_hourly as h (hour, provider, served_model, api_key_id, team, requests, errors,
-                    prompt_tokens, completion_tokens, cached_tokens, input_cost, output_cost, total_cost,
-                    reported_cost, priced_requests, reported_requests, reported_configured_cost,
-                    unpriced_requests, unpriced_tokens)
-                select date_trunc('hour', occurred_at, 'UTC'), coalesce(provider, ''), coalesce(served_model, ''),
-                       coalesce(api_key_id, ''), coalesce(team, ''), count(*),
-                       count(*) filter (where status = 'error'),
-                       sum(prompt_tokens), sum(completion_tokens), sum(cached_tokens),
-                       coalesce(sum(input_cost), 0), coalesce(sum(output_cost), 0), coalesce(sum(total_cost), 0),
-                       coalesce(sum(reported_cost), 0), count(total_cost), count(reported_cost),
-                       coalesce(sum(total_cost) filter (where reported_cost is not null), 0),
-                       count(*) filter (where total_cost is null and served_model is not null),
-                       coalesce(sum(prompt_tokens + completion_tokens)
-                           filter (where total_cost is null and served_model is not null), 0)
-                from inserted
-                group by 1, 2, 3, 4, 5
-                order by 1, 2, 3, 4, 5
-                on conflict (hour, provider, served_model, api_key_id, team) do update set
-                    requests = h.requests + excluded.requests,
-                    errors = h.errors + excluded.errors,
-                    prompt_tokens = h.prompt_tokens + excluded.prompt_tokens,
-                    completion_tokens = h.completion_tokens + excluded.completion_tokens,
-                    cached_tokens = h.cached_tokens + excluded.cached_tokens,
-                    input_cost = h.input_cost + excluded.input_cost,
-                    output_cost = h.output_cost + excluded.output_cost,
-                    total_cost = h.total_cost + excluded.total_cost,
-                    reported_cost = h.reported_cost + excluded.reported_cost,
-                    priced_requests = h.priced_requests + excluded.priced_requests,
-                    reported_requests = h.reported_requests + excluded.reported_requests,
-                    reported_configured_cost = h.reported_configured_cost + excluded.reported_configured_cost,
-                    unpriced_requests = h.unpriced_requests + excluded.unpriced_requests,
-                    unpriced_tokens = h.unpriced_tokens + excluded.unpriced_tokens
-                returning 1
+                select %2$s from input order by occurred_at, event_id
+                on conflict (occurred_at, event_id) do nothing
+                returning event_id, occurred_at, total_cost, budget_leases
+            ), stored as (
+                select min(i.n) as n from input i join inserted s on s.event_id = i.event_id
+                    and s.occurred_at = timestamptz 'epoch' + i.occurred_at * interval '1 microsecond'
+                group by i.event_id, i.occurred_at
             ), settle as (
                 select lease, sum(coalesce(total_cost, 0)) as amount
                 from inserted cross join lateral (select distinct unnest(budget_leases) as lease) as leases
@@ -95,7 +78,7 @@ public class LedgerRepository implements PanacheRepositoryBase<UsageRecordEntity
             )
             select (select count(*) from inserted),
                    (select cast(floor(extract(epoch from max(occurred_at)) * 1000000) as bigint) from inserted),
-                   (select count(*) from rolled),
+                   (select cast(array_agg(n order by n) as text) from stored),
                    (select cast(json_agg(json_build_array(lease, cast(amount as text)) order by lease) as text)
                     from settle)
             """.formatted(COLUMNS, COLUMNS.replace("occurred_at,",
@@ -139,6 +122,7 @@ public class LedgerRepository implements PanacheRepositoryBase<UsageRecordEntity
                 .setParameter("budget_leases", b.budgetLeases())
                 .getSingleResult())
                 .map(row -> new Stored(((Number) row[0]).longValue(),
-                        row[1] == null ? null : ((Number) row[1]).longValue(), (String) row[3]));
+                        row[1] == null ? null : ((Number) row[1]).longValue(), positions((String) row[2]),
+                        (String) row[3]));
     }
 }

@@ -1,6 +1,7 @@
 package io.visca.gateway.billing.ledger;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -16,8 +17,9 @@ import io.visca.gateway.contracts.event.UsageRecorded;
 /**
  * Puts a batch of valid events into the ledger, whatever it takes:
  * <ul>
- * <li>one transaction, one statement ({@link LedgerRepository#store}) for the whole batch, plus two settling the
- * budget leases its new rows name ({@link LeaseSettlement}) when any does;</li>
+ * <li>one transaction: one statement ({@link LedgerRepository#store}) for the whole batch's raw rows, one adding
+ * the rows it really inserted to the minute and hour rollups ({@link RollupRepository}), plus two settling the budget
+ * leases its new rows name ({@link LeaseSettlement}) when any does;</li>
  * <li>if PostgreSQL refuses the content of a row (SQLSTATE class 22/23, e.g. a cost beyond what numeric holds), the
  * batch is split in halves, each written in a transaction of its own, and so on down to single events: only those
  * refused on their own are skipped (logged with their event and request id, counted as malformed), the rest is
@@ -25,7 +27,7 @@ import io.visca.gateway.contracts.event.UsageRecorded;
  * <li>any other failure (the database is down, a connection dropped, a deadlock) is retried with exponential
  * backoff for as long as it takes. The batch is not acknowledged meanwhile, so its offsets are not committed.</li>
  * </ul>
- * Retries are safe: rows already stored are skipped by the ledger, and the rollup only counts inserted rows.
+ * Retries are safe: rows already stored are skipped by the ledger, and the rollups only count inserted rows.
  */
 @ApplicationScoped
 public class LedgerWriter {
@@ -41,14 +43,17 @@ public class LedgerWriter {
 
     private final LedgerRepository ledger;
     private final LeaseSettlement settlement;
+    private final RollupRepository rollups;
     private final IngestMetrics metrics;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
     private final AtomicLong consecutiveFailures = new AtomicLong();
 
-    LedgerWriter(LedgerRepository ledger, LeaseSettlement settlement, IngestMetrics metrics, BillingConfig config) {
+    LedgerWriter(LedgerRepository ledger, LeaseSettlement settlement, RollupRepository rollups, IngestMetrics metrics,
+            BillingConfig config) {
         this.ledger = ledger;
         this.settlement = settlement;
+        this.rollups = rollups;
         this.metrics = metrics;
         this.initialBackoff = config.ingest().initialBackoff();
         this.maxBackoff = config.ingest().maxBackoff();
@@ -86,8 +91,10 @@ public class LedgerWriter {
         LedgerBatch batch = LedgerBatch.of(events, attemptLogs);
         return Uni.createFrom().deferred(() -> {
             long start = System.nanoTime();
-            return Panache.withTransaction(() -> ledger.store(batch).chain(stored -> settlement
-                    .settle(stored.settlements()).map(settled -> new Committed(stored, settled))))
+            return Panache.withTransaction(() -> ledger.store(batch)
+                    .call(stored -> rollups.add(RollupDeltas.of(inserted(events, stored.positions()))))
+                    .chain(stored -> settlement.settle(stored.settlements())
+                            .map(settled -> new Committed(stored, settled))))
                     .map(done -> {
                         LedgerRepository.Stored stored = done.stored();
                         metrics.written(stored.inserted(), stored.newestMicros(),
@@ -97,6 +104,15 @@ public class LedgerWriter {
                         return new Written(stored.inserted(), 0);
                     });
         });
+    }
+
+    /** The events at {@code positions} of the batch: those the ledger really stored. */
+    private static List<UsageRecorded> inserted(List<UsageRecorded> events, int[] positions) {
+        List<UsageRecorded> out = new ArrayList<>(positions.length);
+        for (int position : positions) {
+            out.add(events.get(position));
+        }
+        return out;
     }
 
     /** A batch's write and what settling its new rows' budget leases did. */

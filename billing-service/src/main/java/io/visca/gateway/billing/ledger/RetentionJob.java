@@ -16,16 +16,18 @@ import io.visca.gateway.billing.config.BillingConfig;
 
 /**
  * Deletes raw usage records older than {@code billing.retention.raw-records} (every
- * {@code billing.retention.interval}), a bounded number of rows per transaction so a large purge never holds long
- * locks. The hourly rollup is never touched: summaries over deleted records stay exact.
+ * {@code billing.retention.interval}): first the monthly partitions that lie wholly before the cutoff (dropped whole),
+ * then, within the partially expired month and the default partition, a bounded number of rows per transaction so a
+ * large purge never holds long locks. The rollups are never touched: summaries over deleted records stay exact.
  */
 @ApplicationScoped
 public class RetentionJob {
 
     private static final Logger LOG = Logger.getLogger(RetentionJob.class);
     private static final String DELETE = """
-            delete from usage_record where event_id in (
-                select event_id from usage_record where occurred_at < cast(cast(:cutoff as text) as timestamptz) limit %d)
+            delete from usage_record where (occurred_at, event_id) in (
+                select occurred_at, event_id from usage_record
+                where occurred_at < cast(cast(:cutoff as text) as timestamptz) limit %d)
             """;
 
     private final LedgerRepository ledger;
@@ -54,13 +56,17 @@ public class RetentionJob {
         Instant cutoff = now.minus(retention);
         AtomicLong total = new AtomicLong();
         String sql = DELETE.formatted(batchSize);
-        return Multi.createBy().repeating()
+        Uni<Long> dropped = Panache.withTransaction(() -> ledger.getSession().chain(session -> session
+                .createNativeQuery("select usage_record_drop_partitions(cast(cast(:cutoff as text) as timestamptz))",
+                        Long.class)
+                .setParameter("cutoff", cutoff.toString()).getSingleResult()));
+        return dropped.invoke(total::addAndGet).chain(ignored -> Multi.createBy().repeating()
                 .uni(() -> Panache.withTransaction(() -> ledger.getSession()
                         .chain(session -> session.createNativeQuery(sql).setParameter("cutoff", cutoff.toString())
                                 .executeUpdate())))
                 .whilst(deleted -> deleted == batchSize)
                 .onItem().invoke(deleted -> total.addAndGet(deleted))
-                .collect().last()
+                .collect().last())
                 .map(ignored -> {
                     long deleted = total.get();
                     metrics.retentionDeleted(deleted);

@@ -264,7 +264,7 @@ class UsageTimeseriesTests {
         assertTrue(got.matches("\\d+\\.\\d{2,}"), "an exact decimal string: " + got);
     }
 
-    /** PostgreSQL's percentile_cont: linear interpolation between the two nearest ranks; null over no values. */
+    /** The exact percentile (PostgreSQL's percentile_cont): linear interpolation between the two nearest ranks. */
     private static Double percentile(List<Long> values, double fraction) {
         if (values.isEmpty()) {
             return null;
@@ -276,13 +276,18 @@ class UsageTimeseriesTests {
         return sorted.get(lower) + (position - lower) * (sorted.get(upper) - sorted.get(lower));
     }
 
+    /**
+     * Within the rollups' histogram resolution (issue 18: percentiles come from merged histograms, no longer from
+     * percentile_cont over the raw records): a bucket spans at most 1/8 of its lower bound, so the estimate is within
+     * an eighth of the exact value (exact below 16 ms).
+     */
     private static void assertClose(Double want, Object got, String what) {
         if (want == null) {
             assertNull(got, what);
             return;
         }
         assertTrue(got instanceof Number, what + ": " + got);
-        assertEquals(want, ((Number) got).doubleValue(), 1e-6, what);
+        assertEquals(want, ((Number) got).doubleValue(), want / 8 + 1e-6, what);
     }
 
     private static String decimal(Random random) {

@@ -11,7 +11,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *
  * @param errors requests whose status is {@code error} ({@code client_closed} is not an error)
  * @param errorRate errors / requests; 0 when there were no requests
- * @param latencyMsP50 median latency of the bucket's requests (failed ones included), interpolated; null when none
+ * @param latencyMsP50 median latency of the bucket's requests (failed ones included), interpolated, from the rollups'
+ *        merged histograms (within 12.5 %); null when none
  * @param ttftMsP50 median time to first token of the bucket's streamed requests; null when none was streamed
  * @param totalCost the configured cost, USD as an exact decimal string
  */

@@ -3,23 +3,29 @@ package io.visca.gateway.billing.finance.query;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** A dimension of {@code group_by}: its name in the query, its key in a summary row, and its SQL over the rollup. */
+/**
+ * A dimension of {@code group_by}: its name in the query, its key in a summary row, the SQL over the rollup that
+ * rows are grouped on (plain columns and arithmetic: cheap per row) and the format of a group's value (applied once
+ * per group).
+ */
 public enum GroupBy {
-    PROVIDER("provider", "provider", "nullif(provider, '')"),
-    MODEL("model", "model", "nullif(served_model, '')"),
-    API_KEY("api_key", "api_key_id", "nullif(api_key_id, '')"),
-    TEAM("team", "team", "nullif(team, '')"),
-    DAY("day", "day", "to_char(date_trunc('day', hour, 'UTC') at time zone 'UTC', 'YYYY-MM-DD')"),
-    HOUR("hour", "hour", "to_char(hour at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:00:00\"Z\"')");
+    PROVIDER("provider", "provider", "provider", "nullif(%s, '')"),
+    MODEL("model", "model", "served_model", "nullif(%s, '')"),
+    API_KEY("api_key", "api_key_id", "api_key_id", "nullif(%s, '')"),
+    TEAM("team", "team", "team", "nullif(%s, '')"),
+    DAY("day", "day", "date_bin('1 day', hour, timestamptz 'epoch')", "to_char(%s at time zone 'UTC', 'YYYY-MM-DD')"),
+    HOUR("hour", "hour", "hour", "to_char(%s at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:00:00\"Z\"')");
 
     private final String parameter;
     private final String field;
-    private final String sql;
+    private final String key;
+    private final String format;
 
-    GroupBy(String parameter, String field, String sql) {
+    GroupBy(String parameter, String field, String key, String format) {
         this.parameter = parameter;
         this.field = field;
-        this.sql = sql;
+        this.key = key;
+        this.format = format;
     }
 
     /** As written in {@code group_by}. */
@@ -32,9 +38,19 @@ public enum GroupBy {
         return field;
     }
 
-    /** Its value over {@code usage_hourly}: text, null for none; sorts as the value does. */
-    public String sql() {
-        return sql;
+    /** What rows of {@code usage_hourly} are grouped on (UTC days: {@code date_bin} from the epoch). */
+    public String key() {
+        return key;
+    }
+
+    /** The group's value from its key {@code column}: text, null for none; sorts as the value does. */
+    public String format(String column) {
+        return format.formatted(column);
+    }
+
+    /** Whether it needs the rollups that keep the API key and team. */
+    public boolean keyOrTeam() {
+        return this == API_KEY || this == TEAM;
     }
 
     public static Optional<GroupBy> of(String parameter) {

@@ -1,8 +1,6 @@
 package io.visca.gateway.billing.finance.repository;
 
-import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,23 +18,26 @@ import io.visca.gateway.billing.finance.query.UsageFilter;
 import io.visca.gateway.billing.ledger.UsageRecordEntity;
 
 /**
- * The finance queries. Summaries and reconciliation read only the hourly rollup ({@code usage_hourly}), whose
- * primary key starts with the hour, so their cost grows with the hours and groups asked for, not with the ledger; a
- * summary bound between two hours adds the raw records of that partial hour, shaped as rollup rows. Time series read
- * the raw records of their range and aggregate them per bucket in PostgreSQL.
- * Records read the raw ledger by its (occurred_at, event_id) index, newest first, from a keyset cursor (by its
- * (request_id, occurred_at, event_id) index when they look up a client's correlation id). Times and
- * filters are bound as text and cast by PostgreSQL. Each method runs in the caller's session.
+ * The finance queries. Summaries, reconciliation and time series read only the rollups kept at ingest
+ * ({@link RollupSource}: whole hours from the hourly rollup, whole minutes from the minute rollup, the partial minutes
+ * at the ends of a range from the raw records), so their cost grows with the hours and groups asked for, not with
+ * the ledger; percentiles come from the rollups' merged latency histograms. Records read the raw ledger (partitioned
+ * by month) by its (occurred_at, event_id) key, newest first, from a keyset cursor (by its (request_id, occurred_at,
+ * event_id) index when they look up a client's correlation id). Times and filters are bound as text and cast by
+ * PostgreSQL. Each method runs in the caller's session.
  */
 @ApplicationScoped
 public class UsageQueryRepository {
 
     private static final String TOTALS = """
-            cast(coalesce(sum(requests), 0) as bigint), cast(coalesce(sum(errors), 0) as bigint),
-            cast(coalesce(sum(prompt_tokens), 0) as bigint), cast(coalesce(sum(completion_tokens), 0) as bigint),
-            cast(coalesce(sum(cached_tokens), 0) as bigint), sum(input_cost), sum(output_cost), sum(total_cost),
-            sum(reported_cost), cast(coalesce(sum(unpriced_requests), 0) as bigint),
-            cast(coalesce(sum(unpriced_tokens), 0) as bigint)""";
+            cast(coalesce(sum(requests), 0) as bigint) as t0, cast(coalesce(sum(errors), 0) as bigint) as t1,
+            cast(coalesce(sum(prompt_tokens), 0) as bigint) as t2,
+            cast(coalesce(sum(completion_tokens), 0) as bigint) as t3,
+            cast(coalesce(sum(cached_tokens), 0) as bigint) as t4, sum(input_cost) as t5, sum(output_cost) as t6,
+            sum(total_cost) as t7, sum(reported_cost) as t8,
+            cast(coalesce(sum(unpriced_requests), 0) as bigint) as t9,
+            cast(coalesce(sum(unpriced_tokens), 0) as bigint) as t10""";
+    private static final String TOTAL_NAMES = "t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10";
 
     private static final String RECORD_COLUMNS = "event_id, request_id, occurred_at, api_key_id, requested_model, "
             + "served_model, provider, endpoint, strategy, operation, upstream_model, status, http_status, error_type, "
@@ -46,7 +47,7 @@ public class UsageQueryRepository {
             + "cast(array_to_json(budget_leases) as text) as budget_leases";
 
     /**
-     * The raw records of a partial hour as rows of {@code usage_hourly} (one per record), as the ledger writer rolls
+     * The raw records of a partial minute as rows of {@code usage_hourly} (one per record), as the ledger writer rolls
      * them up.
      */
     private static final String RAW_AS_HOURLY = """
@@ -70,48 +71,37 @@ public class UsageQueryRepository {
             + "priced_requests, reported_requests, reported_configured_cost, unpriced_requests, unpriced_tokens";
 
     /**
-     * Per bucket of the series: its start (epoch seconds, Long), requests, errors (Long), p50 and p95 of the latency
-     * and of the time to first token of streamed requests (Double or null), prompt and completion tokens (Long),
-     * total cost (BigDecimal). Every bucket from {@code first} to {@code last} is there, empty ones with zeros.
+     * Per bucket of the series: its start (epoch seconds, Long), requests, errors (Long), the merged histograms of
+     * the latency and of the time to first token of streamed requests (PostgreSQL's int[] text, or null), prompt and
+     * completion tokens (Long), total cost (BigDecimal). Every bucket from {@code first} to {@code last} is there,
+     * empty ones with zeros. Minute buckets read the minute rollups, wider ones the hourly rollups.
      */
     public Uni<List<Object[]>> timeseries(UsageFilter filter, Bucket bucket, Instant first, Instant last) {
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("step", bucket.interval());
         parameters.put("first", first.toString());
         parameters.put("last", last.toString());
-        parameters.put("from", filter.from().toString());
-        parameters.put("to", filter.to().toString());
-        StringBuilder where = new StringBuilder(" where occurred_at >= cast(cast(:from as text) as timestamptz)"
-                + " and occurred_at < cast(cast(:to as text) as timestamptz)");
-        equal(where, parameters, " and ", "provider", filter.provider());
-        equal(where, parameters, " and ", "served_model", filter.model());
-        equal(where, parameters, " and ", "api_key_id", filter.apiKey());
-        equal(where, parameters, " and ", "team", filter.team());
+        String source = RollupSource.series(filter, bucket != Bucket.MINUTE, parameters);
         String sql = """
                 with series as (
                     select generate_series(cast(cast(:first as text) as timestamptz),
                             cast(cast(:last as text) as timestamptz), cast(cast(:step as text) as interval)) as start
                 ), stats as (
-                    select date_bin(cast(cast(:step as text) as interval), occurred_at, timestamptz 'epoch') as start,
-                           count(*) as requests, count(*) filter (where status = 'error') as errors,
-                           percentile_cont(0.5) within group (order by latency_ms) as latency_p50,
-                           percentile_cont(0.95) within group (order by latency_ms) as latency_p95,
-                           percentile_cont(0.5) within group (order by time_to_first_token_ms)
-                               filter (where stream) as ttft_p50,
-                           percentile_cont(0.95) within group (order by time_to_first_token_ms)
-                               filter (where stream) as ttft_p95,
-                           sum(prompt_tokens) as prompt_tokens, sum(completion_tokens) as completion_tokens,
-                           sum(total_cost) as total_cost
-                    from usage_record%s
+                    select date_bin(cast(cast(:step as text) as interval), t, timestamptz 'epoch') as start,
+                           sum(requests) as requests, sum(errors) as errors, sum(prompt_tokens) as prompt_tokens,
+                           sum(completion_tokens) as completion_tokens, sum(total_cost) as total_cost,
+                           cast(histogram_sum(latency_hist) as text) as latency_hist,
+                           cast(histogram_sum(ttft_hist) as text) as ttft_hist
+                    from %s as rollup
                     group by 1
                 )
-                select cast(extract(epoch from s.start) as bigint), coalesce(t.requests, 0), coalesce(t.errors, 0),
-                       t.latency_p50, t.latency_p95, t.ttft_p50, t.ttft_p95,
+                select cast(extract(epoch from s.start) as bigint), cast(coalesce(t.requests, 0) as bigint),
+                       cast(coalesce(t.errors, 0) as bigint), t.latency_hist, t.ttft_hist,
                        cast(coalesce(t.prompt_tokens, 0) as bigint), cast(coalesce(t.completion_tokens, 0) as bigint),
                        coalesce(t.total_cost, 0)
                 from series s left join stats t on t.start = s.start
                 order by s.start
-                """.formatted(where);
+                """.formatted(source);
         return list(sql, parameters);
     }
 
@@ -119,29 +109,37 @@ public class UsageQueryRepository {
      * One row per group: the dimensions (text or null) in {@code groups} order, then requests, errors, prompt,
      * completion and cached tokens (Long), input, output, total and reported cost (BigDecimal or null), unpriced
      * requests and unpriced tokens (Long). Bounds on
-     * the hour read only the rollup; a bound between two hours takes its partial hour from the raw records.
+     * the minute read only the rollups; a bound between two minutes takes its partial minute from the raw records.
      */
     public Uni<List<Object[]>> summary(UsageFilter filter, List<GroupBy> groups) {
+        StringBuilder inner = new StringBuilder("select ");
         StringBuilder sql = new StringBuilder("select ");
-        for (GroupBy group : groups) {
-            sql.append(group.sql()).append(", ");
+        for (int i = 0; i < groups.size(); i++) {
+            inner.append(groups.get(i).key()).append(" as g").append(i).append(", ");
+            sql.append(groups.get(i).format("g" + i)).append(", ");
         }
-        sql.append(TOTALS).append(" from ");
-        Map<String, Object> parameters;
-        if (onTheHour(filter.from()) && onTheHour(filter.to())) {
-            sql.append("usage_hourly");
-            parameters = rollupWhere(sql, filter);
-        } else {
-            parameters = mixedSource(sql, filter);
+        inner.append(TOTALS).append(" from ");
+        sql.append(TOTAL_NAMES);
+        boolean narrow = narrow(filter) && groups.stream().noneMatch(GroupBy::keyOrTeam);
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        inner.append(RollupSource.hourly(filter, narrow, HOURLY_COLUMNS, RAW_AS_HOURLY, parameters));
+        StringBuilder positions = new StringBuilder();
+        for (int i = 1; i <= groups.size(); i++) {
+            positions.append(i == 1 ? "" : ", ").append(i);
         }
         if (!groups.isEmpty()) {
-            StringBuilder positions = new StringBuilder();
-            for (int i = 1; i <= groups.size(); i++) {
-                positions.append(i == 1 ? "" : ", ").append(i);
-            }
-            sql.append(" group by ").append(positions).append(" order by ").append(positions);
+            inner.append(" group by ").append(positions);
+        }
+        sql.append(" from (").append(inner).append(") as totals");
+        if (!groups.isEmpty()) {
+            sql.append(" order by ").append(positions);
         }
         return list(sql.toString(), parameters);
+    }
+
+    /** Whether the filter leaves out the key and team, so the series rollups (provider and model) answer it. */
+    private static boolean narrow(UsageFilter filter) {
+        return filter.apiKey() == null && filter.team() == null;
     }
 
     /**
@@ -155,7 +153,7 @@ public class UsageQueryRepository {
                        cast(sum(priced_requests) as bigint), cast(sum(reported_requests) as bigint),
                        sum(total_cost), sum(reported_cost), sum(reported_configured_cost),
                        cast(sum(unpriced_requests) as bigint), cast(sum(unpriced_tokens) as bigint)
-                from usage_hourly""");
+                from""").append(narrow(filter) ? " usage_series_hourly" : " usage_hourly");
         Map<String, Object> parameters = rollupWhere(sql, filter);
         sql.append(" group by 1, 2 order by 1, 2");
         return list(sql.toString(), parameters);
@@ -199,53 +197,6 @@ public class UsageQueryRepository {
             parameters.forEach(query::setParameter);
             return query.getResultList();
         });
-    }
-
-    private static boolean onTheHour(Instant t) {
-        return t.truncatedTo(ChronoUnit.HOURS).equals(t);
-    }
-
-    /**
-     * {@code (rollup rows of the whole hours union all raw records of the partial ones) as usage_hourly}: the hours
-     * [from rounded up, to rounded down) from the rollup, [from, from rounded up) and [to rounded down, to) from the
-     * raw records (all of [from, to) when it holds no whole hour).
-     */
-    private static Map<String, Object> mixedSource(StringBuilder sql, UsageFilter filter) {
-        Instant from = filter.from();
-        Instant to = filter.to();
-        Instant ceilFrom = onTheHour(from) ? from : from.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
-        Instant headEnd = ceilFrom.isBefore(to) ? ceilFrom : to;
-        Instant floorTo = to.truncatedTo(ChronoUnit.HOURS);
-        Instant tailStart = floorTo.isAfter(headEnd) ? floorTo : headEnd;
-        Map<String, Object> parameters = new LinkedHashMap<>();
-        sql.append("(select ").append(HOURLY_COLUMNS).append(" from usage_hourly where hour >= cast(cast(:whole_from "
-                + "as text) as timestamptz) and hour < cast(cast(:whole_to as text) as timestamptz)");
-        parameters.put("whole_from", headEnd.toString());
-        parameters.put("whole_to", tailStart.toString());
-        filters(sql, parameters, "", filter);
-        sql.append(" union all ").append(RAW_AS_HOURLY).append(" where ((occurred_at >= cast(cast(:head_from as text)"
-                + " as timestamptz) and occurred_at < cast(cast(:head_to as text) as timestamptz)) or (occurred_at >= "
-                + "cast(cast(:tail_from as text) as timestamptz) and occurred_at < cast(cast(:tail_to as text) as "
-                + "timestamptz)))");
-        parameters.put("head_from", from.toString());
-        parameters.put("head_to", headEnd.toString());
-        parameters.put("tail_from", tailStart.toString());
-        parameters.put("tail_to", to.toString());
-        filters(sql, parameters, "raw_", filter);
-        sql.append(") as usage_hourly");
-        return parameters;
-    }
-
-    /** The exact-match filters of the rollup's dimensions, each parameter named {@code prefix + column}. */
-    private static void filters(StringBuilder sql, Map<String, Object> parameters, String prefix, UsageFilter filter) {
-        String[] columns = { "provider", "served_model", "api_key_id", "team" };
-        String[] values = { filter.provider(), filter.model(), filter.apiKey(), filter.team() };
-        for (int i = 0; i < columns.length; i++) {
-            if (values[i] != null) {
-                sql.append(" and ").append(columns[i]).append(" = :").append(prefix).append(columns[i]);
-                parameters.put(prefix + columns[i], values[i]);
-            }
-        }
     }
 
     private static Map<String, Object> rollupWhere(StringBuilder sql, UsageFilter filter) {

@@ -40,10 +40,11 @@ import io.visca.gateway.kit.admin.error.ApiError;
 
 /**
  * The finance API. Time ranges are [from, to) on when requests finished, ISO-8601 instants or dates (a date is its
- * start, UTC). Summaries and reconciliation come from the hourly rollup, so their bounds are whole hours (a summary
- * bound between two hours, within the raw-record retention, adds its partial hour from the raw records); without
- * them they cover the 30 days up to the end of the current hour. Time series aggregate the raw records per minute,
- * hour or day. Money is USD as exact decimal strings.
+ * start, UTC). Summaries, reconciliation and time series come from the rollups kept at ingest: reconciliation bounds
+ * are whole hours; a summary bound between two hours, within the raw-record retention, adds its partial hour from
+ * the minute rollup and the partial minute from the raw records; without bounds they cover the 30 days up to the end
+ * of the current hour. Time series sum the minute or hourly rollups per minute, hour or day, their percentiles from
+ * merged latency histograms. Records and export are the only raw scans. Money is USD as exact decimal strings.
  */
 @Path("/api/usage")
 @Tag(name = "usage")
@@ -100,10 +101,11 @@ public class UsageResource {
     @GET
     @Path("/timeseries")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Usage per minute, hour or day", description = "From the raw records over [from, to): per "
-            + "bucket (UTC) requests, errors, error rate, p50/p95 latency and time to first token (streamed requests), "
-            + "tokens and cost; every bucket from the one holding from to the one holding the end, empty ones with "
-            + "zeros (percentiles null), at most 2000 buckets.")
+    @Operation(summary = "Usage per minute, hour or day", description = "From the rollups over [from, to): per "
+            + "bucket (UTC) requests, errors, error rate, p50/p95 latency and time to first token (streamed requests; "
+            + "from merged histograms, within 12.5 % of the exact value), tokens and cost; every bucket from the one "
+            + "holding from to the one holding the end, empty ones with zeros (percentiles null), at most 2000 "
+            + "buckets.")
     @Parameter(name = "from", in = ParameterIn.QUERY, description = "Start (inclusive), any instant or date; default: to - 24 hours", example = "2026-11-26T00:00:00Z")
     @Parameter(name = "to", in = ParameterIn.QUERY, description = "End (exclusive), any instant or date; default: now", example = "2026-11-27T00:00:00Z")
     @Parameter(name = "bucket", in = ParameterIn.QUERY, description = "minute, hour or day; default: hour", example = "hour")

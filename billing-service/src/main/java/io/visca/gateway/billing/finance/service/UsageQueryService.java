@@ -30,6 +30,7 @@ import io.visca.gateway.billing.finance.query.Cursor;
 import io.visca.gateway.billing.finance.query.GroupBy;
 import io.visca.gateway.billing.finance.query.UsageFilter;
 import io.visca.gateway.billing.finance.repository.UsageQueryRepository;
+import io.visca.gateway.billing.ledger.LatencyHistogram;
 import io.visca.gateway.billing.ledger.UsageRecordEntity;
 
 /** The finance API's reads, each in a session of its own; the CSV export streams page by page. */
@@ -74,10 +75,12 @@ public class UsageQueryService {
             for (Object[] row : rows) {
                 long requests = ((Number) row[1]).longValue();
                 long errors = ((Number) row[2]).longValue();
+                LatencyHistogram latency = LatencyHistogram.parse((String) row[3]);
+                LatencyHistogram ttft = LatencyHistogram.parse((String) row[4]);
                 out.add(new TimeseriesBucket(Instant.ofEpochSecond(((Number) row[0]).longValue()), requests, errors,
-                        requests == 0 ? 0 : (double) errors / requests, (Double) row[3], (Double) row[4],
-                        (Double) row[5], (Double) row[6], ((Number) row[7]).longValue(),
-                        ((Number) row[8]).longValue(), Money.sum(row[9])));
+                        requests == 0 ? 0 : (double) errors / requests, percentile(latency, 0.5),
+                        percentile(latency, 0.95), percentile(ttft, 0.5), percentile(ttft, 0.95),
+                        ((Number) row[5]).longValue(), ((Number) row[6]).longValue(), Money.sum(row[7])));
             }
             return new UsageTimeseries(filter.from(), filter.to(), bucket.parameter(), CURRENCY, out);
         });
@@ -151,6 +154,10 @@ public class UsageQueryService {
                     return chunk.toString();
                 });
         return Multi.createBy().concatenating().streams(Multi.createFrom().item(CsvFormat.HEADER), pages);
+    }
+
+    private static Double percentile(LatencyHistogram histogram, double fraction) {
+        return histogram == null ? null : histogram.percentile(fraction);
     }
 
     private static Cursor cursorOf(UsageRecordEntity row) {
