@@ -70,7 +70,10 @@ final class DashboardStack {
                 jvm("-Dquarkus.config.locations=" + registryConfig.toUri()));
         Map<String, String> follower = Map.of("REGISTRY_URL", registry.url(), "GATEWAY_SERVICE_TOKEN", SERVICE_TOKEN,
                 "GATEWAY_SECRETS_KEY", SECRETS_KEY, "KAFKA_BOOTSTRAP_SERVERS", bootstrap);
-        healthMonitor = new ServiceProcess("health-monitor", ServiceProcess.jar("health-monitor.jar"), follower);
+        // a group of its own on the shared broker: no other stack's monitor holds shards of this one's endpoints
+        Map<String, String> monitorEnv = new HashMap<>(follower);
+        monitorEnv.put("HEALTH_SHARDS_GROUP", "health-monitor-" + UUID.randomUUID());
+        healthMonitor = new ServiceProcess("health-monitor", ServiceProcess.jar("health-monitor.jar"), monitorEnv);
         // billing's quota store (/internal/quota) takes the service token: the routers lease limited keys' budgets
         // and rates from it, the registry reads the spend the keys and teams pages show
         billing = new ServiceProcess("billing", ServiceProcess.jar("billing.jar"),

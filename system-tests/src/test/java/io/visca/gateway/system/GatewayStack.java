@@ -107,6 +107,9 @@ final class GatewayStack implements AutoCloseable {
         common.put("GATEWAY_SERVICE_TOKEN", serviceToken);
         common.put("GATEWAY_ADMIN_TOKEN", adminToken);
         common.put("GATEWAY_SECRETS_KEY", secretsKey);
+        // the stacks of a test JVM share its broker: each stack's health monitors share the probing among themselves
+        // only (in the default group a long-lived stack's monitor would hold half the shards of every other stack)
+        common.putIfAbsent("HEALTH_SHARDS_GROUP", "health-monitor-" + UUID.randomUUID());
         // every service sees the database password, as it would in a shared shell or a shared Kubernetes secret
         common.put("DB_PASSWORD", registryDb.get("password"));
 

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -64,7 +65,9 @@ class HealthFailoverTests {
                 Map.of("REGISTRY_URL", RegistryServiceResource.url(), "GATEWAY_SERVICE_TOKEN",
                         RegistryServiceResource.SERVICE_TOKEN, "GATEWAY_SECRETS_KEY",
                         RegistryServiceResource.SECRETS_KEY, "KAFKA_BOOTSTRAP_SERVERS",
-                        GatewayInfraResource.kafkaBootstrapServers()))
+                        GatewayInfraResource.kafkaBootstrapServers(),
+                        // a group of its own on the test JVM's shared broker (no other monitor holds its shards)
+                        "HEALTH_SHARDS_GROUP", "health-monitor-" + UUID.randomUUID()))
                 .start();
         awaitStatus("first", "UP");
         awaitStatus("second", "UP");
