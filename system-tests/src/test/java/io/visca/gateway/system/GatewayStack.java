@@ -26,6 +26,8 @@ import io.visca.gateway.infra.test.ServiceProcess;
  */
 final class GatewayStack implements AutoCloseable {
 
+    /** Names this stack's monitors' probes: their user agent is {@code visca-health-monitor/<id>-<n>}. */
+    final String id = UUID.randomUUID().toString().substring(0, 8);
     final String adminToken;
     final String serviceToken;
     final Map<String, String> registryDb;
@@ -138,7 +140,13 @@ final class GatewayStack implements AutoCloseable {
         registry = registries.get(0);
         Map<String, String> follower = new HashMap<>(common);
         follower.put("REGISTRY_URL", registry.url());
-        healthMonitors = instances("health-monitor", healthMonitorCount, "health-monitor.jar", i -> follower);
+        // the stacks of a test JVM share one registry database, so every stack's monitors probe every stack's
+        // endpoints: a user agent of their own tells this stack's probes apart at the fakes
+        healthMonitors = instances("health-monitor", healthMonitorCount, "health-monitor.jar", i -> {
+            Map<String, String> monitorEnv = new HashMap<>(follower);
+            monitorEnv.put("HEALTH_PROBE_USER_AGENT", "visca-health-monitor/" + id + "-" + i);
+            return monitorEnv;
+        });
         healthMonitor = healthMonitors.get(0);
         routers = instances("router", routerCount, "router.jar", i -> {
             Map<String, String> routerEnv = new HashMap<>(follower);
