@@ -107,7 +107,8 @@ class SecretExfiltrationTests {
             assertEquals(200, awaitRouted("m-" + provider[0], status -> status == 200).statusCode());
             String bearer = "Bearer " + provider[1];
             awaitRequest("a probe with " + provider[0] + "'s key",
-                    r -> bearer.equals(r.header("authorization")) && "visca-health-monitor".equals(r.header("user-agent")));
+                    r -> bearer.equals(r.header("authorization"))
+                            && ("visca-health-monitor/" + stack.id + "-1").equals(r.header("user-agent")));
             awaitRequest("Test Connection with " + provider[0] + "'s key", r -> bearer.equals(r.header("authorization"))
                     && String.valueOf(r.header("user-agent")).startsWith("visca-gateway-registry"));
             awaitRequest("a routed chat with " + provider[0] + "'s key",
