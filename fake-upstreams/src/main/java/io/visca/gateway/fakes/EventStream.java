@@ -60,10 +60,15 @@ final class EventStream {
 
     /** Sends one event (already framed). */
     void send(String frame) {
+        paced(() -> write(frame));
+    }
+
+    /** Runs the write now, or (paced) one pacing after the one scheduled before it. */
+    private void paced(Runnable write) {
         if (pacingMs > 0) {
-            vertx.setTimer(++scheduled * pacingMs, t -> write(frame));
+            vertx.setTimer(++scheduled * pacingMs, t -> write.run());
         } else {
-            write(frame);
+            write.run();
         }
     }
 
@@ -76,11 +81,7 @@ final class EventStream {
 
     /** Sends the terminating event (already framed; may be empty) and ends the body. */
     void end(String frame) {
-        if (pacingMs > 0) {
-            vertx.setTimer(++scheduled * pacingMs, t -> finish(frame));
-        } else {
-            finish(frame);
-        }
+        paced(() -> finish(frame));
     }
 
     private void finish(String frame) {
